@@ -1,0 +1,245 @@
+//! `auditor check`: read every input, report what was found, exit by the worst finding.
+//! The options, row numbering, exit codes and JSON are a contract (DESIGN.md §5).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use auditor_ingest::{Catalog, Ingest, InputReport};
+use auditor_model::{Dataset, Finding, Severity};
+use auditor_rules::Pack;
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+
+use crate::report::{Input, PackRef, Report, Summary, Tool, render_json, render_table};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
+    Html,
+    Sarif,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 台账文件（xlsx/xlsm/xlsb/xls/ods/csv/tsv）；机构与人员名录也作为输入 / ledger files; registries are inputs too
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// 规则包 / rule pack
+    #[arg(long, default_value = "national")]
+    pack: String,
+    /// 时限类规则的判定日期 / date time-based rules are judged at (default: today, Asia/Shanghai)
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 报告格式 / report format (default: table on a terminal, json otherwise)
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
+    /// 报告写入该文件 / write the report there instead of stdout
+    #[arg(long, value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// 存在该级别及以上的发现时退出码为 1 / exit 1 if any finding is at or above it
+    #[arg(long, default_value = "high", value_parser = parse_severity)]
+    fail_on: Severity,
+    /// 表格与 HTML 报告的语言 / language of table and html reports
+    #[arg(long, value_enum, default_value = "zh")]
+    lang: Lang,
+    /// 将所有输入按该数据集读取 / read every sheet as this dataset
+    #[arg(long, value_parser = parse_dataset)]
+    dataset: Option<Dataset>,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        format!("日期应为 YYYY-MM-DD，收到 \"{s}\" / expected a date as YYYY-MM-DD, got \"{s}\"")
+    })
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_dataset(s: &str) -> Result<Dataset, String> {
+    s.parse()
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("auditor check: {message}");
+    ExitCode::from(2)
+}
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let format = args.format.unwrap_or(
+        if std::io::stdout().is_terminal() && args.output.is_none() {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Json
+        },
+    );
+    if !matches!(format, OutputFormat::Table | OutputFormat::Json) {
+        return usage_error(&format!(
+            "本版本尚不支持报告格式 {format:?}，可用 table 或 json / report format {format:?} is not available in this version; use table or json"
+        ));
+    }
+    let pack = match Pack::builtin(&args.pack) {
+        Ok(p) => p,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let catalog = match Catalog::builtin() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let hasher = match crate::key::hasher_for_check() {
+        Ok(h) => h,
+        Err(e) => return usage_error(&e),
+    };
+    let as_of = args.as_of.unwrap_or_else(today_in_china);
+
+    let mut inputs: Vec<InputReport> = Vec::new();
+    for path in &args.files {
+        let progress = Progress::for_file(path);
+        let callback = |rows: u64| progress.rows(rows);
+        let mut ingest = Ingest::new(&catalog, &hasher);
+        ingest.forced = args.dataset;
+        if progress.bar.is_some() {
+            ingest.progress = Some(&callback);
+        }
+        let report = ingest.read_path(path, &path.display().to_string());
+        progress.finish();
+        if let Some(e) = &report.error {
+            eprintln!("{}：{}\n{}: {}", report.file, e.zh(), report.file, e.en());
+        }
+        inputs.push(report);
+    }
+
+    let mut findings: Vec<Finding> = inputs
+        .iter_mut()
+        .flat_map(|i| std::mem::take(&mut i.findings))
+        .collect();
+    sort_findings(&mut findings, &inputs);
+    let unreadable = inputs.iter().any(|i| i.error.is_some());
+    let failing = findings.iter().any(|f| f.severity >= args.fail_on);
+    let report = Report {
+        schema_version: 1,
+        tool: Tool {
+            name: "auditor",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        as_of: as_of.to_string(),
+        pack: PackRef {
+            name: pack.name.clone(),
+            version: pack.version.clone(),
+        },
+        inputs: inputs.iter().map(Input::from_report).collect(),
+        summary: Summary::of(&findings),
+        findings,
+    };
+    let text = match format {
+        OutputFormat::Json => match render_json(&report) {
+            Ok(t) => t,
+            Err(e) => return usage_error(&format!("无法生成报告 / cannot render the report: {e}")),
+        },
+        _ => render_table(&report, args.lang),
+    };
+    if let Err(e) = write_output(args.output.as_deref(), &text) {
+        return usage_error(&e);
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn today_in_china() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .date_naive()
+}
+
+/// Input order, then sheet order within the input, then row, then rule.
+fn sort_findings(findings: &mut [Finding], inputs: &[InputReport]) {
+    let order = |f: &Finding| -> (usize, usize) {
+        let i = inputs
+            .iter()
+            .position(|r| r.file == f.file)
+            .unwrap_or(usize::MAX);
+        let s = inputs
+            .get(i)
+            .and_then(|r| {
+                r.sheets
+                    .iter()
+                    .position(|s| Some(&s.name) == f.sheet.as_ref())
+            })
+            .unwrap_or(0);
+        (i, s)
+    };
+    findings.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then(a.row.unwrap_or(0).cmp(&b.row.unwrap_or(0)))
+            .then(a.cells.first().cmp(&b.cells.first()))
+            .then(a.rule.cmp(&b.rule))
+    });
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path {
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| format!("无法写入 {0} / cannot write {0}: {e}", p.display())),
+        None => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// A progress bar on stderr for large files, only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    const LARGE_FILE: u64 = 4 << 20;
+
+    fn for_file(path: &Path) -> Self {
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= Self::LARGE_FILE);
+        let bar = (large && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} {pos} 行/rows {elapsed}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            bar.set_message(path.display().to_string());
+            bar
+        });
+        Self { bar }
+    }
+
+    fn rows(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.set_position(n);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The report of a `check` run, in the shape of the JSON contract (schema v1), and its renderers.
+
+mod json;
+mod table;
+
+use auditor_ingest::{InputReport, SheetReport};
+use auditor_model::{Dataset, Finding, Severity};
+use serde::Serialize;
+
+pub use json::render_json;
+pub use table::render_table;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub as_of: String,
+    pub pack: PackRef,
+    pub inputs: Vec<Input>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PackRef {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Input {
+    pub file: String,
+    pub sha256: Option<String>,
+    pub format: Option<&'static str>,
+    pub encoding: Option<&'static str>,
+    pub error: Option<InputErrorOut>,
+    pub sheets: Vec<SheetOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InputErrorOut {
+    pub message: String,
+    pub message_en: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SheetOut {
+    pub sheet: String,
+    pub dataset: Option<Dataset>,
+    pub header_row: Option<u32>,
+    pub rows: usize,
+    pub hidden: bool,
+    /// For a sheet whose dataset was not recognised: the headers it saw.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub critical: usize,
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub total: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut s = Self::default();
+        for f in findings {
+            match f.severity {
+                Severity::Critical => s.critical += 1,
+                Severity::High => s.high += 1,
+                Severity::Medium => s.medium += 1,
+                Severity::Low => s.low += 1,
+            }
+            s.total += 1;
+        }
+        s
+    }
+}
+
+impl Input {
+    pub fn from_report(r: &InputReport) -> Self {
+        Self {
+            file: r.file.clone(),
+            sha256: r.sha256.clone(),
+            format: r.format.map(auditor_ingest::Format::as_str),
+            encoding: r.encoding,
+            error: r.error.as_ref().map(|e| InputErrorOut {
+                message: format!("{}：{}", r.file, e.zh()),
+                message_en: format!("{}: {}", r.file, e.en()),
+            }),
+            sheets: r.sheets.iter().map(SheetOut::from_report).collect(),
+        }
+    }
+}
+
+impl SheetOut {
+    fn from_report(s: &SheetReport) -> Self {
+        Self {
+            sheet: s.name.clone(),
+            dataset: s.dataset,
+            header_row: s.header_row,
+            rows: s.rows,
+            hidden: s.hidden,
+            headers: s.headers.clone(),
+        }
+    }
+}

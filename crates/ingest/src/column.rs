@@ -1,0 +1,231 @@
+//! Columnar storage of typed records. A million-row ledger must fit in a few tens of megabytes,
+//! so each field is stored in a vector of its own type, text in one buffer per column, and a
+//! missing value as a sentinel rather than an `Option` of a larger type.
+
+use auditor_model::ident::resident_id::Sex;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::spec::FieldType;
+
+/// Text cells of one column in a single buffer: value `i` is `buf[ends[i-1]..ends[i]]`.
+#[derive(Debug, Default, Clone)]
+pub struct TextColumn {
+    buf: String,
+    ends: Vec<u32>,
+}
+
+impl TextColumn {
+    pub fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len() as u32);
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        };
+        self.buf.get(start..end).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// What is kept of a personal ID number: its keyed hash and the fields derived from it.
+/// The number itself is gone once the row is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PersonKey {
+    /// HMAC-SHA256 of the normalised 18-character number under the deployment key.
+    pub id_hash: [u8; 32],
+    pub sex: Sex,
+    pub birth_year: u16,
+    /// The 6-digit administrative region of issue.
+    pub region: u32,
+}
+
+impl PersonKey {
+    pub fn id_hash_hex(&self) -> String {
+        hex::encode(self.id_hash)
+    }
+}
+
+pub const NO_DATE: i32 = i32::MIN;
+pub const NO_DATETIME: i64 = i64::MIN;
+pub const NO_BOOL: u8 = 2;
+
+/// One field's values, one per record.
+#[derive(Debug, Clone)]
+pub enum Column {
+    Text(TextColumn),
+    /// Days since 0001-01-01 (chrono's CE day number), `NO_DATE` when missing.
+    Date(Vec<i32>),
+    /// Seconds since 1970-01-01 in local (ledger) time, `NO_DATETIME` when missing.
+    DateTime(Vec<i64>),
+    /// Seconds since midnight, -1 when missing.
+    Time(Vec<i32>),
+    /// NaN when missing. Gestational ages are stored in days.
+    Number(Vec<f64>),
+    /// A number and its unit as written ("盒"); NaN when missing.
+    Quantity(Vec<f64>, TextColumn),
+    /// 0 = no (or female for sex), 1 = yes (male), `NO_BOOL` when missing.
+    Flag(Vec<u8>),
+    Person(Vec<Option<PersonKey>>),
+}
+
+impl Column {
+    pub fn for_type(kind: FieldType) -> Self {
+        match kind {
+            FieldType::Text
+            | FieldType::Name
+            | FieldType::Names
+            | FieldType::Phone
+            | FieldType::Address
+            | FieldType::Uscc
+            | FieldType::ApprovalNo
+            | FieldType::TraceCode
+            | FieldType::TraceCodes => Self::Text(TextColumn::default()),
+            FieldType::Date => Self::Date(Vec::new()),
+            FieldType::Datetime => Self::DateTime(Vec::new()),
+            FieldType::Time => Self::Time(Vec::new()),
+            FieldType::Number | FieldType::Integer | FieldType::Gestation => {
+                Self::Number(Vec::new())
+            }
+            FieldType::Quantity => Self::Quantity(Vec::new(), TextColumn::default()),
+            FieldType::Bool | FieldType::Sex => Self::Flag(Vec::new()),
+            FieldType::PersonId => Self::Person(Vec::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Text(t) => t.len(),
+            Self::Date(v) | Self::Time(v) => v.len(),
+            Self::DateTime(v) => v.len(),
+            Self::Number(v) | Self::Quantity(v, _) => v.len(),
+            Self::Flag(v) => v.len(),
+            Self::Person(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends the missing value of this column's type.
+    pub fn push_missing(&mut self) {
+        match self {
+            Self::Text(t) => t.push(""),
+            Self::Date(v) => v.push(NO_DATE),
+            Self::DateTime(v) => v.push(NO_DATETIME),
+            Self::Time(v) => v.push(-1),
+            Self::Number(v) => v.push(f64::NAN),
+            Self::Quantity(v, u) => {
+                v.push(f64::NAN);
+                u.push("");
+            }
+            Self::Flag(v) => v.push(NO_BOOL),
+            Self::Person(v) => v.push(None),
+        }
+    }
+
+    /// Whether record `i` has no value.
+    pub fn is_missing(&self, i: usize) -> bool {
+        match self {
+            Self::Text(t) => t.get(i).is_empty(),
+            Self::Date(v) => v.get(i).is_none_or(|d| *d == NO_DATE),
+            Self::DateTime(v) => v.get(i).is_none_or(|d| *d == NO_DATETIME),
+            Self::Time(v) => v.get(i).is_none_or(|d| *d < 0),
+            Self::Number(v) | Self::Quantity(v, _) => v.get(i).is_none_or(|d| d.is_nan()),
+            Self::Flag(v) => v.get(i).is_none_or(|d| *d == NO_BOOL),
+            Self::Person(v) => v.get(i).is_none_or(Option::is_none),
+        }
+    }
+
+    /// Record `i` as display text (dates ISO, flags 是/否, persons masked by region and year).
+    pub fn display(&self, i: usize) -> String {
+        if self.is_missing(i) {
+            return String::new();
+        }
+        match self {
+            Self::Text(t) => t.get(i).to_owned(),
+            Self::Date(v) => date_from_days(v[i])
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            Self::DateTime(v) => datetime_from_secs(v[i])
+                .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            Self::Time(v) => format!("{:02}:{:02}:{:02}", v[i] / 3600, v[i] / 60 % 60, v[i] % 60),
+            Self::Number(v) => format_number(v[i]),
+            Self::Quantity(v, u) => format!("{}{}", format_number(v[i]), u.get(i)),
+            Self::Flag(v) => if v[i] == 1 { "是" } else { "否" }.to_owned(),
+            Self::Person(v) => v[i]
+                .map(|p| {
+                    format!(
+                        "{}** {} {}",
+                        p.region / 100,
+                        p.birth_year,
+                        if p.sex == Sex::Male { "男" } else { "女" }
+                    )
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+pub fn days_from_date(d: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.num_days_from_ce()
+}
+
+pub fn date_from_days(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days)
+}
+
+pub fn secs_from_datetime(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp()
+}
+
+pub fn datetime_from_secs(secs: i64) -> Option<NaiveDateTime> {
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.naive_utc())
+}
+
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_column_round_trips() {
+        let mut t = TextColumn::default();
+        t.push("李娜");
+        t.push("");
+        t.push("王强");
+        assert_eq!(
+            (t.get(0), t.get(1), t.get(2), t.len()),
+            ("李娜", "", "王强", 3)
+        );
+    }
+
+    #[test]
+    fn missing_values() {
+        let mut c = Column::for_type(FieldType::Date);
+        c.push_missing();
+        assert!(c.is_missing(0));
+        assert_eq!(c.display(0), "");
+    }
+}

@@ -1,0 +1,305 @@
+//! Header rows: normalising header text, and finding the row (possibly below title rows, possibly
+//! two rows with merged group headers) that names a dataset's columns.
+
+use crate::spec::Catalog;
+
+/// The normal form used to compare a sheet's header with an alias: half-width, no white space,
+/// lower case, no bracketed parts, no trailing 签名/签字, and 号码/编号/编码 as 号.
+pub fn normalize_header(raw: &str) -> String {
+    let folded = fold(raw);
+    let without_brackets = strip_brackets(&folded);
+    let base = if without_brackets.is_empty() {
+        folded
+    } else {
+        without_brackets
+    };
+    canonical_suffix(&base)
+}
+
+/// Every reading of a header cell worth trying, best first: the whole text, then its
+/// '/'-separated or line-separated parts (bilingual headers), then the bracketed part alone.
+pub fn header_candidates(raw: &str) -> Vec<String> {
+    let mut out = vec![normalize_header(raw)];
+    let mut push = |s: String| {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let half: String = raw.chars().map(half_width).collect();
+    if half.contains(['/', '|', '\n', '\r']) {
+        for part in half.split(['/', '|', '\n', '\r']) {
+            push(normalize_header(part));
+        }
+    }
+    let folded = fold(raw);
+    if let (Some(open), Some(close)) = (folded.find('('), folded.rfind(')'))
+        && open < close
+    {
+        push(canonical_suffix(&folded[open + 1..close]));
+    }
+    out
+}
+
+fn half_width(c: char) -> char {
+    match c {
+        '【' | '〔' | '［' | '[' => '(',
+        '】' | '〕' | '］' | ']' => ')',
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    }
+}
+
+/// Half-width, no white space (including line breaks inside a cell), lower case, no markers.
+fn fold(raw: &str) -> String {
+    let s: String = raw
+        .chars()
+        .map(half_width)
+        .filter(|c| !c.is_whitespace() && *c != '\u{200B}' && *c != '\u{FEFF}')
+        .flat_map(char::to_lowercase)
+        .collect();
+    s.trim_matches(|c| matches!(c, '*' | ':' | '：' | '.' | '_' | '-'))
+        .to_owned()
+}
+
+fn strip_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn canonical_suffix(s: &str) -> String {
+    let mut s = s.to_owned();
+    for suffix in ["签名", "签字", "签章"] {
+        if s.len() > suffix.len()
+            && let Some(stem) = s.strip_suffix(suffix)
+        {
+            s = stem.to_owned();
+        }
+    }
+    for long in ["号码", "编号", "编码"] {
+        if let Some(stem) = s.strip_suffix(long) {
+            return format!("{stem}号");
+        }
+    }
+    s
+}
+
+/// A header cell: column and text as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderCell {
+    pub col: u32,
+    pub text: String,
+}
+
+/// The header found in a sheet.
+#[derive(Debug, Clone)]
+pub struct HeaderMatch {
+    /// Index into `Catalog::datasets`.
+    pub dataset: usize,
+    /// Index into the scanned rows of the last header row (data starts after it).
+    pub last_row: usize,
+    /// (column, field index) for each mapped column, in column order.
+    pub columns: Vec<(u32, usize)>,
+    /// Columns naming a field another column already named: (column, field, first column).
+    pub duplicate_columns: Vec<(u32, usize, u32)>,
+    /// Normalised header text per mapped column, to recognise a repeated header row.
+    pub texts: Vec<(u32, String)>,
+}
+
+/// Fewest distinct fields a header row must name to identify a dataset on its own.
+pub const MIN_FIELDS: usize = 3;
+
+/// Finds the header among the first rows of a sheet. `rows` holds each row's non-empty cells as
+/// text; `merges` the merged regions (row index, first col, last col) lying in those rows, used to
+/// spread a group header over the columns below it. `title` is the sheet name and title rows'
+/// text, whose words break ties between datasets.
+pub fn detect(
+    catalog: &Catalog,
+    rows: &[Vec<HeaderCell>],
+    merges: &[(usize, u32, u32)],
+    forced: Option<usize>,
+    sheet_name: &str,
+) -> Option<HeaderMatch> {
+    let mut best: Option<(Score, HeaderMatch)> = None;
+    for i in 0..rows.len() {
+        let mut title = sheet_name.to_owned();
+        for row in &rows[..i] {
+            for cell in row {
+                title.push_str(&cell.text);
+            }
+        }
+        let single: Vec<(u32, Vec<String>)> = rows[i]
+            .iter()
+            .map(|c| (c.col, header_candidates(&c.text)))
+            .collect();
+        let mut layouts = vec![(i, single)];
+        if let Some(child) = rows.get(i + 1) {
+            layouts.push((i + 1, two_row_layout(&rows[i], child, merges, i)));
+        }
+        for (last_row, layout) in layouts {
+            for d in 0..catalog.datasets.len() {
+                if forced.is_some_and(|f| f != d) {
+                    continue;
+                }
+                let m = map_columns(catalog, d, &layout, last_row);
+                let fields = m.columns.len();
+                let min = if forced.is_some() { 1 } else { MIN_FIELDS };
+                if fields < min {
+                    continue;
+                }
+                let spec = &catalog.datasets[d];
+                let hinted = spec.title_hints.iter().any(|h| title.contains(h.as_str()));
+                let required = m
+                    .columns
+                    .iter()
+                    .filter(|(_, f)| spec.fields[*f].required)
+                    .count();
+                // A two-row layout must name more than either row alone to be preferred.
+                let score = Score {
+                    fields,
+                    hinted,
+                    required,
+                    single: last_row == i,
+                };
+                if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                    best = Some((score, m));
+                }
+            }
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    fields: usize,
+    hinted: bool,
+    required: usize,
+    single: bool,
+}
+
+/// Header texts for a group header row above a sub-header row: each column tries its own
+/// sub-header, then group + sub-header, then the group header alone.
+fn two_row_layout(
+    parent: &[HeaderCell],
+    child: &[HeaderCell],
+    merges: &[(usize, u32, u32)],
+    parent_index: usize,
+) -> Vec<(u32, Vec<String>)> {
+    let parent_text = |col: u32| -> Option<&str> {
+        if let Some(c) = parent.iter().find(|c| c.col == col) {
+            return Some(c.text.as_str());
+        }
+        // A merged group header spreads over the columns it covers; without merge information
+        // (CSV) an empty parent cell takes the group header to its left.
+        let merged = merges
+            .iter()
+            .find(|(r, first, last)| *r == parent_index && (*first..=*last).contains(&col));
+        match merged {
+            Some((_, first, _)) => parent
+                .iter()
+                .find(|c| c.col == *first)
+                .map(|c| c.text.as_str()),
+            None if merges.is_empty() => parent
+                .iter()
+                .rev()
+                .find(|c| c.col < col)
+                .map(|c| c.text.as_str()),
+            None => None,
+        }
+    };
+    let mut cols: Vec<u32> = parent.iter().chain(child).map(|c| c.col).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    cols.into_iter()
+        .map(|col| {
+            let own = child.iter().find(|c| c.col == col).map(|c| c.text.as_str());
+            let group = parent_text(col);
+            let mut cands = Vec::new();
+            if let Some(own) = own {
+                cands.extend(header_candidates(own));
+                if let Some(group) = group {
+                    cands.extend(header_candidates(&format!("{group}{own}")));
+                }
+            }
+            if let Some(group) = group
+                && own.is_none()
+            {
+                cands.extend(header_candidates(group));
+            }
+            (col, cands)
+        })
+        .collect()
+}
+
+fn map_columns(
+    catalog: &Catalog,
+    d: usize,
+    layout: &[(u32, Vec<String>)],
+    last_row: usize,
+) -> HeaderMatch {
+    let mut columns: Vec<(u32, usize)> = Vec::new();
+    let mut duplicate_columns = Vec::new();
+    let mut texts = Vec::new();
+    for (col, cands) in layout {
+        let hit = cands.iter().find_map(|c| {
+            catalog
+                .lookup(c)
+                .iter()
+                .find(|(ds, _)| *ds == d)
+                .map(|&(_, f)| (f, c.clone()))
+        });
+        if let Some((field, text)) = hit {
+            if let Some(&(first, _)) = columns.iter().find(|(_, f)| *f == field) {
+                duplicate_columns.push((*col, field, first));
+            } else {
+                columns.push((*col, field));
+                texts.push((*col, text));
+            }
+        }
+    }
+    HeaderMatch {
+        dataset: d,
+        last_row,
+        columns,
+        duplicate_columns,
+        texts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_common_header_variants() {
+        assert_eq!(normalize_header("身份证号码"), "身份证号");
+        assert_eq!(normalize_header("身份证号"), "身份证号");
+        assert_eq!(normalize_header("处方编号"), "处方号");
+        assert_eq!(normalize_header("操作医师（签名）"), "操作医师");
+        assert_eq!(normalize_header("操作医师签字"), "操作医师");
+        assert_eq!(normalize_header(" 身份证\n号码 "), "身份证号");
+        assert_eq!(normalize_header("数量(盒)"), "数量");
+        assert_eq!(normalize_header("*检查日期："), "检查日期");
+        assert_eq!(normalize_header("Batch No"), "batchno");
+        assert_eq!(normalize_header("签名"), "签名");
+    }
+
+    #[test]
+    fn candidates_cover_bilingual_headers() {
+        let c = header_candidates("姓名/Name");
+        assert!(c.contains(&"姓名".to_owned()));
+        assert!(c.contains(&"name".to_owned()));
+        let c = header_candidates("Patient (姓名)");
+        assert!(c.contains(&"姓名".to_owned()));
+    }
+}

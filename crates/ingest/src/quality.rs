@@ -1,0 +1,132 @@
+//! Data-quality findings (`DQ-…`): what ingest itself can tell is wrong with a ledger — a value
+//! that cannot be read, a required cell left blank, a row entered twice, a header repeated.
+
+use auditor_model::{CellRef, Dataset, Finding, Severity};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DqRule {
+    DateInvalid,
+    TimeInvalid,
+    NumberInvalid,
+    FlagInvalid,
+    SexInvalid,
+    GestationInvalid,
+    PersonIdInvalid,
+    UsccInvalid,
+    ApprovalNoInvalid,
+    TraceCodeInvalid,
+    RequiredMissing,
+    DuplicateRow,
+    HeaderRepeated,
+    ColumnDuplicate,
+    ColumnMissing,
+}
+
+impl DqRule {
+    pub const ALL: [DqRule; 15] = [
+        Self::DateInvalid,
+        Self::TimeInvalid,
+        Self::NumberInvalid,
+        Self::FlagInvalid,
+        Self::SexInvalid,
+        Self::GestationInvalid,
+        Self::PersonIdInvalid,
+        Self::UsccInvalid,
+        Self::ApprovalNoInvalid,
+        Self::TraceCodeInvalid,
+        Self::RequiredMissing,
+        Self::DuplicateRow,
+        Self::HeaderRepeated,
+        Self::ColumnDuplicate,
+        Self::ColumnMissing,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::DateInvalid => "DQ-DATE-INVALID",
+            Self::TimeInvalid => "DQ-TIME-INVALID",
+            Self::NumberInvalid => "DQ-NUMBER-INVALID",
+            Self::FlagInvalid => "DQ-FLAG-INVALID",
+            Self::SexInvalid => "DQ-SEX-INVALID",
+            Self::GestationInvalid => "DQ-GESTATION-INVALID",
+            Self::PersonIdInvalid => "DQ-ID-INVALID",
+            Self::UsccInvalid => "DQ-USCC-INVALID",
+            Self::ApprovalNoInvalid => "DQ-APPROVAL-NO-INVALID",
+            Self::TraceCodeInvalid => "DQ-TRACE-CODE-INVALID",
+            Self::RequiredMissing => "DQ-REQUIRED-MISSING",
+            Self::DuplicateRow => "DQ-DUPLICATE-ROW",
+            Self::HeaderRepeated => "DQ-HEADER-REPEATED",
+            Self::ColumnDuplicate => "DQ-COLUMN-DUPLICATE",
+            Self::ColumnMissing => "DQ-COLUMN-MISSING",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::PersonIdInvalid
+            | Self::UsccInvalid
+            | Self::RequiredMissing
+            | Self::ColumnMissing => Severity::Medium,
+            _ => Severity::Low,
+        }
+    }
+
+    pub fn citation(self) -> &'static str {
+        match self {
+            Self::PersonIdInvalid => "GB 11643-1999《公民身份号码》",
+            Self::UsccInvalid => "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》",
+            Self::ApprovalNoInvalid => "《药品注册管理办法》（2020）药品批准文号格式",
+            Self::TraceCodeInvalid => "《中华人民共和国药品管理法》第十二条（药品追溯制度）",
+            _ => "数据质量 / data quality",
+        }
+    }
+}
+
+/// Where a finding comes from, shared by all findings of one sheet.
+#[derive(Debug, Clone)]
+pub struct SheetContext {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub dataset: Option<Dataset>,
+    /// The institution the ledger belongs to (填报单位), when the sheet says.
+    pub institution: String,
+}
+
+impl SheetContext {
+    /// A finding of `rule`; `key` is the row's business key (never its row number, never a
+    /// keyed hash), so the fingerprint survives re-ordering and a change of deployment key.
+    pub fn finding(
+        &self,
+        rule: DqRule,
+        row: Option<u32>,
+        cells: Vec<CellRef>,
+        zh: String,
+        en: String,
+        key: &str,
+    ) -> Finding {
+        let mut h = Sha256::new();
+        for part in [
+            rule.id(),
+            self.dataset.map_or("", Dataset::as_str),
+            &self.institution,
+            key,
+        ] {
+            h.update(part.as_bytes());
+            h.update([0x1f]);
+        }
+        Finding {
+            rule: rule.id().to_owned(),
+            severity: rule.severity(),
+            dataset: self.dataset,
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row,
+            cells,
+            message: zh,
+            message_en: en,
+            citation: rule.citation().to_owned(),
+            fingerprint: hex::encode(&h.finalize()[..16]),
+        }
+    }
+}

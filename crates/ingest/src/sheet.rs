@@ -1,0 +1,903 @@
+//! One sheet, from raw rows to a typed table: find the header among the first rows, map columns
+//! to fields, then type every data row, turning each bad cell into a data-quality finding.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use auditor_model::ident::{approval_no, mask, resident_id, trace_code, uscc};
+use auditor_model::{CellRef, Dataset, Finding};
+use chrono::NaiveTime;
+
+use crate::column::{Column, PersonKey, days_from_date, secs_from_datetime};
+use crate::header::{self, HeaderCell, HeaderMatch, header_candidates};
+use crate::privacy::IdHasher;
+use crate::quality::{DqRule, SheetContext};
+use crate::row::{RawRow, RawValue};
+use crate::spec::{Catalog, DatasetSpec, FieldType};
+use crate::value::{
+    from_excel_serial, is_placeholder, parse_bool, parse_datetime_text, parse_gestation,
+    parse_names, parse_quantity, parse_sex, parse_time_text, plausible_serial,
+};
+
+/// How many leading non-empty rows are searched for the header.
+pub const HEADER_SCAN_ROWS: usize = 30;
+/// Findings of one rule listed one by one per sheet; the rest are counted in one summary.
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
+/// A merged region, 0-based and inclusive, as spreadsheets store them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merge {
+    pub first_row: u32,
+    pub first_col: u32,
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+/// A typed table: one column per field of the dataset, one entry per record.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub dataset: Dataset,
+    pub file: String,
+    pub sheet: Option<String>,
+    /// Per field of the dataset's spec: its values, or `None` when the sheet has no such column.
+    pub columns: Vec<Option<Column>>,
+    /// Per field: the sheet column it came from.
+    pub source_cols: Vec<Option<u32>>,
+    /// Per record: its row number as the user sees it.
+    pub rows: Vec<u32>,
+}
+
+impl Table {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// What ingest tells about one sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetReport {
+    pub name: String,
+    pub hidden: bool,
+    pub dataset: Option<Dataset>,
+    pub header_row: Option<u32>,
+    pub rows: usize,
+    /// For a sheet whose dataset was not recognised: the headers it saw.
+    pub headers: Vec<String>,
+}
+
+pub struct SheetReader<'a> {
+    catalog: &'a Catalog,
+    hasher: &'a IdHasher,
+    forced: Option<Dataset>,
+    ctx: SheetContext,
+    hidden: bool,
+    merges: Vec<Merge>,
+    scan: Vec<RawRow>,
+    mapped: Option<Mapped>,
+    scanning: bool,
+    findings: Vec<Finding>,
+    counts: HashMap<DqRule, usize>,
+    unrecognised: Vec<String>,
+}
+
+struct Mapped {
+    spec: usize,
+    header: HeaderMatch,
+    header_row: u32,
+    table: Table,
+    /// Per sheet column (index), the field it maps to.
+    field_of_col: Vec<Option<usize>>,
+    /// A second column holding the time of a date-time field (检查日期 + 检查时间).
+    time_companions: Vec<(usize, u32)>,
+    seen_rows: HashMap<u64, u32>,
+    /// Values of merged cells in data rows, to fill the cells the merge covers.
+    merge_values: HashMap<(u32, u32), String>,
+}
+
+impl<'a> SheetReader<'a> {
+    pub fn new(
+        catalog: &'a Catalog,
+        hasher: &'a IdHasher,
+        forced: Option<Dataset>,
+        ctx: SheetContext,
+        hidden: bool,
+        merges: Vec<Merge>,
+    ) -> Self {
+        Self {
+            catalog,
+            hasher,
+            forced,
+            ctx,
+            hidden,
+            merges,
+            scan: Vec::new(),
+            mapped: None,
+            scanning: true,
+            findings: Vec::new(),
+            counts: HashMap::new(),
+            unrecognised: Vec::new(),
+        }
+    }
+
+    /// Feeds the next row (rows arrive in order; empty rows may be skipped by the source).
+    pub fn push_row(&mut self, row: &RawRow) {
+        if row.is_empty() {
+            return;
+        }
+        if self.scanning {
+            self.scan.push(row.clone());
+            if self.scan.len() >= HEADER_SCAN_ROWS {
+                self.detect();
+            }
+            return;
+        }
+        self.data_row(row);
+    }
+
+    pub fn finish(mut self) -> (SheetReport, Option<Table>, Vec<Finding>) {
+        if self.scanning {
+            self.detect();
+        }
+        for (rule, n) in &self.counts {
+            if *n > MAX_FINDINGS_PER_RULE {
+                let more = n - MAX_FINDINGS_PER_RULE;
+                let f = self.ctx.finding(
+                    *rule,
+                    None,
+                    Vec::new(),
+                    format!("另有 {more} 处同类问题未逐一列出"),
+                    format!("{more} more findings of this kind are not listed one by one"),
+                    "summary",
+                );
+                self.findings.push(f);
+            }
+        }
+        let name = self.ctx.sheet.clone().unwrap_or_default();
+        if let Some(m) = self.mapped {
+            let report = SheetReport {
+                name,
+                hidden: self.hidden,
+                dataset: Some(m.table.dataset),
+                header_row: Some(m.header_row),
+                rows: m.table.len(),
+                headers: Vec::new(),
+            };
+            (report, Some(m.table), self.findings)
+        } else {
+            let report = SheetReport {
+                name,
+                hidden: self.hidden,
+                dataset: None,
+                header_row: None,
+                rows: 0,
+                headers: self.unrecognised,
+            };
+            (report, None, self.findings)
+        }
+    }
+
+    fn detect(&mut self) {
+        self.scanning = false;
+        let scan = std::mem::take(&mut self.scan);
+        let rows: Vec<Vec<HeaderCell>> = scan
+            .iter()
+            .map(|r| {
+                r.cells()
+                    .iter()
+                    .map(|(col, v)| HeaderCell {
+                        col: *col,
+                        text: r.display(v).trim().to_owned(),
+                    })
+                    .filter(|c| !c.text.is_empty())
+                    .collect()
+            })
+            .collect();
+        let merges: Vec<(usize, u32, u32)> = self
+            .merges
+            .iter()
+            .filter_map(|m| {
+                let i = scan.iter().position(|r| r.number == m.first_row + 1)?;
+                Some((i, m.first_col, m.last_col))
+            })
+            .collect();
+        let forced = self.forced.and_then(|d| self.catalog.spec_index(d));
+        let sheet_name = self.ctx.sheet.clone().unwrap_or_default();
+        let Some(found) = header::detect(self.catalog, &rows, &merges, forced, &sheet_name) else {
+            // The row with the most cells is the likeliest header: show what it said.
+            self.unrecognised = rows
+                .iter()
+                .max_by_key(|r| r.len())
+                .map(|r| r.iter().map(|c| c.text.clone()).collect())
+                .unwrap_or_default();
+            return;
+        };
+        let spec = &self.catalog.datasets[found.dataset];
+        self.ctx.dataset = Some(spec.dataset);
+        self.ctx.institution = institution_from_titles(&rows[..found.last_row]);
+        let header_row = scan[found.last_row].number;
+        let mut mapped = self.start_table(found, header_row);
+        self.column_findings(&mut mapped, header_row);
+        self.mapped = Some(mapped);
+        for row in &scan[self.mapped.as_ref().map_or(0, |m| m.header.last_row + 1)..] {
+            self.data_row(row);
+        }
+    }
+
+    fn start_table(&self, found: HeaderMatch, header_row: u32) -> Mapped {
+        let spec = &self.catalog.datasets[found.dataset];
+        let mut columns: Vec<Option<Column>> = vec![None; spec.fields.len()];
+        let mut source_cols = vec![None; spec.fields.len()];
+        let max_col = found.columns.iter().map(|(c, _)| *c).max().unwrap_or(0) as usize;
+        let mut field_of_col = vec![None; max_col + 1];
+        for &(col, field) in &found.columns {
+            columns[field] = Some(Column::for_type(spec.fields[field].kind));
+            source_cols[field] = Some(col);
+            field_of_col[col as usize] = Some(field);
+        }
+        let time_companions = found
+            .duplicate_columns
+            .iter()
+            .filter(|(_, f, _)| spec.fields[*f].kind == FieldType::Datetime)
+            .map(|(col, f, _)| (*f, *col))
+            .collect();
+        Mapped {
+            spec: found.dataset,
+            table: Table {
+                dataset: spec.dataset,
+                file: self.ctx.file.clone(),
+                sheet: self.ctx.sheet.clone(),
+                columns,
+                source_cols,
+                rows: Vec::new(),
+            },
+            header: found,
+            header_row,
+            field_of_col,
+            time_companions,
+            seen_rows: HashMap::new(),
+            merge_values: HashMap::new(),
+        }
+    }
+
+    /// Findings about the header itself: a field named by two columns, a required field absent.
+    fn column_findings(&mut self, m: &mut Mapped, header_row: u32) {
+        let spec = &self.catalog.datasets[m.spec];
+        let mut out = Vec::new();
+        for &(col, field, first) in &m.header.duplicate_columns {
+            if m.time_companions.iter().any(|(_, c)| *c == col) {
+                continue;
+            }
+            let f = &spec.fields[field];
+            let (cell, first_cell) = (
+                CellRef::new(col, header_row),
+                CellRef::new(first, header_row),
+            );
+            out.push((
+                DqRule::ColumnDuplicate,
+                Some(header_row),
+                vec![cell, first_cell],
+                format!("表头 {cell} 与 {first_cell} 都是「{}」，只读取 {first_cell} 列", f.zh),
+                format!("header {cell} names {} ({}) again, as {first_cell} does; only {first_cell} is read", f.en, f.name),
+                format!("{}:{}", f.name, CellRef::column_letters(col)),
+            ));
+        }
+        for (i, f) in spec.fields.iter().enumerate() {
+            if f.required && m.table.columns[i].is_none() {
+                out.push((
+                    DqRule::ColumnMissing,
+                    Some(header_row),
+                    Vec::new(),
+                    format!("第 {header_row} 行表头缺少必需的「{}」列", f.zh),
+                    format!("the header in row {header_row} has no column for the required field {} ({})", f.en, f.name),
+                    f.name.clone(),
+                ));
+            }
+        }
+        for (rule, row, cells, zh, en, key) in out {
+            self.emit(rule, row, cells, zh, en, &key);
+        }
+    }
+
+    fn emit(
+        &mut self,
+        rule: DqRule,
+        row: Option<u32>,
+        cells: Vec<CellRef>,
+        zh: String,
+        en: String,
+        key: &str,
+    ) {
+        let n = self.counts.entry(rule).or_insert(0);
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_RULE {
+            let f = self.ctx.finding(rule, row, cells, zh, en, key);
+            self.findings.push(f);
+        }
+    }
+
+    fn data_row(&mut self, row: &RawRow) {
+        let Some(mut m) = self.mapped.take() else {
+            return;
+        };
+        let filled;
+        let row = if self.merges.is_empty() {
+            row
+        } else {
+            filled = fill_merged(row, &self.merges, &mut m.merge_values, m.header_row);
+            &filled
+        };
+        if !is_footer(row) && !self.repeated_header(&m, row) {
+            self.record(&mut m, row);
+        }
+        self.mapped = Some(m);
+    }
+
+    fn repeated_header(&mut self, m: &Mapped, row: &RawRow) -> bool {
+        let same = m
+            .header
+            .texts
+            .iter()
+            .filter(|(col, text)| {
+                row.get(*col).is_some_and(|v| {
+                    header_candidates(&row.display(v))
+                        .first()
+                        .is_some_and(|c| c == text)
+                })
+            })
+            .count();
+        if same >= 2 && same * 2 >= m.header.texts.len() {
+            let first = m.header_row;
+            self.emit(
+                DqRule::HeaderRepeated,
+                Some(row.number),
+                vec![CellRef::new(
+                    row.cells().first().map_or(0, |c| c.0),
+                    row.number,
+                )],
+                format!("第 {} 行重复了第 {first} 行的表头，已跳过", row.number),
+                format!(
+                    "row {} repeats the header of row {first}; skipped",
+                    row.number
+                ),
+                &format!("header-repeat:{}", row.number.saturating_sub(first)),
+            );
+            return true;
+        }
+        false
+    }
+
+    fn record(&mut self, m: &mut Mapped, row: &RawRow) {
+        let has_value = row.cells().iter().any(|(col, v)| {
+            m.field_of_col
+                .get(*col as usize)
+                .is_some_and(Option::is_some)
+                && !is_blank(row, v)
+        });
+        if !has_value {
+            return;
+        }
+        let spec = &self.catalog.datasets[m.spec];
+        let mut issues: Vec<Issue> = Vec::new();
+        for (field, column) in m.table.columns.iter_mut().enumerate() {
+            let Some(column) = column else { continue };
+            let col = m.table.source_cols[field].unwrap_or(0);
+            let value = row.get(col).filter(|v| !is_blank(row, v));
+            let companion = m
+                .time_companions
+                .iter()
+                .find(|(f, _)| *f == field)
+                .and_then(|(_, c)| row.get(*c).map(|v| (*c, v)));
+            match value {
+                None => {
+                    column.push_missing();
+                    if spec.fields[field].required {
+                        issues.push(Issue {
+                            rule: DqRule::RequiredMissing,
+                            field,
+                            col,
+                            shown: String::new(),
+                            reason: None,
+                            kept: false,
+                        });
+                    }
+                }
+                Some(v) => {
+                    if let Err(issue) =
+                        store(column, spec, field, col, row, v, companion, self.hasher)
+                    {
+                        if !issue.kept {
+                            column.push_missing();
+                        }
+                        issues.push(issue);
+                    }
+                }
+            }
+        }
+        let key = business_key(spec, &m.table, row);
+        for issue in issues {
+            let f = &spec.fields[issue.field];
+            let cell = CellRef::new(issue.col, row.number);
+            let (zh, en) = issue_message(&issue, f, cell);
+            self.emit(
+                issue.rule,
+                Some(row.number),
+                vec![cell],
+                zh,
+                en,
+                &format!("{key}|{}", f.name),
+            );
+        }
+        let digest = row_digest(row, &m.field_of_col);
+        if let Some(first) = m.seen_rows.get(&digest).copied() {
+            let cell = CellRef::new(row.cells().first().map_or(0, |c| c.0), row.number);
+            self.emit(
+                DqRule::DuplicateRow,
+                Some(row.number),
+                vec![cell],
+                format!(
+                    "第 {} 行与第 {first} 行内容完全相同（疑似重复录入）",
+                    row.number
+                ),
+                format!(
+                    "row {} has exactly the same content as row {first} (entered twice?)",
+                    row.number
+                ),
+                &format!("{key}|duplicate"),
+            );
+        } else {
+            m.seen_rows.insert(digest, row.number);
+        }
+        m.table.rows.push(row.number);
+    }
+}
+
+struct Issue {
+    rule: DqRule,
+    field: usize,
+    col: u32,
+    /// The offending value as it may be shown (masked for personal data).
+    shown: String,
+    reason: Option<(String, String)>,
+    /// The value was stored anyway (organisation codes): the cell must not also be blanked.
+    kept: bool,
+}
+
+fn issue_message(issue: &Issue, f: &crate::spec::FieldSpec, cell: CellRef) -> (String, String) {
+    let v = &issue.shown;
+    let (what_zh, what_en) = match issue.rule {
+        DqRule::RequiredMissing => {
+            return (
+                format!("{cell}「{}」为空，该项必填", f.zh),
+                format!("{cell} {} ({}) is empty but required", f.en, f.name),
+            );
+        }
+        DqRule::DateInvalid => ("不是有效日期", "is not a valid date"),
+        DqRule::TimeInvalid => ("不是有效时间", "is not a valid time"),
+        DqRule::NumberInvalid => ("不是有效数值", "is not a valid number"),
+        DqRule::FlagInvalid => ("应为“是/否”", "is not a yes/no value"),
+        DqRule::SexInvalid => ("应为“男/女”", "is not 男/女 (male/female)"),
+        DqRule::GestationInvalid => ("不是有效孕周", "is not a valid gestational age"),
+        DqRule::PersonIdInvalid => (
+            "不是有效的居民身份证号",
+            "is not a valid resident ID number",
+        ),
+        DqRule::UsccInvalid => (
+            "不是有效的统一社会信用代码",
+            "is not a valid unified social credit code",
+        ),
+        DqRule::ApprovalNoInvalid => (
+            "不是有效的药品批准文号",
+            "is not a valid drug approval number",
+        ),
+        DqRule::TraceCodeInvalid => (
+            "不是有效的药品追溯码",
+            "is not a valid drug traceability code",
+        ),
+        _ => ("有误", "is invalid"),
+    };
+    let (rz, re) = issue
+        .reason
+        .clone()
+        .map_or((String::new(), String::new()), |(z, e)| {
+            (format!("：{z}"), format!(": {e}"))
+        });
+    (
+        format!("{cell}「{}」的值“{v}”{what_zh}{rz}", f.zh),
+        format!("{cell} {} ({}) \"{v}\" {what_en}{re}", f.en, f.name),
+    )
+}
+
+fn is_blank(row: &RawRow, v: &RawValue) -> bool {
+    match v {
+        RawValue::Text { .. } => is_placeholder(row.text(v)),
+        _ => false,
+    }
+}
+
+/// Rows below the data that total or sign the ledger: 合计, 制表人：…, 审核：….
+fn is_footer(row: &RawRow) -> bool {
+    const WORDS: [&str; 12] = [
+        "合计",
+        "总计",
+        "小计",
+        "累计",
+        "制表",
+        "填表",
+        "审核人",
+        "负责人",
+        "备注：",
+        "说明：",
+        "注：",
+        "本页",
+    ];
+    row.cells()
+        .iter()
+        .find_map(|(_, v)| match v {
+            RawValue::Text { .. } => Some(row.text(v).trim()),
+            _ => None,
+        })
+        .is_some_and(|t| {
+            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            WORDS.iter().any(|w| t.starts_with(w))
+        })
+        && row
+            .cells()
+            .first()
+            .is_some_and(|(_, v)| matches!(v, RawValue::Text { .. }))
+}
+
+/// 填报单位：XX医院 in a title row, or 填报单位 with the name in the next cell.
+fn institution_from_titles(rows: &[Vec<HeaderCell>]) -> String {
+    const LABELS: [&str; 5] = [
+        "填报单位",
+        "单位名称",
+        "医疗机构名称",
+        "机构名称",
+        "填表单位",
+    ];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let text: String = cell.text.chars().filter(|c| !c.is_whitespace()).collect();
+            for label in LABELS {
+                if let Some(pos) = text.find(label) {
+                    let rest = text[pos + label.len()..].trim_start_matches([':', '：']);
+                    let value: String = rest
+                        .chars()
+                        .take_while(|c| !matches!(c, ' ' | '　'))
+                        .collect();
+                    let value = value
+                        .split(['日', '时'])
+                        .next()
+                        .map_or("", |_| value.as_str());
+                    let value = cut_at_next_label(value);
+                    if !value.is_empty() {
+                        return value.to_owned();
+                    }
+                    if let Some(next) = row.get(i + 1) {
+                        return next.text.trim().to_owned();
+                    }
+                }
+            }
+        }
+    }
+    String::new()
+}
+
+/// "XX医院填报日期：2024年3月" -> "XX医院": a title row often carries several labels.
+fn cut_at_next_label(s: &str) -> &str {
+    [
+        "填报日期",
+        "填报时间",
+        "日期",
+        "时间",
+        "统计时间",
+        "报送日期",
+        "年度",
+    ]
+    .iter()
+    .filter_map(|l| s.find(l))
+    .min()
+    .map_or(s, |i| &s[..i])
+}
+
+/// Fills cells covered by a merged region with the merged value, as a reader of the sheet sees
+/// it: a date merged over five rows applies to all five.
+fn fill_merged(
+    row: &RawRow,
+    merges: &[Merge],
+    values: &mut HashMap<(u32, u32), String>,
+    header_row: u32,
+) -> RawRow {
+    let r0 = row.number - 1;
+    let mut out = row.clone();
+    let mut changed = false;
+    for m in merges {
+        if m.first_row < header_row || r0 < m.first_row || r0 > m.last_row {
+            continue;
+        }
+        if r0 == m.first_row {
+            if let Some(v) = row.get(m.first_col) {
+                values.insert((m.first_row, m.first_col), row.display(v).into_owned());
+            }
+            continue;
+        }
+        if let Some(text) = values.get(&(m.first_row, m.first_col))
+            && row.get(m.first_col).is_none()
+        {
+            out.push_text(m.first_col, text);
+            changed = true;
+        }
+    }
+    if changed {
+        out.sort();
+    }
+    out
+}
+
+fn row_digest(row: &RawRow, field_of_col: &[Option<usize>]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for (col, v) in row.cells() {
+        if field_of_col.get(*col as usize).is_some_and(Option::is_some) {
+            col.hash(&mut h);
+            row.display(v).trim().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The row's business key as text: the key fields' values, or, when they are all blank, every
+/// non-personal mapped value. Never personal data, never a keyed hash.
+fn business_key(spec: &DatasetSpec, table: &Table, row: &RawRow) -> String {
+    let value_of = |field: usize| -> String {
+        table.source_cols[field]
+            .and_then(|c| row.get(c))
+            .map(|v| row.display(v).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let key: Vec<String> = spec.key.iter().map(|&f| value_of(f)).collect();
+    if key.iter().any(|k| !k.is_empty()) {
+        return key.join("\u{1f}");
+    }
+    spec.fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| {
+            !matches!(
+                f.kind,
+                FieldType::PersonId | FieldType::Name | FieldType::Phone | FieldType::Address
+            )
+        })
+        .map(|(i, _)| value_of(i))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the cell's context"
+)]
+fn store(
+    column: &mut Column,
+    spec: &DatasetSpec,
+    field: usize,
+    col: u32,
+    row: &RawRow,
+    v: &RawValue,
+    companion: Option<(u32, &RawValue)>,
+    hasher: &IdHasher,
+) -> Result<(), Issue> {
+    let f = &spec.fields[field];
+    let text = row.display(v);
+    let text = text.trim();
+    let fail = |rule: DqRule, shown: String, reason: Option<(String, String)>| Issue {
+        rule,
+        field,
+        col,
+        shown,
+        reason,
+        kept: false,
+    };
+    match (column, f.kind) {
+        (Column::Text(t), FieldType::Names | FieldType::TraceCodes) => {
+            let parts = parse_names(text);
+            if f.kind == FieldType::Names {
+                t.push(&parts.join("、"));
+                return Ok(());
+            }
+            t.push(&parts.join(","));
+            // The list is kept whole; the finding names the first code that is not valid.
+            for p in &parts {
+                if let Err(e) = trace_code::validate_trace_code(p) {
+                    return keep_value(fail(
+                        DqRule::TraceCodeInvalid,
+                        p.clone(),
+                        Some((e.zh(), e.en())),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Uscc | FieldType::ApprovalNo | FieldType::TraceCode) => {
+            let checked = match f.kind {
+                FieldType::Uscc => uscc::validate_uscc(text).map_err(|e| (DqRule::UsccInvalid, e)),
+                FieldType::ApprovalNo => approval_no::validate_approval_no(text)
+                    .map_err(|e| (DqRule::ApprovalNoInvalid, e)),
+                _ => {
+                    trace_code::validate_trace_code(text).map_err(|e| (DqRule::TraceCodeInvalid, e))
+                }
+            };
+            match checked {
+                Ok(normal) => {
+                    t.push(&normal);
+                    Ok(())
+                }
+                Err((rule, e)) => {
+                    // Organisation codes are not personal data: keep what was written so rules
+                    // can still match it, and report it.
+                    t.push(text);
+                    keep_value(fail(rule, text.to_owned(), Some((e.zh(), e.en()))))
+                }
+            }
+        }
+        (Column::Text(t), _) => {
+            t.push(text);
+            Ok(())
+        }
+        (Column::Date(d), _) => match to_datetime(v, text) {
+            Some((date, _)) => {
+                d.push(days_from_date(date));
+                Ok(())
+            }
+            None => Err(fail(DqRule::DateInvalid, text.to_owned(), None)),
+        },
+        (Column::DateTime(d), _) => match to_datetime(v, text) {
+            Some((date, time)) => {
+                let time = time
+                    .or_else(|| companion.and_then(|(_, cv)| to_time(cv, &row.display(cv))))
+                    .unwrap_or(NaiveTime::MIN);
+                d.push(secs_from_datetime(date.and_time(time)));
+                Ok(())
+            }
+            None => Err(fail(DqRule::DateInvalid, text.to_owned(), None)),
+        },
+        (Column::Time(t), _) => match to_time(v, text) {
+            Some(time) => {
+                t.push(chrono::Timelike::num_seconds_from_midnight(&time) as i32);
+                Ok(())
+            }
+            None => Err(fail(DqRule::TimeInvalid, text.to_owned(), None)),
+        },
+        (Column::Number(n), FieldType::Gestation) => {
+            let bare_is_days = f.name.ends_with("days");
+            let parsed = match *v {
+                RawValue::Int(i) => Some(if bare_is_days {
+                    i as f64
+                } else {
+                    i as f64 * 7.0
+                }),
+                RawValue::Float(x) => Some(if bare_is_days { x } else { x * 7.0 }),
+                _ => parse_gestation(text, bare_is_days),
+            };
+            match parsed {
+                Some(days) => {
+                    n.push(days);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::GestationInvalid, text.to_owned(), None)),
+            }
+        }
+        (Column::Number(n), _) => {
+            let parsed = match *v {
+                RawValue::Int(i) => Some(i as f64),
+                RawValue::Float(x) => Some(x),
+                _ => parse_quantity(text).map(|(x, _)| x),
+            };
+            match parsed.filter(|x| f.kind != FieldType::Integer || x.fract() == 0.0) {
+                Some(x) => {
+                    n.push(x);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::NumberInvalid, text.to_owned(), None)),
+            }
+        }
+        (Column::Quantity(n, units), _) => {
+            let parsed = match *v {
+                RawValue::Int(i) => Some((i as f64, String::new())),
+                RawValue::Float(x) => Some((x, String::new())),
+                _ => parse_quantity(text),
+            };
+            match parsed {
+                Some((x, unit)) => {
+                    n.push(x);
+                    units.push(&unit);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::NumberInvalid, text.to_owned(), None)),
+            }
+        }
+        (Column::Flag(b), FieldType::Sex) => {
+            let parsed = match *v {
+                RawValue::Int(1) => Some(true),
+                RawValue::Int(2) => Some(false),
+                _ => parse_sex(text),
+            };
+            match parsed {
+                Some(male) => {
+                    b.push(u8::from(male));
+                    Ok(())
+                }
+                None => Err(fail(DqRule::SexInvalid, text.to_owned(), None)),
+            }
+        }
+        (Column::Flag(b), _) => {
+            let parsed = match *v {
+                RawValue::Bool(x) => Some(x),
+                RawValue::Int(1) => Some(true),
+                RawValue::Int(0) => Some(false),
+                _ => parse_bool(text),
+            };
+            match parsed {
+                Some(x) => {
+                    b.push(u8::from(x));
+                    Ok(())
+                }
+                None => Err(fail(DqRule::FlagInvalid, text.to_owned(), None)),
+            }
+        }
+        (Column::Person(p), _) => match resident_id::parse_resident_id(text) {
+            Ok(id) => {
+                use chrono::Datelike;
+                p.push(Some(PersonKey {
+                    id_hash: hasher.hash(&id.normalized),
+                    sex: id.sex,
+                    birth_year: id.birth.year() as u16,
+                    region: id.region,
+                }));
+                Ok(())
+            }
+            // The raw number never leaves this function: the finding shows it masked.
+            Err(e) => Err(fail(
+                DqRule::PersonIdInvalid,
+                mask::mask_id(&auditor_model::ident::normalize(text)),
+                Some((e.zh(), e.en())),
+            )),
+        },
+    }
+}
+
+/// An issue whose value has already been stored: reported, but the cell is not blanked.
+fn keep_value(issue: Issue) -> Result<(), Issue> {
+    Err(Issue {
+        kept: true,
+        ..issue
+    })
+}
+
+fn to_datetime(v: &RawValue, text: &str) -> Option<(chrono::NaiveDate, Option<NaiveTime>)> {
+    let split =
+        |t: chrono::NaiveDateTime| (t.date(), (t.time() != NaiveTime::MIN).then_some(t.time()));
+    match *v {
+        RawValue::DateTime(serial) => from_excel_serial(serial).map(split),
+        RawValue::Float(x) if plausible_serial(x) => from_excel_serial(x).map(split),
+        RawValue::Int(i) if plausible_serial(i as f64) => from_excel_serial(i as f64).map(split),
+        RawValue::Int(i) if (19_000_101..=21_001_231).contains(&i) => {
+            parse_datetime_text(&i.to_string())
+        }
+        _ => parse_datetime_text(text),
+    }
+}
+
+fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
+    match *v {
+        RawValue::DateTime(serial) | RawValue::Float(serial)
+            if (0.0..1.0).contains(&serial.fract()) && serial >= 0.0 =>
+        {
+            from_excel_serial(serial + 1.0).map(|t| t.time())
+        }
+        _ => parse_time_text(text).or_else(|| parse_datetime_text(text).and_then(|(_, t)| t)),
+    }
+}

@@ -1,0 +1,97 @@
+//! What a file really is, from its bytes rather than its name: a renamed PDF must be called a
+//! PDF, and an encrypted workbook must not be mistaken for a corrupt one.
+
+use std::io::Cursor;
+
+use crate::error::InputError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Xlsx => "xlsx",
+            Self::Xlsb => "xlsb",
+            Self::Xls => "xls",
+            Self::Ods => "ods",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Identifies the format from the first bytes; `whole` is the full content when already in
+/// memory (workbooks), used to look inside zip and compound files.
+pub fn sniff(head: &[u8], whole: Option<&[u8]>) -> Result<Format, InputError> {
+    if head.is_empty() {
+        return Err(InputError::Empty);
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return whole.map_or(Ok(Format::Xlsx), zip_kind);
+    }
+    if head.starts_with(&CFB) {
+        return Ok(if whole.is_some_and(is_encrypted_ooxml) {
+            return Err(InputError::Encrypted);
+        } else {
+            Format::Xls
+        });
+    }
+    let binary: [(&[u8], &'static str); 10] = [
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "an image"),
+        (b"\xFF\xD8\xFF", "an image"),
+        (b"GIF8", "an image"),
+        (b"Rar!", "an archive"),
+        (b"7z\xBC\xAF", "an archive"),
+        (b"\x1F\x8B", "an archive"),
+        (b"MZ", "an executable"),
+        (b"\x7FELF", "an executable"),
+        (b"{\\rtf", "a Word document"),
+    ];
+    if let Some((_, what)) = binary.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Err(InputError::NotSpreadsheet(what));
+    }
+    // Text: UTF-16 exports carry a BOM; anything else with NUL bytes is binary.
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Ok(Format::Csv);
+    }
+    if head.contains(&0) {
+        return Err(InputError::NotSpreadsheet("binary data"));
+    }
+    Ok(Format::Csv)
+}
+
+fn zip_kind(bytes: &[u8]) -> Result<Format, InputError> {
+    let archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+    let has = |name: &str| archive.index_for_name(name).is_some();
+    if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("content.xml") {
+        Ok(Format::Ods)
+    } else if has("word/document.xml") {
+        Err(InputError::NotSpreadsheet("a Word document"))
+    } else {
+        Err(InputError::NotSpreadsheet("an archive"))
+    }
+}
+
+/// Office encrypts a workbook by wrapping it in a compound file with an `EncryptedPackage`
+/// stream; the directory names are UTF-16.
+fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+}

@@ -1,0 +1,251 @@
+//! Dataset definitions (`rules/datasets/*.toml`): canonical fields, their types and the header
+//! aliases that map a sheet's columns to them. Compiled into the binary so `auditor check`
+//! needs no files beside it.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use auditor_model::Dataset;
+use serde::Deserialize;
+use validator::Validate;
+
+use crate::header::normalize_header;
+
+/// How a field's cells are parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    Name,
+    Names,
+    Phone,
+    Address,
+    Date,
+    Datetime,
+    Time,
+    Number,
+    Quantity,
+    Integer,
+    Bool,
+    Gestation,
+    PersonId,
+    Uscc,
+    ApprovalNo,
+    TraceCode,
+    TraceCodes,
+    Sex,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    #[validate(length(min = 1, max = 64))]
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    #[serde(default)]
+    pub required: bool,
+    #[validate(length(min = 1))]
+    pub zh: String,
+    #[validate(length(min = 1))]
+    pub en: String,
+    #[validate(length(min = 1))]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+struct DatasetFile {
+    name: String,
+    #[validate(length(min = 1))]
+    zh: String,
+    #[validate(length(min = 1))]
+    en: String,
+    #[serde(default)]
+    title_hints: Vec<String>,
+    key: Vec<String>,
+    fields: Vec<FieldSpec>,
+}
+
+/// One dataset's definition, ready for matching.
+#[derive(Debug, Clone)]
+pub struct DatasetSpec {
+    pub dataset: Dataset,
+    pub zh: String,
+    pub en: String,
+    pub title_hints: Vec<String>,
+    /// Indices into `fields` of the business key.
+    pub key: Vec<usize>,
+    pub fields: Vec<FieldSpec>,
+}
+
+impl DatasetSpec {
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+/// All dataset definitions plus an index from normalised alias to (dataset, field).
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub datasets: Vec<DatasetSpec>,
+    aliases: HashMap<String, Vec<(usize, usize)>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("数据集定义 {file} 无法解析 / dataset definition {file} is invalid: {reason}")]
+    Invalid { file: String, reason: String },
+}
+
+const BUILTIN: [(&str, &str); 9] = [
+    (
+        "drug_txn.toml",
+        include_str!("../../../rules/datasets/drug_txn.toml"),
+    ),
+    (
+        "drug_dispense.toml",
+        include_str!("../../../rules/datasets/drug_dispense.toml"),
+    ),
+    (
+        "us_device.toml",
+        include_str!("../../../rules/datasets/us_device.toml"),
+    ),
+    (
+        "us_exam.toml",
+        include_str!("../../../rules/datasets/us_exam.toml"),
+    ),
+    (
+        "termination.toml",
+        include_str!("../../../rules/datasets/termination.toml"),
+    ),
+    (
+        "institution.toml",
+        include_str!("../../../rules/datasets/institution.toml"),
+    ),
+    (
+        "staff.toml",
+        include_str!("../../../rules/datasets/staff.toml"),
+    ),
+    (
+        "birth.toml",
+        include_str!("../../../rules/datasets/birth.toml"),
+    ),
+    (
+        "pregnancy.toml",
+        include_str!("../../../rules/datasets/pregnancy.toml"),
+    ),
+];
+
+impl Catalog {
+    /// The definitions shipped in `rules/datasets/`.
+    pub fn builtin() -> Result<Self, SpecError> {
+        Self::from_sources(
+            BUILTIN
+                .iter()
+                .map(|(f, s)| ((*f).to_owned(), (*s).to_owned())),
+        )
+    }
+
+    /// Definitions from (file name, TOML text) pairs.
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, SpecError> {
+        let mut datasets = Vec::new();
+        for (file, text) in sources {
+            datasets.push(parse_dataset(&file, &text)?);
+        }
+        let mut aliases: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (d, spec) in datasets.iter().enumerate() {
+            // Explicit aliases first: two fields sharing one is an error in the file. The field's
+            // own name and labels come after and only fill what no alias claimed.
+            let mut local: HashMap<String, usize> = HashMap::new();
+            for (f, field) in spec.fields.iter().enumerate() {
+                for alias in &field.aliases {
+                    let key = normalize_header(alias);
+                    match local.get(&key) {
+                        Some(&other) if other != f => {
+                            return Err(SpecError::Invalid {
+                                file: format!("{}.toml", spec.dataset),
+                                reason: format!(
+                                    "alias \"{alias}\" names both {} and {}",
+                                    spec.fields[other].name, field.name
+                                ),
+                            });
+                        }
+                        _ => {
+                            local.insert(key, f);
+                        }
+                    }
+                }
+            }
+            for (f, field) in spec.fields.iter().enumerate() {
+                for label in [&field.name, &field.zh, &field.en] {
+                    local.entry(normalize_header(label)).or_insert(f);
+                }
+            }
+            for (key, f) in local {
+                if !key.is_empty() {
+                    aliases.entry(key).or_default().push((d, f));
+                }
+            }
+        }
+        Ok(Self { datasets, aliases })
+    }
+
+    pub fn spec(&self, dataset: Dataset) -> Option<&DatasetSpec> {
+        self.datasets.iter().find(|s| s.dataset == dataset)
+    }
+
+    pub fn spec_index(&self, dataset: Dataset) -> Option<usize> {
+        self.datasets.iter().position(|s| s.dataset == dataset)
+    }
+
+    /// The (dataset index, field index) pairs a normalised header names.
+    pub fn lookup(&self, normalized: &str) -> &[(usize, usize)] {
+        self.aliases.get(normalized).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn parse_dataset(file: &str, text: &str) -> Result<DatasetSpec, SpecError> {
+    let invalid = |reason: String| SpecError::Invalid {
+        file: file.to_owned(),
+        reason,
+    };
+    let raw: DatasetFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    raw.validate().map_err(|e| invalid(e.to_string()))?;
+    if raw.fields.len() < 2 || raw.key.is_empty() || raw.key.len() > 6 {
+        return Err(invalid(
+            "a dataset needs at least 2 fields and 1 to 6 key fields".to_owned(),
+        ));
+    }
+    for field in &raw.fields {
+        field
+            .validate()
+            .map_err(|e| invalid(format!("field {}: {e}", field.name)))?;
+    }
+    let dataset = Dataset::from_str(&raw.name).map_err(invalid)?;
+    let mut key = Vec::new();
+    for k in &raw.key {
+        let idx = raw
+            .fields
+            .iter()
+            .position(|f| &f.name == k)
+            .ok_or_else(|| invalid(format!("key field \"{k}\" is not a field")))?;
+        if matches!(
+            raw.fields[idx].kind,
+            FieldType::PersonId | FieldType::Name | FieldType::Phone | FieldType::Address
+        ) {
+            return Err(invalid(format!("key field \"{k}\" is personal data")));
+        }
+        key.push(idx);
+    }
+    Ok(DatasetSpec {
+        dataset,
+        zh: raw.zh,
+        en: raw.en,
+        title_hints: raw.title_hints,
+        key,
+        fields: raw.fields,
+    })
+}

@@ -1,0 +1,391 @@
+//! Parsing the text and numbers clerks put in cells: dates in every common Chinese form, times,
+//! quantities with units, yes/no marks, gestational ages, lists of names, placeholders.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+/// Text that means "nothing entered". Compared after trimming and folding to half-width.
+const PLACEHOLDERS: &[&str] = &[
+    "无", "没有", "暂无", "空", "空白", "/", "\\", "-", "--", "---", "—", "——", "–", "_", "__",
+    "n/a", "na", "null", "none", "nil", "不详", "未填", "未知", "缺", "缺失", "#n/a", "…", "...",
+    "、", "。",
+];
+
+/// Full-width digits, letters and punctuation to ASCII; the ideographic space to a space.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether a cell's text is empty or a placeholder for "nothing".
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    if t.is_empty() {
+        return true;
+    }
+    if t.len() > 12 {
+        return false;
+    }
+    let folded = fold_width(t).to_lowercase();
+    let folded = folded.trim();
+    PLACEHOLDERS.contains(&folded)
+}
+
+/// Excel's day 0 is 1899-12-30 (the 1900 leap-year bug is in the serials already).
+fn excel_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
+}
+
+/// An Excel serial date-time (days since 1899-12-30, fraction = time of day).
+pub fn from_excel_serial(serial: f64) -> Option<NaiveDateTime> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.trunc() as i64;
+    let secs = ((serial - serial.trunc()) * 86_400.0).round() as i64;
+    let date = excel_epoch().checked_add_signed(Duration::days(days))?;
+    date.and_hms_opt(0, 0, 0)?
+        .checked_add_signed(Duration::seconds(secs))
+}
+
+/// Serials a clerk would plausibly mean as a date in a date column: 1954-10-01 .. 2119-01-01.
+pub fn plausible_serial(n: f64) -> bool {
+    (20_000.0..80_000.0).contains(&n)
+}
+
+/// Parses a date or date-time written as text: `2024-03-01`, `2024/3/1`, `2024.3.1`,
+/// `2024年3月1日`, `20240301`, with spaces or full-width digits, optionally followed by a time.
+/// Day-first and month-first forms are ambiguous and rejected.
+pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let s = fold_width(raw);
+    let s = s.trim();
+    let (date_part, time_part) = split_date_time(s);
+    let date = parse_date_only(date_part)?;
+    let time = match time_part {
+        Some(t) if !t.trim().is_empty() => Some(parse_time_text(t)?),
+        _ => None,
+    };
+    Some((date, time))
+}
+
+fn split_date_time(s: &str) -> (&str, Option<&str>) {
+    // "2024-03-01T08:30", "2024-03-01 08:30", "2024年3月1日8时30分", "2024年3月1日 8:30"
+    if let Some(i) = s
+        .find('T')
+        .filter(|i| s[..*i].chars().all(|c| c.is_ascii_digit() || c == '-'))
+    {
+        return (&s[..i], Some(&s[i + 1..]));
+    }
+    if let Some(i) = s.find('日') {
+        let rest = &s[i + '日'.len_utf8()..];
+        return (
+            &s[..i + '日'.len_utf8()],
+            (!rest.trim().is_empty()).then_some(rest),
+        );
+    }
+    match s.find(char::is_whitespace) {
+        Some(i) => {
+            let rest = s[i..].trim();
+            // "2024 年 3 月 1 日" style spacing inside the date: keep it together.
+            if rest.contains(':') || rest.contains('时') || rest.contains('点') {
+                (&s[..i], Some(rest))
+            } else {
+                (s, None)
+            }
+        }
+        None => (s, None),
+    }
+}
+
+fn parse_date_only(s: &str) -> Option<NaiveDate> {
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.trim_end_matches('日').trim_end_matches('号');
+    if compact.len() == 8 && compact.bytes().all(|b| b.is_ascii_digit()) {
+        let y = compact[..4].parse().ok()?;
+        let m = compact[4..6].parse().ok()?;
+        let d = compact[6..].parse().ok()?;
+        return valid_date(y, m, d);
+    }
+    let parts: Vec<&str> = compact
+        .split(['-', '/', '.', '年', '月', '_'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    if parts[0].len() != 4 {
+        return None;
+    }
+    let y = parts[0].parse().ok()?;
+    let m = parts[1].parse().ok()?;
+    let d = parts[2].parse().ok()?;
+    valid_date(y, m, d)
+}
+
+fn valid_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    if !(1900..=2100).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Parses a time of day: `8:30`, `08:30:15`, `8时30分`, `8点30`, `下午2:30`.
+pub fn parse_time_text(raw: &str) -> Option<NaiveTime> {
+    let s = fold_width(raw);
+    let mut s = s.trim();
+    let mut pm = false;
+    for (prefix, is_pm) in [
+        ("上午", false),
+        ("早上", false),
+        ("下午", true),
+        ("晚上", true),
+        ("中午", false),
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.trim();
+            pm = is_pm;
+        }
+    }
+    let parts: Vec<&str> = s
+        .split([':', '时', '点', '分', '秒'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty()
+        || parts.len() > 3
+        || !parts
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    {
+        return None;
+    }
+    let mut h: u32 = parts[0].parse().ok()?;
+    let m: u32 = parts.get(1).map_or(Some(0), |p| p.parse().ok())?;
+    let sec: f64 = parts.get(2).map_or(Some(0.0), |p| p.parse().ok())?;
+    if pm && h < 12 {
+        h += 12;
+    }
+    NaiveTime::from_hms_opt(h, m, sec as u32)
+}
+
+/// A number with an optional unit: "10盒" -> (10, "盒"), "1,200.5" -> (1200.5, ""),
+/// "¥12.5元" -> (12.5, "元"). `None` when the text is not a number.
+pub fn parse_quantity(raw: &str) -> Option<(f64, String)> {
+    let s = fold_width(raw);
+    let s = s.trim().trim_start_matches(['¥', '￥', '$']).trim();
+    let end = s
+        .char_indices()
+        .find(|(i, c)| {
+            !(c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && (*c == '-' || *c == '+')))
+        })
+        .map_or(s.len(), |(i, _)| i);
+    let number: String = s[..end].chars().filter(|c| *c != ',').collect();
+    let value: f64 = number.parse().ok()?;
+    let unit = s[end..].trim();
+    // A unit is a short word ("盒", "支", "mg", "片/盒"), not more text with digits in it.
+    if unit.chars().count() > 6 || unit.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some((value, unit.to_owned()))
+}
+
+/// 是/否 and its many spellings. `None` when the text is not a yes or a no.
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    let s = fold_width(raw).trim().to_lowercase();
+    match s.as_str() {
+        "是" | "√" | "✓" | "✔" | "有" | "y" | "yes" | "true" | "1" | "已" | "已查验" | "已核对"
+        | "已核验" | "查验" | "合格" | "通过" | "对" => Some(true),
+        "否" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "未" | "未查验" | "未核对"
+        | "未核验" | "不合格" | "错" => Some(false),
+        _ => None,
+    }
+}
+
+/// 男/女. `None` when the text names neither.
+pub fn parse_sex(raw: &str) -> Option<bool> {
+    let s = fold_width(raw).trim().to_lowercase();
+    match s.as_str() {
+        "男" | "男性" | "男婴" | "m" | "male" | "boy" => Some(true),
+        "女" | "女性" | "女婴" | "f" | "female" | "girl" => Some(false),
+        _ => None,
+    }
+}
+
+/// Gestational age in days: "16周" -> 112, "16+3" -> 115, "16周3天", "16W+3D", "115天" -> 115.
+/// A bare number is weeks unless `bare_is_days` (a 停经天数 column).
+pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
+    let s = fold_width(raw).trim().to_lowercase().replace(' ', "");
+    if let Ok(n) = s.parse::<f64>() {
+        if n < 0.0 {
+            return None;
+        }
+        return Some(if bare_is_days { n } else { n * 7.0 });
+    }
+    let s = s.replace("孕", "").replace("停经", "");
+    if let Some(days) = s
+        .strip_suffix("天")
+        .or_else(|| s.strip_suffix('d'))
+        .filter(|d| !d.contains(['周', 'w', '+']))
+    {
+        return days.parse::<f64>().ok().filter(|d| *d >= 0.0);
+    }
+    let (weeks, rest) = match s.find(['周', 'w', '+']) {
+        Some(i) => {
+            let sep_len = s[i..].chars().next().map_or(1, char::len_utf8);
+            (&s[..i], &s[i + sep_len..])
+        }
+        None => return None,
+    };
+    let weeks: f64 = weeks.parse().ok()?;
+    let rest = rest.trim_start_matches('+').trim_end_matches(['天', 'd']);
+    let days: f64 = if rest.is_empty() {
+        0.0
+    } else {
+        rest.parse().ok()?
+    };
+    if !(0.0..7.0).contains(&days) || weeks < 0.0 {
+        return None;
+    }
+    Some(weeks * 7.0 + days)
+}
+
+/// A list of names or staff ids: "李娜、王强", "李娜,王强", "李娜/王强", "李娜 王强".
+pub fn parse_names(raw: &str) -> Vec<String> {
+    fold_width(raw)
+        .split(['、', ',', '，', ';', '；', '/', '|', '\n', ' ', '\t'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !is_placeholder(p))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn dates_in_chinese_forms() {
+        for s in [
+            "2024-03-01",
+            "2024/3/1",
+            "2024.3.1",
+            "2024年3月1日",
+            "2024年03月01日",
+            " 2024 年 3 月 1 日 ",
+            "２０２４年３月１日",
+            "20240301",
+            "2024-3-1号",
+        ] {
+            assert_eq!(parse_datetime_text(s), Some((d(2024, 3, 1), None)), "{s}");
+        }
+        assert_eq!(
+            parse_datetime_text("2024-03-01 08:30"),
+            Some((d(2024, 3, 1), NaiveTime::from_hms_opt(8, 30, 0)))
+        );
+        assert_eq!(
+            parse_datetime_text("2024年3月1日14时05分"),
+            Some((d(2024, 3, 1), NaiveTime::from_hms_opt(14, 5, 0)))
+        );
+        assert_eq!(
+            parse_datetime_text("2024-03-01T08:30:00"),
+            Some((d(2024, 3, 1), NaiveTime::from_hms_opt(8, 30, 0)))
+        );
+    }
+
+    #[test]
+    fn impossible_or_ambiguous_dates_are_rejected() {
+        for s in [
+            "2024-02-30",
+            "03/01/2024",
+            "24.3.1",
+            "三月一日",
+            "2024-13-01",
+            "明天",
+        ] {
+            assert_eq!(parse_datetime_text(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn excel_serials() {
+        assert_eq!(
+            from_excel_serial(45352.0).map(|t| t.date()),
+            Some(d(2024, 3, 1))
+        );
+        assert_eq!(
+            from_excel_serial(45352.5).map(|t| t.time()),
+            NaiveTime::from_hms_opt(12, 0, 0)
+        );
+        assert_eq!(from_excel_serial(-1.0), None);
+    }
+
+    #[test]
+    fn quantities_with_units() {
+        assert_eq!(parse_quantity("10盒"), Some((10.0, "盒".to_owned())));
+        assert_eq!(parse_quantity("１０ 支"), Some((10.0, "支".to_owned())));
+        assert_eq!(parse_quantity("1,200.5"), Some((1200.5, String::new())));
+        assert_eq!(parse_quantity("¥12.5元"), Some((12.5, "元".to_owned())));
+        assert_eq!(parse_quantity("-3"), Some((-3.0, String::new())));
+        assert_eq!(parse_quantity("十盒"), None);
+        assert_eq!(parse_quantity("10盒20支"), None);
+    }
+
+    #[test]
+    fn marks_and_placeholders() {
+        assert_eq!(parse_bool("√"), Some(true));
+        assert_eq!(parse_bool("×"), Some(false));
+        assert_eq!(parse_bool("是"), Some(true));
+        assert_eq!(parse_bool("否"), Some(false));
+        assert_eq!(parse_bool("也许"), None);
+        for p in ["", " ", "无", "/", "—", "——", "空", "N/A", "－"] {
+            assert!(is_placeholder(p), "{p:?}");
+        }
+        assert!(!is_placeholder("王强"));
+    }
+
+    #[test]
+    fn gestational_ages() {
+        assert_eq!(parse_gestation("16周", false), Some(112.0));
+        assert_eq!(parse_gestation("16+3", false), Some(115.0));
+        assert_eq!(parse_gestation("16周3天", false), Some(115.0));
+        assert_eq!(parse_gestation("16周+3天", false), Some(115.0));
+        assert_eq!(parse_gestation("16W+3D", false), Some(115.0));
+        assert_eq!(parse_gestation("孕16周", false), Some(112.0));
+        assert_eq!(parse_gestation("49天", false), Some(49.0));
+        assert_eq!(parse_gestation("14", false), Some(98.0));
+        assert_eq!(parse_gestation("49", true), Some(49.0));
+        assert_eq!(parse_gestation("16+9", false), None);
+    }
+
+    #[test]
+    fn name_lists() {
+        assert_eq!(parse_names("李娜、王强"), vec!["李娜", "王强"]);
+        assert_eq!(
+            parse_names("李娜，王强；赵敏"),
+            vec!["李娜", "王强", "赵敏"]
+        );
+        assert_eq!(parse_names("李娜/无"), vec!["李娜"]);
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time_text("8:30"), NaiveTime::from_hms_opt(8, 30, 0));
+        assert_eq!(
+            parse_time_text("下午2:30"),
+            NaiveTime::from_hms_opt(14, 30, 0)
+        );
+        assert_eq!(
+            parse_time_text("14时05分"),
+            NaiveTime::from_hms_opt(14, 5, 0)
+        );
+        assert_eq!(parse_time_text("25:00"), None);
+    }
+}

@@ -1,0 +1,317 @@
+//! Workbooks through calamine. xlsx and xlsb are streamed cell by cell (calamine's dense
+//! `worksheet_range` sizes its buffer from the extreme cell addresses, so a 5 KB file can ask for
+//! hundreds of gigabytes); zip members are checked against size limits before anything is parsed.
+
+use std::io::Cursor;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use crate::error::InputError;
+use crate::row::{RawRow, RawValue};
+use crate::sheet::Merge;
+use crate::sniff::Format;
+use crate::{Ingest, SheetOutcome};
+
+/// Refuses archives whose members would expand beyond the limits. zip 9 bounds each member's
+/// output by its declared size, so the declared sizes are what parsing can at most produce.
+pub fn check_zip(bytes: &[u8], ingest: &Ingest<'_>) -> Result<u64, InputError> {
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+    let limits = &ingest.limits;
+    if archive.len() > limits.max_zip_entries {
+        return Err(InputError::TooManyEntries {
+            count: archive.len(),
+            limit: limits.max_zip_entries,
+        });
+    }
+    let mut total: u64 = 0;
+    let mut sheets: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| InputError::Corrupt(e.to_string()))?;
+        if entry.encrypted() {
+            return Err(InputError::Encrypted);
+        }
+        let size = entry.size();
+        let name = entry
+            .name()
+            .map(std::borrow::Cow::into_owned)
+            .unwrap_or_default();
+        if size > limits.max_entry_bytes {
+            return Err(InputError::Oversized {
+                entry: name,
+                size,
+                limit: limits.max_entry_bytes,
+            });
+        }
+        total = total.saturating_add(size);
+        if total > limits.max_total_bytes {
+            return Err(InputError::Oversized {
+                entry: name,
+                size: total,
+                limit: limits.max_total_bytes,
+            });
+        }
+        if name.starts_with("xl/worksheets/") {
+            sheets = sheets.saturating_add(size);
+        }
+    }
+    Ok(sheets)
+}
+
+pub fn read_workbook(
+    bytes: Vec<u8>,
+    format: Format,
+    file: &str,
+    ingest: &Ingest<'_>,
+) -> Result<Vec<SheetOutcome>, InputError> {
+    match format {
+        Format::Xlsx => {
+            let sheet_bytes = check_zip(&bytes, ingest)?;
+            let mut book = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
+            // Merged regions sit after the cell data, so reading them is a second pass over the
+            // sheet; worth it for the small ledgers where clerks merge cells, not for huge ones.
+            let with_merges = sheet_bytes <= ingest.limits.merge_scan_bytes;
+            let sheets = book.sheets_metadata().to_vec();
+            let mut out = Vec::new();
+            for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+                let merges = if with_merges {
+                    book.merge_cells_by_sheet_name(&sheet.name)
+                        .map(|m| to_merges(&m))
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let mut reader = ingest.sheet_reader(
+                    file,
+                    &sheet.name,
+                    sheet.visible != SheetVisible::Visible,
+                    merges,
+                );
+                let mut cells = book
+                    .worksheet_cells_reader(&sheet.name)
+                    .map_err(xlsx_error)?;
+                let mut rows = RowAssembler::new(ingest);
+                while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+                    let (r, c) = cell.get_position();
+                    rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
+                }
+                rows.finish(&mut |row| reader.push_row(row));
+                out.push(reader.finish());
+            }
+            Ok(out)
+        }
+        Format::Xlsb => {
+            check_zip(&bytes, ingest)?;
+            let mut book =
+                Xlsb::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+            let sheets = book.sheets_metadata().to_vec();
+            let mut out = Vec::new();
+            for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+                let mut reader = ingest.sheet_reader(
+                    file,
+                    &sheet.name,
+                    sheet.visible != SheetVisible::Visible,
+                    Vec::new(),
+                );
+                let mut cells = book
+                    .worksheet_cells_reader(&sheet.name)
+                    .map_err(|e| InputError::Corrupt(e.to_string()))?;
+                let mut rows = RowAssembler::new(ingest);
+                while let Some(cell) = cells
+                    .next_cell()
+                    .map_err(|e| InputError::Corrupt(e.to_string()))?
+                {
+                    let (r, c) = cell.get_position();
+                    rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
+                }
+                rows.finish(&mut |row| reader.push_row(row));
+                out.push(reader.finish());
+            }
+            Ok(out)
+        }
+        Format::Xls => {
+            let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::XlsError::Password => InputError::Encrypted,
+                other => InputError::Corrupt(other.to_string()),
+            })?;
+            let sheets = book.sheets_metadata().to_vec();
+            let mut out = Vec::new();
+            for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+                let merges = book
+                    .merge_cells_by_sheet_name(&sheet.name)
+                    .map(|m| to_merges(&m))
+                    .unwrap_or_default();
+                let range = book
+                    .worksheet_range(&sheet.name)
+                    .map_err(|e| InputError::Corrupt(e.to_string()))?;
+                out.push(read_range(
+                    ingest,
+                    file,
+                    &sheet.name,
+                    sheet.visible != SheetVisible::Visible,
+                    merges,
+                    &range,
+                )?);
+            }
+            Ok(out)
+        }
+        Format::Ods => {
+            check_zip(&bytes, ingest)?;
+            let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                calamine::OdsError::Password => InputError::Encrypted,
+                other => InputError::Corrupt(other.to_string()),
+            })?;
+            let sheets = book.sheets_metadata().to_vec();
+            let mut out = Vec::new();
+            for sheet in &sheets {
+                let range = book
+                    .worksheet_range(&sheet.name)
+                    .map_err(|e| InputError::Corrupt(e.to_string()))?;
+                out.push(read_range(
+                    ingest,
+                    file,
+                    &sheet.name,
+                    sheet.visible != SheetVisible::Visible,
+                    Vec::new(),
+                    &range,
+                )?);
+            }
+            Ok(out)
+        }
+        Format::Csv => Err(InputError::Corrupt("not a workbook".to_owned())),
+    }
+}
+
+fn xlsx_error(e: calamine::XlsxError) -> InputError {
+    match e {
+        calamine::XlsxError::Password => InputError::Encrypted,
+        other => InputError::Corrupt(other.to_string()),
+    }
+}
+
+fn to_merges(dims: &[Dimensions]) -> Vec<Merge> {
+    dims.iter()
+        .map(|d| Merge {
+            first_row: d.start.0,
+            first_col: d.start.1,
+            last_row: d.end.0,
+            last_col: d.end.1,
+        })
+        .collect()
+}
+
+fn read_range(
+    ingest: &Ingest<'_>,
+    file: &str,
+    name: &str,
+    hidden: bool,
+    merges: Vec<Merge>,
+    range: &calamine::Range<Data>,
+) -> Result<SheetOutcome, InputError> {
+    let mut reader = ingest.sheet_reader(file, name, hidden, merges);
+    let mut rows = RowAssembler::new(ingest);
+    for (r, c, value) in range.used_cells() {
+        let (r, c) = (
+            r as u32 + range.start().map_or(0, |s| s.0),
+            c as u32 + range.start().map_or(0, |s| s.1),
+        );
+        let value = match value {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                DataRef::SharedString(s)
+            }
+            Data::Int(i) => DataRef::Int(*i),
+            Data::Float(f) => DataRef::Float(*f),
+            Data::Bool(b) => DataRef::Bool(*b),
+            Data::DateTime(dt) => DataRef::DateTime(*dt),
+            Data::Error(e) => DataRef::Error(e.clone()),
+            Data::Empty => DataRef::Empty,
+        };
+        rows.cell(r, c, &value, &mut |row| reader.push_row(row))?;
+    }
+    rows.finish(&mut |row| reader.push_row(row));
+    Ok(reader.finish())
+}
+
+/// Groups cells, which arrive in row-major order, into rows, enforcing the cell limits.
+struct RowAssembler<'i, 'a> {
+    ingest: &'i Ingest<'a>,
+    row: RawRow,
+    current: Option<u32>,
+    cells: u64,
+    rows: u64,
+}
+
+impl<'i, 'a> RowAssembler<'i, 'a> {
+    fn new(ingest: &'i Ingest<'a>) -> Self {
+        Self {
+            ingest,
+            row: RawRow::default(),
+            current: None,
+            cells: 0,
+            rows: 0,
+        }
+    }
+
+    fn cell(
+        &mut self,
+        r: u32,
+        c: u32,
+        value: &DataRef<'_>,
+        emit: &mut dyn FnMut(&RawRow),
+    ) -> Result<(), InputError> {
+        if c >= self.ingest.limits.max_columns {
+            return Ok(());
+        }
+        self.cells += 1;
+        if self.cells > self.ingest.limits.max_cells {
+            return Err(InputError::TooManyCells {
+                limit: self.ingest.limits.max_cells,
+            });
+        }
+        if self.current != Some(r) {
+            self.flush(emit);
+            self.row.clear(r + 1);
+            self.current = Some(r);
+        }
+        match value {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                self.row.push_text(c, s);
+            }
+            DataRef::SharedString(s) => self.row.push_text(c, s),
+            DataRef::Int(i) => self.row.push(c, RawValue::Int(*i)),
+            DataRef::Float(f) => self.row.push(c, RawValue::Float(*f)),
+            DataRef::Bool(b) => self.row.push(c, RawValue::Bool(*b)),
+            DataRef::DateTime(dt) => {
+                if let Some(t) = dt.as_datetime() {
+                    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+                    let serial = (t - epoch.and_time(chrono::NaiveTime::MIN)).num_seconds() as f64
+                        / 86_400.0;
+                    self.row.push(c, RawValue::DateTime(serial));
+                } else {
+                    self.row.push(c, RawValue::Float(dt.as_f64()));
+                }
+            }
+            DataRef::Error(_) => self.row.push(c, RawValue::Error),
+            DataRef::Empty => {}
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, emit: &mut dyn FnMut(&RawRow)) {
+        if self.current.is_some() && !self.row.is_empty() {
+            self.row.sort();
+            emit(&self.row);
+            self.rows += 1;
+            if self.rows.is_multiple_of(20_000) {
+                self.ingest.report_progress(self.rows);
+            }
+        }
+    }
+
+    fn finish(mut self, emit: &mut dyn FnMut(&RawRow)) {
+        self.flush(emit);
+        self.ingest.report_progress(self.rows);
+    }
+}

@@ -1,0 +1,71 @@
+//! The nine kinds of ledger the auditor reads (DESIGN.md §3).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    DrugTxn,
+    DrugDispense,
+    UsDevice,
+    UsExam,
+    Termination,
+    Institution,
+    Staff,
+    Birth,
+    Pregnancy,
+}
+
+impl Dataset {
+    pub const ALL: [Dataset; 9] = [
+        Self::DrugTxn,
+        Self::DrugDispense,
+        Self::UsDevice,
+        Self::UsExam,
+        Self::Termination,
+        Self::Institution,
+        Self::Staff,
+        Self::Birth,
+        Self::Pregnancy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DrugTxn => "drug_txn",
+            Self::DrugDispense => "drug_dispense",
+            Self::UsDevice => "us_device",
+            Self::UsExam => "us_exam",
+            Self::Termination => "termination",
+            Self::Institution => "institution",
+            Self::Staff => "staff",
+            Self::Birth => "birth",
+            Self::Pregnancy => "pregnancy",
+        }
+    }
+}
+
+impl fmt::Display for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dataset {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|d| d.as_str()).collect();
+                format!(
+                    "未知的数据集 \"{s}\"，可选 {0} / unknown dataset \"{s}\", expected one of {0}",
+                    names.join("|")
+                )
+            })
+    }
+}
