@@ -109,6 +109,9 @@ pub fn read_csv(
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
+        // With CRLF as the terminator the csv crate numbers lines one short after the first
+        // record; ending records at LF alone keeps line numbers exact, and the CR is trimmed.
+        .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 20)
         .from_reader(open()?);
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
@@ -130,7 +133,7 @@ pub fn read_csv(
             if col as u32 >= ingest.limits.max_columns {
                 break;
             }
-            row.push_text(col as u32, field);
+            row.push_text(col as u32, field.strip_suffix('\r').unwrap_or(field));
         }
         sheet.push_row(&row);
         rows += 1;

@@ -111,8 +111,6 @@ pub struct HeaderMatch {
     pub columns: Vec<(u32, usize)>,
     /// Columns naming a field another column already named: (column, field, first column).
     pub duplicate_columns: Vec<(u32, usize, u32)>,
-    /// Normalised header text per mapped column, to recognise a repeated header row.
-    pub texts: Vec<(u32, String)>,
 }
 
 /// Fewest distinct fields a header row must name to identify a dataset on its own.
@@ -249,21 +247,19 @@ fn map_columns(
 ) -> HeaderMatch {
     let mut columns: Vec<(u32, usize)> = Vec::new();
     let mut duplicate_columns = Vec::new();
-    let mut texts = Vec::new();
     for (col, cands) in layout {
         let hit = cands.iter().find_map(|c| {
             catalog
                 .lookup(c)
                 .iter()
                 .find(|(ds, _)| *ds == d)
-                .map(|&(_, f)| (f, c.clone()))
+                .map(|&(_, f)| f)
         });
-        if let Some((field, text)) = hit {
+        if let Some(field) = hit {
             if let Some(&(first, _)) = columns.iter().find(|(_, f)| *f == field) {
                 duplicate_columns.push((*col, field, first));
             } else {
                 columns.push((*col, field));
-                texts.push((*col, text));
             }
         }
     }
@@ -272,7 +268,6 @@ fn map_columns(
         last_row,
         columns,
         duplicate_columns,
-        texts,
     }
 }
 

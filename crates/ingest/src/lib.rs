@@ -49,8 +49,8 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_file_bytes: 1 << 30,
-            max_entry_bytes: 4 << 30,
-            max_total_bytes: 8 << 30,
+            max_entry_bytes: 2 << 30,
+            max_total_bytes: 4 << 30,
             max_zip_entries: 10_000,
             max_cells: 400_000_000,
             max_columns: 1024,
@@ -112,8 +112,12 @@ impl<'a> Ingest<'a> {
             findings: Vec::new(),
         };
         if let Err(e) = self.read_into(path, &mut report) {
+            // An input is read whole or not at all; only the sheets of a workbook none of whose
+            // sheets is a ledger stay listed, to show the headers that were seen.
+            if e != InputError::NoRecognisedSheet {
+                report.sheets.clear();
+            }
             report.error = Some(e);
-            report.sheets.clear();
             report.tables.clear();
             report.findings.clear();
         }

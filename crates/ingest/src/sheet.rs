@@ -9,7 +9,7 @@ use auditor_model::{CellRef, Dataset, Finding};
 use chrono::NaiveTime;
 
 use crate::column::{Column, PersonKey, days_from_date, secs_from_datetime};
-use crate::header::{self, HeaderCell, HeaderMatch, header_candidates};
+use crate::header::{self, HeaderCell, HeaderMatch};
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
 use crate::row::{RawRow, RawValue};
@@ -94,6 +94,8 @@ struct Mapped {
     /// A second column holding the time of a date-time field (检查日期 + 检查时间).
     time_companions: Vec<(usize, u32)>,
     seen_rows: HashMap<u64, u32>,
+    /// The header row's text per mapped column, as written.
+    header_raw: Vec<(u32, String)>,
     /// Values of merged cells in data rows, to fill the cells the merge covers.
     merge_values: HashMap<(u32, u32), String>,
 }
@@ -207,10 +209,12 @@ impl<'a> SheetReader<'a> {
         let forced = self.forced.and_then(|d| self.catalog.spec_index(d));
         let sheet_name = self.ctx.sheet.clone().unwrap_or_default();
         let Some(found) = header::detect(self.catalog, &rows, &merges, forced, &sheet_name) else {
-            // The row with the most cells is the likeliest header: show what it said.
+            // The first of the fullest rows is the likeliest header: show what it said.
             self.unrecognised = rows
                 .iter()
-                .max_by_key(|r| r.len())
+                .enumerate()
+                .max_by_key(|(i, r)| (r.len(), std::cmp::Reverse(*i)))
+                .map(|(_, r)| r)
                 .map(|r| r.iter().map(|c| c.text.clone()).collect())
                 .unwrap_or_default();
             return;
@@ -220,6 +224,16 @@ impl<'a> SheetReader<'a> {
         self.ctx.institution = institution_from_titles(&rows[..found.last_row]);
         let header_row = scan[found.last_row].number;
         let mut mapped = self.start_table(found, header_row);
+        mapped.header_raw = mapped
+            .header
+            .columns
+            .iter()
+            .filter_map(|(col, _)| {
+                let row = &scan[mapped.header.last_row];
+                row.get(*col)
+                    .map(|v| (*col, row.display(v).trim().to_owned()))
+            })
+            .collect();
         self.column_findings(&mut mapped, header_row);
         self.mapped = Some(mapped);
         for row in &scan[self.mapped.as_ref().map_or(0, |m| m.header.last_row + 1)..] {
@@ -259,6 +273,7 @@ impl<'a> SheetReader<'a> {
             field_of_col,
             time_companions,
             seen_rows: HashMap::new(),
+            header_raw: Vec::new(),
             merge_values: HashMap::new(),
         }
     }
@@ -337,19 +352,17 @@ impl<'a> SheetReader<'a> {
     }
 
     fn repeated_header(&mut self, m: &Mapped, row: &RawRow) -> bool {
+        // A header repeated after a page break is the same text, cell for cell.
         let same = m
-            .header
-            .texts
+            .header_raw
             .iter()
             .filter(|(col, text)| {
                 row.get(*col).is_some_and(|v| {
-                    header_candidates(&row.display(v))
-                        .first()
-                        .is_some_and(|c| c == text)
+                    matches!(v, RawValue::Text { .. }) && row.text(v).trim() == text
                 })
             })
             .count();
-        if same >= 2 && same * 2 >= m.header.texts.len() {
+        if same >= 2 && same * 2 >= m.header_raw.len() {
             let first = m.header_row;
             self.emit(
                 DqRule::HeaderRepeated,
@@ -417,7 +430,11 @@ impl<'a> SheetReader<'a> {
                 }
             }
         }
-        let key = business_key(spec, &m.table, row);
+        let key = if issues.is_empty() {
+            String::new()
+        } else {
+            business_key(spec, &m.table, row)
+        };
         for issue in issues {
             let f = &spec.fields[issue.field];
             let cell = CellRef::new(issue.col, row.number);
@@ -433,6 +450,7 @@ impl<'a> SheetReader<'a> {
         }
         let digest = row_digest(row, &m.field_of_col);
         if let Some(first) = m.seen_rows.get(&digest).copied() {
+            let key = business_key(spec, &m.table, row);
             let cell = CellRef::new(row.cells().first().map_or(0, |c| c.0), row.number);
             self.emit(
                 DqRule::DuplicateRow,
@@ -534,20 +552,21 @@ fn is_footer(row: &RawRow) -> bool {
         "注：",
         "本页",
     ];
-    row.cells()
-        .iter()
-        .find_map(|(_, v)| match v {
-            RawValue::Text { .. } => Some(row.text(v).trim()),
-            _ => None,
-        })
-        .is_some_and(|t| {
-            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-            WORDS.iter().any(|w| t.starts_with(w))
-        })
-        && row
-            .cells()
-            .first()
-            .is_some_and(|(_, v)| matches!(v, RawValue::Text { .. }))
+    let Some((_, first)) = row.cells().first() else {
+        return false;
+    };
+    if !matches!(first, RawValue::Text { .. }) {
+        return false;
+    }
+    let text = row.text(first).trim_start();
+    // Most rows start with a date or a number: rule them out before building anything.
+    if !text.starts_with([
+        '合', '总', '小', '累', '制', '填', '审', '负', '备', '说', '注', '本',
+    ]) {
+        return false;
+    }
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    WORDS.iter().any(|w| text.starts_with(w))
 }
 
 /// 填报单位：XX医院 in a title row, or 填报单位 with the name in the next cell.
@@ -691,8 +710,17 @@ fn store(
     hasher: &IdHasher,
 ) -> Result<(), Issue> {
     let f = &spec.fields[field];
-    let text = row.display(v);
+    // Numbers and dates need their text only to be quoted in a finding; rendering it for every
+    // cell would cost an allocation per cell on million-row ledgers.
+    let text = if matches!(v, RawValue::Text { .. })
+        || matches!(column, Column::Text(_) | Column::Person(_))
+    {
+        row.display(v)
+    } else {
+        std::borrow::Cow::Borrowed("")
+    };
     let text = text.trim();
+    let shown = || row.display(v).trim().to_owned();
     let fail = |rule: DqRule, shown: String, reason: Option<(String, String)>| Issue {
         rule,
         field,
@@ -752,7 +780,7 @@ fn store(
                 d.push(days_from_date(date));
                 Ok(())
             }
-            None => Err(fail(DqRule::DateInvalid, text.to_owned(), None)),
+            None => Err(fail(DqRule::DateInvalid, shown(), None)),
         },
         (Column::DateTime(d), _) => match to_datetime(v, text) {
             Some((date, time)) => {
@@ -762,14 +790,14 @@ fn store(
                 d.push(secs_from_datetime(date.and_time(time)));
                 Ok(())
             }
-            None => Err(fail(DqRule::DateInvalid, text.to_owned(), None)),
+            None => Err(fail(DqRule::DateInvalid, shown(), None)),
         },
         (Column::Time(t), _) => match to_time(v, text) {
             Some(time) => {
                 t.push(chrono::Timelike::num_seconds_from_midnight(&time) as i32);
                 Ok(())
             }
-            None => Err(fail(DqRule::TimeInvalid, text.to_owned(), None)),
+            None => Err(fail(DqRule::TimeInvalid, shown(), None)),
         },
         (Column::Number(n), FieldType::Gestation) => {
             let bare_is_days = f.name.ends_with("days");
@@ -787,7 +815,7 @@ fn store(
                     n.push(days);
                     Ok(())
                 }
-                None => Err(fail(DqRule::GestationInvalid, text.to_owned(), None)),
+                None => Err(fail(DqRule::GestationInvalid, shown(), None)),
             }
         }
         (Column::Number(n), _) => {
@@ -801,7 +829,7 @@ fn store(
                     n.push(x);
                     Ok(())
                 }
-                None => Err(fail(DqRule::NumberInvalid, text.to_owned(), None)),
+                None => Err(fail(DqRule::NumberInvalid, shown(), None)),
             }
         }
         (Column::Quantity(n, units), _) => {
@@ -816,7 +844,7 @@ fn store(
                     units.push(&unit);
                     Ok(())
                 }
-                None => Err(fail(DqRule::NumberInvalid, text.to_owned(), None)),
+                None => Err(fail(DqRule::NumberInvalid, shown(), None)),
             }
         }
         (Column::Flag(b), FieldType::Sex) => {
@@ -830,7 +858,7 @@ fn store(
                     b.push(u8::from(male));
                     Ok(())
                 }
-                None => Err(fail(DqRule::SexInvalid, text.to_owned(), None)),
+                None => Err(fail(DqRule::SexInvalid, shown(), None)),
             }
         }
         (Column::Flag(b), _) => {
@@ -845,7 +873,7 @@ fn store(
                     b.push(u8::from(x));
                     Ok(())
                 }
-                None => Err(fail(DqRule::FlagInvalid, text.to_owned(), None)),
+                None => Err(fail(DqRule::FlagInvalid, shown(), None)),
             }
         }
         (Column::Person(p), _) => match resident_id::parse_resident_id(text) {

@@ -11,7 +11,10 @@ const PLACEHOLDERS: &[&str] = &[
 ];
 
 /// Full-width digits, letters and punctuation to ASCII; the ideographic space to a space.
-pub fn fold_width(s: &str) -> String {
+pub fn fold_width(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
     s.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),

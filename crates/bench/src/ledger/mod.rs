@@ -1,0 +1,126 @@
+//! What the generated ledgers contain: the two datasets the budgets are written for, as clerks
+//! keep them (title rows above the header, Chinese headers the catalog's aliases map, typed date
+//! cells), with about 1% deliberately bad cells so the data-quality path does real work too.
+
+mod drug_txn;
+mod ids;
+mod lcg;
+mod us_exam;
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use self::lcg::Lcg;
+
+/// One cell as the writers see it; each writer renders it the way its format would hold it.
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    /// Two decimals (prices, amounts).
+    Money(f64),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    Empty,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum Kind {
+    UsExam,
+    DrugTxn,
+}
+
+impl Kind {
+    /// The catalog's dataset name, used in file names and the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UsExam => "us_exam",
+            Self::DrugTxn => "drug_txn",
+        }
+    }
+
+    pub fn sheet_name(self) -> &'static str {
+        match self {
+            Self::UsExam => "B超检查登记",
+            Self::DrugTxn => "购销台账",
+        }
+    }
+
+    /// Rows above the header, each a list of (column, text).
+    pub fn title_rows(self) -> &'static [&'static [(u16, &'static str)]] {
+        match self {
+            Self::UsExam => us_exam::TITLES,
+            Self::DrugTxn => drug_txn::TITLES,
+        }
+    }
+
+    /// Header row, with a column width for the xlsx.
+    pub fn headers(self) -> &'static [(&'static str, f64)] {
+        match self {
+            Self::UsExam => us_exam::HEADERS,
+            Self::DrugTxn => drug_txn::HEADERS,
+        }
+    }
+
+    /// The `n` data rows, always the same for the same `n`.
+    pub fn rows(self, n: u64) -> Rows {
+        let mut rng = Lcg::new(match self {
+            Self::UsExam => 0x5553,
+            Self::DrugTxn => 0x4454,
+        });
+        let state = match self {
+            Self::UsExam => State::UsExam,
+            Self::DrugTxn => State::DrugTxn(drug_txn::Counterparties::new(&mut rng)),
+        };
+        Rows {
+            n,
+            i: 0,
+            rng,
+            state,
+        }
+    }
+}
+
+enum State {
+    UsExam,
+    DrugTxn(drug_txn::Counterparties),
+}
+
+pub struct Rows {
+    n: u64,
+    i: u64,
+    rng: Lcg,
+    state: State,
+}
+
+impl Iterator for Rows {
+    type Item = Vec<Cell>;
+
+    fn next(&mut self) -> Option<Vec<Cell>> {
+        if self.i >= self.n {
+            return None;
+        }
+        let row = match &self.state {
+            State::UsExam => us_exam::row(&mut self.rng, self.i, self.n),
+            State::DrugTxn(parties) => drug_txn::row(&mut self.rng, parties, self.i, self.n),
+        };
+        self.i += 1;
+        Some(row)
+    }
+}
+
+/// A date advancing with the row index over `span_days` from `start`, so the ledger is in
+/// date order like a real one.
+fn day_of(start: NaiveDate, span_days: u64, i: u64, n: u64) -> NaiveDate {
+    let offset = i * span_days / n.max(1);
+    start + chrono::Days::new(offset)
+}
+
+/// Dates a clerk might type that no reader can take: impossible days, a two-digit year, a note.
+const BAD_DATES: &[&str] = &[
+    "2023-02-29",
+    "2024.13.05",
+    "23/5/6",
+    "待补录",
+    "5月12日",
+    "2024-06-31",
+];

@@ -1,0 +1,184 @@
+//! Wall time and peak resident memory. Every measurement runs in a process of its own, so one
+//! run's allocations cannot raise the next one's high-water mark.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use calamine::{DataRef, Reader, Xlsx};
+
+/// How often a child's VmHWM is read. VmHWM only grows, so a sample misses at most what the
+/// child allocated in its last interval before exiting.
+const POLL: Duration = Duration::from_millis(20);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Sample {
+    pub secs: f64,
+    pub peak_kb: u64,
+}
+
+impl Sample {
+    /// Median time and highest peak of several runs of the same measurement.
+    pub fn combine(samples: &[Sample]) -> Option<Sample> {
+        let mut secs: Vec<f64> = samples.iter().map(|s| s.secs).collect();
+        secs.sort_by(f64::total_cmp);
+        let median = *secs.get(secs.len() / 2)?;
+        let peak_kb = samples.iter().map(|s| s.peak_kb).max()?;
+        Some(Sample {
+            secs: median,
+            peak_kb,
+        })
+    }
+}
+
+/// The baseline (hidden subcommand `measure calamine FILE`): calamine alone streaming the first
+/// sheet cell by cell, touching each value. Prints `secs peak_kb cells string_bytes` for the
+/// parent to read.
+pub fn calamine_stream(path: &Path) -> Result<()> {
+    let start = Instant::now();
+    let mut book: Xlsx<BufReader<File>> =
+        calamine::open_workbook(path).with_context(|| format!("opening {}", path.display()))?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| anyhow!("{} has no sheets", path.display()))?;
+    let mut reader = book.worksheet_cells_reader(&sheet)?;
+    let (mut cells, mut bytes, mut numbers) = (0u64, 0u64, 0f64);
+    while let Some(cell) = reader.next_cell()? {
+        cells += 1;
+        match cell.get_value() {
+            DataRef::SharedString(s) => bytes += s.len() as u64,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                bytes += s.len() as u64;
+            }
+            DataRef::Float(f) => numbers += f,
+            DataRef::Int(i) => numbers += *i as f64,
+            DataRef::DateTime(d) => numbers += d.as_f64(),
+            DataRef::Bool(_) | DataRef::Error(_) | DataRef::Empty => {}
+        }
+    }
+    drop(reader);
+    let secs = start.elapsed().as_secs_f64();
+    let peak = vm_hwm_kb("self").unwrap_or(0);
+    // `numbers` is printed so the float work cannot be optimised away.
+    println!("{secs} {peak} {cells} {bytes} {numbers}");
+    Ok(())
+}
+
+/// Runs the baseline in a fresh copy of this program; returns the sample and the cell count.
+pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
+    let out = Command::new(this_exe)
+        .args(["measure", "calamine"])
+        .arg(file)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {}", this_exe.display()))?;
+    if !out.status.success() {
+        bail!(
+            "calamine measurement of {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace();
+    let mut next = |what: &str| {
+        fields
+            .next()
+            .ok_or_else(|| anyhow!("calamine measurement printed no {what}: {text:?}"))
+    };
+    let secs: f64 = next("time")?.parse()?;
+    let peak_kb: u64 = next("peak")?.parse()?;
+    let cells: u64 = next("cell count")?.parse()?;
+    Ok((Sample { secs, peak_kb }, cells))
+}
+
+/// `auditor check --format json --output REPORT FILE` as a child, timed from spawn to exit,
+/// its peak memory polled from /proc while it runs.
+pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
+    let stderr_path = report.with_extension("stderr");
+    let stderr = File::create(&stderr_path)?;
+    let start = Instant::now();
+    let mut child = Command::new(auditor)
+        .args(["check", "--format", "json", "--output"])
+        .arg(report)
+        .arg(file)
+        .env("AUDITOR_ID_KEY", "bench")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .with_context(|| format!("starting {}", auditor.display()))?;
+    let pid = child.id().to_string();
+    let exited = AtomicBool::new(false);
+    let (status, secs, peak_kb) = std::thread::scope(|scope| {
+        let poller = scope.spawn(|| {
+            let mut peak = 0;
+            while !exited.load(Ordering::Acquire) {
+                if let Some(kb) = vm_hwm_kb(&pid) {
+                    peak = peak.max(kb);
+                }
+                std::thread::sleep(POLL);
+            }
+            peak
+        });
+        let status = child.wait();
+        let secs = start.elapsed().as_secs_f64();
+        exited.store(true, Ordering::Release);
+        let peak = poller.join().unwrap_or(0);
+        (status, secs, peak)
+    });
+    let status = status?;
+    // 0: clean, 1: findings at or above --fail-on; anything else means the file was not read.
+    if !matches!(status.code(), Some(0 | 1)) {
+        let message = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        bail!(
+            "auditor check {} exited with {status}: {}",
+            file.display(),
+            message.trim()
+        );
+    }
+    let _ = std::fs::remove_file(&stderr_path);
+    Ok(Sample { secs, peak_kb })
+}
+
+/// An executable named `name` on PATH.
+pub fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// `frictionless validate FILE`, timed once (it is slow, and invalid cells make it exit 1,
+/// which is expected here).
+pub fn frictionless(cmd: &Path, file: &Path) -> Result<f64> {
+    let start = Instant::now();
+    Command::new(cmd)
+        .arg("validate")
+        .arg(file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .with_context(|| format!("running {}", cmd.display()))?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// Peak resident set size in KiB from /proc/`pid`/status; `None` once the process is gone.
+fn vm_hwm_kb(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
