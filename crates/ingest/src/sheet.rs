@@ -39,6 +39,8 @@ pub struct Table {
     pub dataset: Dataset,
     pub file: String,
     pub sheet: Option<String>,
+    /// The dataset's field names, in spec order.
+    pub fields: Vec<String>,
     /// Per field of the dataset's spec: its values, or `None` when the sheet has no such column.
     pub columns: Vec<Option<Column>>,
     /// Per field: the sheet column it came from.
@@ -54,6 +56,17 @@ impl Table {
 
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
+    }
+
+    /// The column of field `name`, if the sheet had it.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        let i = self.fields.iter().position(|f| f == name)?;
+        self.columns.get(i)?.as_ref()
+    }
+
+    /// Record `i`'s value of field `name` as display text; empty when missing or absent.
+    pub fn display(&self, name: &str, i: usize) -> String {
+        self.column(name).map(|c| c.display(i)).unwrap_or_default()
     }
 }
 
@@ -264,6 +277,7 @@ impl<'a> SheetReader<'a> {
                 dataset: spec.dataset,
                 file: self.ctx.file.clone(),
                 sheet: self.ctx.sheet.clone(),
+                fields: spec.fields.iter().map(|f| f.name.clone()).collect(),
                 columns,
                 source_cols,
                 rows: Vec::new(),

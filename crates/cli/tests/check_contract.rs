@@ -1,0 +1,409 @@
+//! `auditor check` as other tools see it: options, exit codes, JSON schema v1, privacy of output.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> String {
+    let p: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "ingest",
+        name,
+    ]
+    .iter()
+    .collect();
+    p.to_string_lossy().into_owned()
+}
+
+fn auditor(args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditor"));
+    cmd.args(args);
+    match key {
+        Some(k) => cmd.env("AUDITOR_ID_KEY", k),
+        None => cmd.env_remove("AUDITOR_ID_KEY"),
+    };
+    cmd.output().expect("run auditor")
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+/// (rule, row, cells) of every finding, in report order.
+fn located(report: &Value) -> Vec<(String, u64, Vec<String>)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["row"].as_u64().unwrap_or(0),
+                f["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_owned())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn json_report_follows_schema_v1_and_locates_every_finding() {
+    let gbk = fixture("drug_txn_gbk.csv");
+    let out = auditor(
+        &["check", "--format", "json", "--as-of", "2024-06-30", &gbk],
+        Some("k1"),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = json_of(&out);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["tool"]["name"], "auditor");
+    assert_eq!(r["as_of"], "2024-06-30");
+    assert_eq!(r["pack"]["name"], "national");
+    assert_eq!(r["pack"]["version"], "2024.1");
+    let input = &r["inputs"][0];
+    assert_eq!(input["file"], gbk.as_str());
+    assert_eq!(input["encoding"], "GBK");
+    assert_eq!(input["error"], Value::Null);
+    assert_eq!(input["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(input["sheets"][0]["dataset"], "drug_txn");
+    assert_eq!(input["sheets"][0]["header_row"], 3);
+    assert_eq!(input["sheets"][0]["rows"], 5);
+    let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        located(&r),
+        vec![
+            ("DQ-DATE-INVALID".to_owned(), 6, s(&["A6"])),
+            ("DQ-USCC-INVALID".to_owned(), 7, s(&["K7"])),
+            ("DQ-TRACE-CODE-INVALID".to_owned(), 7, s(&["L7"])),
+            ("DQ-DUPLICATE-ROW".to_owned(), 8, s(&["A8"])),
+        ]
+    );
+    let f = &r["findings"][0];
+    assert_eq!(f["severity"], "low");
+    assert_eq!(f["dataset"], "drug_txn");
+    assert_eq!(f["file"], gbk.as_str());
+    assert_eq!(f["sheet"], Value::Null);
+    assert!(f["message"].as_str().unwrap().contains("2024-02-30"), "{f}");
+    assert!(
+        f["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("not a valid date"),
+        "{f}"
+    );
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 32);
+    assert_eq!(
+        r["summary"],
+        serde_json::json!({"critical": 0, "high": 0, "medium": 1, "low": 3, "total": 4})
+    );
+}
+
+#[test]
+fn exit_code_follows_fail_on() {
+    let gbk = fixture("drug_txn_gbk.csv");
+    // The worst finding is medium (an invalid USCC).
+    for (fail_on, code) in [("critical", 0), ("high", 0), ("medium", 1), ("low", 1)] {
+        let out = auditor(
+            &["check", "--format", "json", "--fail-on", fail_on, &gbk],
+            Some("k"),
+        );
+        assert_eq!(out.status.code(), Some(code), "--fail-on {fail_on}");
+    }
+}
+
+#[test]
+fn unreadable_inputs_exit_2_and_the_others_are_still_reported() {
+    let good = fixture("us_exam_title_rows.xlsx");
+    let pdf = fixture("pdf_renamed.xlsx");
+    let empty = fixture("empty.xlsx");
+    let out = auditor(
+        &["check", "--format", "json", &good, &pdf, &empty],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let r = json_of(&out);
+    assert_eq!(r["inputs"][0]["sheets"][0]["dataset"], "us_exam");
+    assert_eq!(r["inputs"][0]["sheets"][0]["rows"], 5);
+    let pdf_err = r["inputs"][1]["error"]["message"].as_str().unwrap();
+    assert!(
+        pdf_err.contains(&pdf) && pdf_err.contains("PDF"),
+        "{pdf_err}"
+    );
+    let pdf_en = r["inputs"][1]["error"]["message_en"].as_str().unwrap();
+    assert!(pdf_en.contains("PDF document"), "{pdf_en}");
+    assert!(
+        r["inputs"][2]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("文件为空")
+    );
+    // The reason reaches the person at the terminal too, in both languages.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("不是电子表格") && err.contains("not a spreadsheet"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_broken_input_is_named_with_its_reason() {
+    let cases = [
+        ("truncated.xlsx", "损坏", "damaged"),
+        ("encrypted.xlsx", "加密", "encrypted"),
+        ("not_a_sheet.xlsx", "压缩包", "archive"),
+        ("unrecognised.csv", "识别", "known ledger"),
+    ];
+    for (name, zh, en) in cases {
+        let path = fixture(name);
+        let out = auditor(&["check", "--format", "json", &path], Some("k"));
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let r = json_of(&out);
+        let e = &r["inputs"][0]["error"];
+        let (m, m_en) = (
+            e["message"].as_str().unwrap(),
+            e["message_en"].as_str().unwrap(),
+        );
+        assert!(m.contains(&path) && m.contains(zh), "{name}: {m}");
+        assert!(m_en.contains(&path) && m_en.contains(en), "{name}: {m_en}");
+    }
+}
+
+#[test]
+fn unrecognised_sheet_lists_the_headers_it_saw() {
+    let out = auditor(
+        &["check", "--format", "json", &fixture("unrecognised.csv")],
+        Some("k"),
+    );
+    let r = json_of(&out);
+    let sheet = &r["inputs"][0]["sheets"][0];
+    assert_eq!(sheet["dataset"], Value::Null);
+    assert_eq!(
+        sheet["headers"],
+        serde_json::json!(["商品", "颜色", "尺寸"])
+    );
+}
+
+#[test]
+fn raw_id_numbers_never_reach_any_output() {
+    let files = [
+        fixture("us_exam_title_rows.xlsx"),
+        fixture("drug_dispense_placeholders.xlsx"),
+    ];
+    for format in ["json", "table"] {
+        let mut args = vec!["check", "--format", format];
+        args.extend(files.iter().map(String::as_str));
+        let out = auditor(&args, None);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for raw in [
+            "11010519491231002X",
+            "110105199003070025",
+            "320102198805120042",
+            "110105199003070024",
+        ] {
+            assert!(
+                !all.contains(raw),
+                "{format} output contains a raw ID number"
+            );
+        }
+        assert!(
+            all.contains("1101**********0024"),
+            "the invalid number is shown masked"
+        );
+    }
+}
+
+#[test]
+fn without_a_key_the_run_says_it_uses_a_random_one() {
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            &fixture("us_exam_title_rows.xlsx"),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AUDITOR_ID_KEY") && err.contains("随机密钥") && err.contains("random key"),
+        "{err}"
+    );
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            &fixture("us_exam_title_rows.xlsx"),
+        ],
+        Some("k"),
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("AUDITOR_ID_KEY"));
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_the_key() {
+    let f = fixture("drug_dispense_placeholders.xlsx");
+    let a = json_of(&auditor(
+        &["check", "--format", "json", &f],
+        Some("key-one"),
+    ));
+    let b = json_of(&auditor(
+        &["check", "--format", "json", &f],
+        Some("key-two"),
+    ));
+    let prints = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!prints(&a).is_empty());
+    assert_eq!(prints(&a), prints(&b));
+}
+
+#[test]
+fn fingerprints_survive_reordered_rows() {
+    let dir = std::env::temp_dir().join(format!("auditor-fp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let header = "检查日期,检查号,姓名,身份证号,操作医师,第二人\n";
+    let rows = [
+        "2024-03-01,E1,张三,11010519491231002X,李娜,王强\n",
+        "2024-02-30,E2,李四,110105199003070025,李娜,王强\n",
+    ];
+    let first = dir.join("a.csv");
+    let second = dir.join("b.csv");
+    std::fs::write(&first, format!("{header}{}{}", rows[0], rows[1])).unwrap();
+    std::fs::write(&second, format!("{header}{}{}", rows[1], rows[0])).unwrap();
+    let a = json_of(&auditor(
+        &["check", "--format", "json", first.to_str().unwrap()],
+        Some("k"),
+    ));
+    let b = json_of(&auditor(
+        &["check", "--format", "json", second.to_str().unwrap()],
+        Some("k"),
+    ));
+    assert_eq!(a["findings"][0]["row"], 3);
+    assert_eq!(b["findings"][0]["row"], 2);
+    assert_eq!(
+        a["findings"][0]["fingerprint"],
+        b["findings"][0]["fingerprint"]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_bilingual_message() {
+    let f = fixture("us_exam_title_rows.xlsx");
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &["check", "--as-of", "2024/06/30", &f],
+            "YYYY-MM-DD",
+            "日期",
+        ),
+        (
+            &["check", "--pack", "atlantis", &f],
+            "unknown rule pack",
+            "未知的规则包",
+        ),
+        (
+            &["check", "--fail-on", "severe", &f],
+            "unknown severity",
+            "未知的严重程度",
+        ),
+        (
+            &["check", "--format", "sarif", &f],
+            "not available",
+            "尚不支持",
+        ),
+    ];
+    for (args, en, zh) in cases {
+        let out = auditor(args, Some("k"));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(en) && err.contains(zh), "{args:?}: {err}");
+    }
+    let out = auditor(&["check"], Some("k"));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn table_report_in_chinese_and_english() {
+    let f = fixture("drug_txn_gbk.csv");
+    let zh = auditor(&["check", "--format", "table", &f], Some("k"));
+    let zh = String::from_utf8_lossy(&zh.stdout);
+    assert!(zh.contains("规则包 national 2024.1"), "{zh}");
+    assert!(zh.contains("drug_txn, 表头行 3, 5 条记录"), "{zh}");
+    assert!(
+        zh.contains("发现 4 项：严重 0 · 高 0 · 中 1 · 低 3"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("A6「日期」的值“2024-02-30”不是有效日期"),
+        "{zh}"
+    );
+    let en = auditor(
+        &["check", "--format", "table", "--lang", "en", &f],
+        Some("k"),
+    );
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(
+        en.contains("4 findings: critical 0 · high 0 · medium 1 · low 3"),
+        "{en}"
+    );
+    assert!(
+        en.contains("A6 Date (txn_date) \"2024-02-30\" is not a valid date"),
+        "{en}"
+    );
+}
+
+#[test]
+fn output_option_writes_the_report_to_a_file() {
+    let path = std::env::temp_dir().join(format!("auditor-out-{}.json", std::process::id()));
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output",
+            path.to_str().unwrap(),
+            &fixture("us_exam_title_rows.xlsx"),
+        ],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let r: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(r["inputs"][0]["sheets"][0]["header_row"], 3);
+    std::fs::remove_file(&path).ok();
+}
