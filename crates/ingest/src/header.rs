@@ -1,6 +1,8 @@
 //! Header rows: normalising header text, and finding the row (possibly below title rows, possibly
 //! two rows with merged group headers) that names a dataset's columns.
 
+use std::collections::HashMap;
+
 use crate::spec::Catalog;
 
 /// The normal form used to compare a sheet's header with an alias: half-width, no white space,
@@ -35,7 +37,13 @@ pub fn header_candidates(raw: &str) -> Vec<String> {
     if let (Some(open), Some(close)) = (folded.find('('), folded.rfind(')'))
         && open < close
     {
-        push(canonical_suffix(&folded[open + 1..close]));
+        // "统一社会信用代码（购货单位）" means the buyer's code: qualifier first, then alone.
+        let inner = &folded[open + 1..close];
+        push(canonical_suffix(&format!(
+            "{inner}{}",
+            strip_brackets(&folded)
+        )));
+        push(canonical_suffix(inner));
     }
     out
 }
@@ -109,6 +117,8 @@ pub struct HeaderMatch {
     pub last_row: usize,
     /// (column, field index) for each mapped column, in column order.
     pub columns: Vec<(u32, usize)>,
+    /// How many mapped columns were matched by containment rather than by an alias.
+    pub fuzzy: usize,
     /// Columns naming a field another column already named: (column, field, first column).
     pub duplicate_columns: Vec<(u32, usize, u32)>,
 }
@@ -128,6 +138,7 @@ pub fn detect(
     sheet_name: &str,
 ) -> Option<HeaderMatch> {
     let mut best: Option<(Score, HeaderMatch)> = None;
+    let mut contained = HashMap::new();
     for i in 0..rows.len() {
         let mut title = sheet_name.to_owned();
         for row in &rows[..i] {
@@ -148,8 +159,10 @@ pub fn detect(
                 if forced.is_some_and(|f| f != d) {
                     continue;
                 }
-                let m = map_columns(catalog, d, &layout, last_row);
+                let m = map_columns(catalog, &mut contained, d, &layout, last_row);
                 let fields = m.columns.len();
+                // An exact alias counts twice a header that merely contains one.
+                let weight = 2 * fields - m.fuzzy.min(fields);
                 let min = if forced.is_some() { 1 } else { MIN_FIELDS };
                 if fields < min {
                     continue;
@@ -161,9 +174,10 @@ pub fn detect(
                     .iter()
                     .filter(|(_, f)| spec.fields[*f].required)
                     .count();
-                // A two-row layout must name more than either row alone to be preferred.
+                // A two-row layout must name more than either row alone to be preferred
+                // (ties go to the single row).
                 let score = Score {
-                    fields,
+                    weight,
                     hinted,
                     required,
                     single: last_row == i,
@@ -179,7 +193,7 @@ pub fn detect(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Score {
-    fields: usize,
+    weight: usize,
     hinted: bool,
     required: usize,
     single: bool,
@@ -241,29 +255,43 @@ fn two_row_layout(
 
 fn map_columns(
     catalog: &Catalog,
+    contained: &mut HashMap<String, Vec<(usize, usize)>>,
     d: usize,
     layout: &[(u32, Vec<String>)],
     last_row: usize,
 ) -> HeaderMatch {
     let mut columns: Vec<(u32, usize)> = Vec::new();
     let mut duplicate_columns = Vec::new();
+    let mut fuzzy = 0;
     for (col, cands) in layout {
-        let hit = cands.iter().find_map(|c| {
+        let exact = cands.iter().find_map(|c| {
             catalog
                 .lookup(c)
                 .iter()
                 .find(|(ds, _)| *ds == d)
                 .map(|&(_, f)| f)
         });
+        let hit = exact.or_else(|| {
+            cands.first().and_then(|c| {
+                contained
+                    .entry(c.clone())
+                    .or_insert_with(|| catalog.lookup_contained(c))
+                    .iter()
+                    .find(|(ds, _)| *ds == d)
+                    .map(|&(_, f)| f)
+            })
+        });
         if let Some(field) = hit {
             if let Some(&(first, _)) = columns.iter().find(|(_, f)| *f == field) {
                 duplicate_columns.push((*col, field, first));
             } else {
                 columns.push((*col, field));
+                fuzzy += usize::from(exact.is_none());
             }
         }
     }
     HeaderMatch {
+        fuzzy,
         dataset: d,
         last_row,
         columns,

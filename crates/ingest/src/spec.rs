@@ -205,6 +205,35 @@ impl Catalog {
     pub fn lookup(&self, normalized: &str) -> &[(usize, usize)] {
         self.aliases.get(normalized).map_or(&[], Vec::as_slice)
     }
+
+    /// For a header no alias names exactly ("药品通用名", "gestational weeks"): per dataset, the
+    /// field whose longest alias (3 characters or more) the header contains, when that alias is at
+    /// least half of the
+    /// header and no other field's alias of the same length is also contained.
+    pub fn lookup_contained(&self, normalized: &str) -> Vec<(usize, usize)> {
+        let n = normalized.chars().count();
+        // (dataset) -> (alias length, field, ambiguous)
+        let mut best: HashMap<usize, (usize, usize, bool)> = HashMap::new();
+        for (alias, targets) in &self.aliases {
+            let len = alias.chars().count();
+            if len < 3 || len * 2 < n || len >= n || !normalized.contains(alias.as_str()) {
+                continue;
+            }
+            for &(d, f) in targets {
+                match best.get_mut(&d) {
+                    Some(b) if b.0 > len => {}
+                    Some(b) if b.0 == len => b.2 |= b.1 != f,
+                    _ => {
+                        best.insert(d, (len, f, false));
+                    }
+                }
+            }
+        }
+        best.into_iter()
+            .filter(|(_, b)| !b.2)
+            .map(|(d, b)| (d, b.1))
+            .collect()
+    }
 }
 
 fn parse_dataset(file: &str, text: &str) -> Result<DatasetSpec, SpecError> {

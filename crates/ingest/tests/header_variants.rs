@@ -1,0 +1,365 @@
+//! Header generality: the same ledger written the way different clerks write it — 号/号码/编号,
+//! 签名/签字 suffixes, full-width brackets with units, spaces and line breaks inside a header,
+//! English headers — is recognised as the same dataset with the same fields.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use auditor_ingest::{Catalog, IdHasher, Ingest};
+use auditor_model::Dataset;
+
+/// Writes a CSV with one title line, the header, and one data row of placeholders.
+fn detect(headers: &[&str]) -> (Option<Dataset>, Vec<String>) {
+    let dir = std::env::temp_dir().join(format!("auditor-headers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!(
+        "{}.csv",
+        headers.join("_").len() + headers.len() * 1000 + headers[0].len()
+    ));
+    let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+    let data = vec!["x"; headers.len()].join(",");
+    std::fs::write(
+        &path,
+        format!("某某单位台账\n{}\n{data}\n", quoted.join(",")),
+    )
+    .unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "h.csv");
+    std::fs::remove_file(&path).ok();
+    let Some(table) = r.tables.first() else {
+        return (None, Vec::new());
+    };
+    let mapped = table
+        .fields
+        .iter()
+        .zip(&table.columns)
+        .filter(|(_, c)| c.is_some())
+        .map(|(f, _)| f.clone())
+        .collect();
+    (Some(table.dataset), mapped)
+}
+
+fn check(dataset: Dataset, headers: &[&str], must_map: &[&str]) {
+    let (found, mapped) = detect(headers);
+    assert_eq!(found, Some(dataset), "headers {headers:?}");
+    for f in must_map {
+        assert!(
+            mapped.iter().any(|m| m == f),
+            "{headers:?}: {f} not mapped; mapped {mapped:?}"
+        );
+    }
+}
+
+#[test]
+fn drug_txn_headers() {
+    let fields = [
+        "txn_date",
+        "txn_type",
+        "generic_name",
+        "batch_no",
+        "qty",
+        "buyer_name",
+        "buyer_uscc",
+    ];
+    check(
+        Dataset::DrugTxn,
+        &[
+            "日期",
+            "类型",
+            "通用名称",
+            "规格",
+            "批准文号",
+            "批号",
+            "有效期至",
+            "数量",
+            "购货单位",
+            "购货单位统一社会信用代码",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::DrugTxn,
+        &[
+            "销售日期",
+            "业务类型",
+            "药品通用名",
+            "规格",
+            "批准文号",
+            "生产批号",
+            "有效期",
+            "数量（盒）",
+            "购货单位名称",
+            "购货单位信用代码",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::DrugTxn,
+        &[
+            "Date",
+            "Type",
+            "Generic Name",
+            "Strength",
+            "Approval No.",
+            "Batch No",
+            "Expiry",
+            "Quantity",
+            "Buyer",
+            "Buyer USCC",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::DrugTxn,
+        &[
+            "日 期",
+            "类\n型",
+            "通用\n名称",
+            "批 号",
+            "数量(支)",
+            "购货单位",
+            "统一社会信用代码（购货单位）",
+        ],
+        &[
+            "txn_date",
+            "txn_type",
+            "generic_name",
+            "batch_no",
+            "qty",
+            "buyer_name",
+        ],
+    );
+}
+
+#[test]
+fn drug_dispense_headers() {
+    let fields = [
+        "rx_no",
+        "patient_id",
+        "product",
+        "prescriber_id",
+        "dispense_date",
+    ];
+    check(
+        Dataset::DrugDispense,
+        &[
+            "处方号",
+            "开具日期",
+            "姓名",
+            "身份证号",
+            "药品",
+            "批号",
+            "剂量",
+            "处方医师",
+            "发药日期",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::DrugDispense,
+        &[
+            "处方编号",
+            "处方日期",
+            "患者姓名",
+            "身份证号码",
+            "药品名称",
+            "批号",
+            "剂量(mg)",
+            "处方医师（签名）",
+            "发药日期",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::DrugDispense,
+        &[
+            "处方号码",
+            "开方日期",
+            "姓名",
+            "身份证",
+            "药品名称",
+            "批号",
+            "处方医生签字",
+            "调配日期",
+        ],
+        &["rx_no", "patient_id", "product", "prescriber_id"],
+    );
+}
+
+#[test]
+fn us_exam_headers() {
+    let fields = ["exam_ts", "id_no", "ga_weeks", "op1_id", "op2_id"];
+    check(
+        Dataset::UsExam,
+        &["检查时间", "姓名", "身份证号", "孕周", "操作医师", "第二人"],
+        &fields,
+    );
+    check(
+        Dataset::UsExam,
+        &[
+            "检查日期",
+            "受检者姓名",
+            "身份证号码",
+            "孕周",
+            "操作医师（签名）",
+            "第二人签名",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::UsExam,
+        &[
+            "检查日期",
+            "姓 名",
+            "身份证\n号码",
+            "孕 周",
+            "操作医师签字",
+            "复核医师签字",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::UsExam,
+        &[
+            "Exam date",
+            "Name",
+            "ID number",
+            "Gestational weeks",
+            "Operator",
+            "Second operator",
+        ],
+        &fields,
+    );
+}
+
+#[test]
+fn us_device_headers() {
+    let fields = [
+        "device_name",
+        "purchase_date",
+        "filed_date",
+        "location",
+        "operators",
+    ];
+    check(
+        Dataset::UsDevice,
+        &[
+            "设备名称",
+            "型号",
+            "出厂编号",
+            "购置日期",
+            "备案日期",
+            "使用场所",
+            "操作人员",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::UsDevice,
+        &[
+            "设备名称",
+            "规格型号",
+            "出厂号",
+            "购买日期",
+            "备案时间",
+            "使用地点",
+            "操作人员名单",
+        ],
+        &fields,
+    );
+}
+
+#[test]
+fn termination_headers() {
+    let fields = ["proc_date", "id_no", "ga_weeks", "method", "surgeon_id"];
+    check(
+        Dataset::Termination,
+        &[
+            "手术日期",
+            "病历号",
+            "姓名",
+            "身份证号",
+            "孕周",
+            "术式",
+            "证明类型",
+            "证明编号",
+            "施术者",
+        ],
+        &fields,
+    );
+    check(
+        Dataset::Termination,
+        &[
+            "手术日期",
+            "住院号",
+            "姓名",
+            "身份证号码",
+            "孕周",
+            "手术方式",
+            "证明编码",
+            "手术医师（签名）",
+        ],
+        &fields,
+    );
+}
+
+#[test]
+fn registry_headers() {
+    check(
+        Dataset::Institution,
+        &[
+            "机构名称",
+            "统一社会信用代码",
+            "执业许可证登记号",
+            "诊疗科目",
+            "有效期至",
+        ],
+        &["name", "uscc", "scopes", "valid_to"],
+    );
+    check(
+        Dataset::Staff,
+        &[
+            "姓名",
+            "身份证号",
+            "医师执业证书编码",
+            "执业类别",
+            "执业范围",
+            "执业地点",
+        ],
+        &["name", "practice_cert_no", "scope"],
+    );
+}
+
+#[test]
+fn births_and_pregnancies() {
+    check(
+        Dataset::Birth,
+        &[
+            "出生日期",
+            "母亲姓名",
+            "母亲身份证号",
+            "新生儿性别",
+            "出生医学证明编号",
+            "分娩机构",
+        ],
+        &["birth_date", "sex", "birth_cert_no"],
+    );
+    check(
+        Dataset::Pregnancy,
+        &[
+            "建册日期",
+            "姓名",
+            "身份证号",
+            "末次月经",
+            "登记孕周",
+            "妊娠结局",
+            "结局日期",
+        ],
+        &["reg_date", "lmp", "outcome_type"],
+    );
+}
