@@ -1,0 +1,113 @@
+//! Reading options and bounds: a forced dataset, the per-rule cap on listed findings, content
+//! rather than file name deciding the format.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use auditor_ingest::sheet::MAX_FINDINGS_PER_RULE;
+use auditor_ingest::{Catalog, Format, IdHasher, Ingest, InputError};
+use auditor_model::Dataset;
+
+fn scratch(name: &str, content: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("auditor-options-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+#[test]
+fn a_forced_dataset_reads_a_sheet_with_too_few_known_headers() {
+    let path = scratch("thin.csv", "检查时间,备注\n2024-03-01,无\n".as_bytes());
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let mut ingest = Ingest::new(&catalog, &hasher);
+    assert_eq!(
+        ingest.read_path(&path, "thin.csv").error,
+        Some(InputError::NoRecognisedSheet)
+    );
+    ingest.forced = Some(Dataset::UsExam);
+    let r = ingest.read_path(&path, "thin.csv");
+    assert_eq!(r.error, None);
+    assert_eq!(
+        (
+            r.sheets[0].dataset,
+            r.sheets[0].header_row,
+            r.sheets[0].rows
+        ),
+        (Some(Dataset::UsExam), Some(1), 1)
+    );
+    assert_eq!(r.tables[0].display("exam_ts", 0), "2024-03-01 00:00:00");
+}
+
+#[test]
+fn findings_beyond_the_cap_are_counted_in_one_summary() {
+    let n = MAX_FINDINGS_PER_RULE + 5;
+    let mut csv = String::from("日期,类型,通用名称,数量\n");
+    for i in 0..n {
+        writeln!(csv, "2024-02-3{},销售,米非司酮片,{i}", i % 2).unwrap();
+    }
+    let path = scratch("many.csv", csv.as_bytes());
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "many.csv");
+    assert_eq!(r.sheets[0].rows, n);
+    let dates: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "DQ-DATE-INVALID")
+        .collect();
+    assert_eq!(dates.len(), MAX_FINDINGS_PER_RULE + 1);
+    let summary = dates.last().unwrap();
+    assert_eq!(summary.row, None);
+    assert!(
+        summary.message.contains("另有 5 处") && summary.message_en.contains("5 more"),
+        "{}",
+        summary.message
+    );
+}
+
+#[test]
+fn an_xlsm_is_read_by_its_content() {
+    let bytes = std::fs::read(
+        [
+            env!("CARGO_MANIFEST_DIR"),
+            "..",
+            "..",
+            "fixtures",
+            "ingest",
+            "header_repeated.xlsx",
+        ]
+        .iter()
+        .collect::<PathBuf>(),
+    )
+    .unwrap();
+    let path = scratch("macro.xlsm", &bytes);
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "macro.xlsm");
+    assert_eq!(r.format, Some(Format::Xlsx));
+    assert_eq!(r.sheets[0].dataset, Some(Dataset::UsExam));
+}
+
+#[test]
+fn utf16_unicode_text_export_is_read() {
+    // Excel's "Unicode text" export: UTF-16LE with a BOM, tab-separated.
+    let text = "检查日期\t姓名\t身份证号\t孕周\n2024年3月1日\t张三\t11010519491231002X\t16周\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let path = scratch("unicode.txt", &bytes);
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "unicode.txt");
+    assert_eq!(r.error, None);
+    assert_eq!(r.encoding, Some("UTF-16LE"));
+    assert_eq!(r.tables[0].display("ga_weeks", 0), "112");
+}
