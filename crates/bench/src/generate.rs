@@ -21,7 +21,8 @@ const GENERATOR_VERSION: u32 = 1;
 const XLSX_MAX_ROWS: u64 = 1_048_576;
 
 /// How the xlsx files hold their strings, for the report.
-pub const XLSX_STRINGS: &str = "shared strings table (as Excel writes), rust_xlsxwriter low-memory worksheet";
+pub const XLSX_STRINGS: &str =
+    "shared strings table (as Excel writes), rust_xlsxwriter low-memory worksheet";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -57,15 +58,19 @@ pub fn ensure(dir: &Path, kind: Kind, rows: u64) -> Result<Vec<LedgerFile>> {
     produce(&xlsx, |tmp| write_xlsx(tmp, dir, kind, rows))?;
     produce(&csv, |tmp| write_csv(tmp, kind, rows))?;
     produce(&gbk, |tmp| write_gbk(&csv, tmp))?;
-    Ok([(Format::Xlsx, xlsx), (Format::Csv, csv), (Format::CsvGbk, gbk)]
-        .into_iter()
-        .map(|(format, path)| LedgerFile {
-            kind,
-            format,
-            rows,
-            path,
-        })
-        .collect())
+    Ok([
+        (Format::Xlsx, xlsx),
+        (Format::Csv, csv),
+        (Format::CsvGbk, gbk),
+    ]
+    .into_iter()
+    .map(|(format, path)| LedgerFile {
+        kind,
+        format,
+        rows,
+        path,
+    })
+    .collect())
 }
 
 fn produce(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {

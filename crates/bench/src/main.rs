@@ -1,1 +1,169 @@
-fn main() {}
+//! `auditor-bench`: generates realistic ledgers and measures `auditor check` on them against the
+//! performance budgets of DESIGN.md §11. Build both binaries in release first:
+//!
+//! ```text
+//! cargo build --release -p auditor-cli -p auditor-bench && ./target/release/auditor-bench --rows 100000,1000000
+//! ```
+
+mod generate;
+mod ledger;
+mod measure;
+mod report;
+mod summary;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ledger::Kind;
+use crate::measure::Sample;
+use crate::report::Measured;
+use crate::summary::CheckSummary;
+
+#[derive(Parser)]
+#[command(
+    name = "auditor-bench",
+    about = "Generates large ledgers and times `auditor check` against DESIGN.md §11",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    internal: Option<Internal>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Run by the benchmark itself in a fresh process, so each measurement has its own peak memory.
+#[derive(Subcommand)]
+enum Internal {
+    #[command(hide = true)]
+    Measure { what: What, file: PathBuf },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum What {
+    Calamine,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Data rows per ledger; several comma-separated counts are measured in turn.
+    #[arg(long, value_delimiter = ',', default_value = "100000")]
+    rows: Vec<u64>,
+    /// Where ledgers are written; an existing file with the same row count is reused.
+    #[arg(long, default_value = "target/bench-data")]
+    dir: PathBuf,
+    /// Runs per measurement (the median time is reported).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Datasets to generate and measure.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "us_exam,drug_txn"
+    )]
+    datasets: Vec<Kind>,
+    /// Also time `frictionless validate` on the same files, if it is on PATH.
+    #[arg(long)]
+    frictionless: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.internal {
+        Some(Internal::Measure {
+            what: What::Calamine,
+            file,
+        }) => measure::calamine_stream(&file),
+        None => run(&cli.run),
+    };
+    // The message alone (with its causes), without the backtrace anyhow's `Debug` would add.
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("auditor-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &RunArgs) -> Result<()> {
+    let this_exe = std::env::current_exe().context("locating this executable")?;
+    let auditor = this_exe.with_file_name("auditor");
+    if !auditor.is_file() {
+        bail!(
+            "{} not found: the benchmark runs the `auditor` binary built next to it. Build both first:\n  cargo build --release -p auditor-cli -p auditor-bench",
+            auditor.display()
+        );
+    }
+    let frictionless = if args.frictionless {
+        measure::on_path("frictionless")
+    } else {
+        None
+    };
+    eprintln!("auditor: {}", auditor.display());
+    eprintln!("xlsx strings: {}", generate::XLSX_STRINGS);
+
+    let mut files = Vec::new();
+    for &rows in &args.rows {
+        for &kind in &args.datasets {
+            files.extend(generate::ensure(&args.dir, kind, rows)?);
+        }
+    }
+
+    let runs = args.runs as usize;
+    let report_path =
+        std::env::temp_dir().join(format!("auditor-bench-{}.json", std::process::id()));
+    let mut results = Vec::new();
+    for file in files {
+        eprintln!("measuring  {}", file.path.display());
+        let calamine = if file.format == generate::Format::Xlsx {
+            let mut samples = Vec::new();
+            let mut cells = 0;
+            for _ in 0..runs {
+                let (s, c) = measure::calamine(&this_exe, &file.path)?;
+                samples.push(s);
+                cells = c;
+            }
+            Sample::combine(&samples).map(|s| (s, cells))
+        } else {
+            None
+        };
+        let mut samples = Vec::new();
+        for i in 0..runs {
+            // Only the last run's report is kept and read; the others go to /dev/null.
+            let out = if i + 1 == runs {
+                report_path.clone()
+            } else {
+                PathBuf::from("/dev/null")
+            };
+            samples.push(measure::check(&auditor, &file.path, &out)?);
+        }
+        let summary = CheckSummary::read(&report_path)?;
+        let _ = std::fs::remove_file(&report_path);
+        let check = Sample::combine(&samples).context("no check runs")?;
+        let friction = match &frictionless {
+            Some(cmd) => Some(measure::frictionless(cmd, &file.path)?),
+            None => None,
+        };
+        results.push(Measured {
+            bytes: std::fs::metadata(&file.path)?.len(),
+            file,
+            calamine,
+            check,
+            summary,
+            frictionless: friction,
+        });
+    }
+
+    report::print_table(&results, runs);
+    report::print_summaries(&results);
+    if args.frictionless {
+        report::print_frictionless(&results, frictionless.is_some());
+    }
+    println!("\nxlsx strings: {}", generate::XLSX_STRINGS);
+    Ok(())
+}

@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{DataRef, Reader, Xlsx};
 
-/// How often a child's VmHWM is read. VmHWM only grows, so a sample misses at most what the
-/// child allocated in its last interval before exiting.
+/// How often a child's `VmHWM` is read. `VmHWM` only grows, so a sample misses at most what the
+/// child allocated in its last interval before exiting; a run shorter than one interval (tiny
+/// files) may show almost nothing.
 const POLL: Duration = Duration::from_millis(20);
 
 #[derive(Debug, Clone, Copy)]
@@ -101,7 +102,8 @@ pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
 /// `auditor check --format json --output REPORT FILE` as a child, timed from spawn to exit,
 /// its peak memory polled from /proc while it runs.
 pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
-    let stderr_path = report.with_extension("stderr");
+    let stderr_path =
+        std::env::temp_dir().join(format!("auditor-bench-{}.stderr", std::process::id()));
     let stderr = File::create(&stderr_path)?;
     let start = Instant::now();
     let mut child = Command::new(auditor)

@@ -12,7 +12,7 @@ pub const TITLES: &[&[(u16, &str)]] = &[
     &[(0, "填报单位：XX医药有限公司"), (10, "填报日期：2025年1月")],
 ];
 
-/// Every header is an alias in rules/datasets/drug_txn.toml.
+/// Every header is an alias in `rules/datasets/drug_txn.toml`.
 pub const HEADERS: &[(&str, f64)] = &[
     ("日期", 11.0),
     ("类型", 6.0),
@@ -46,7 +46,14 @@ const SUPPLIERS: &[&str] = &[
     "九州通XX医药有限公司",
 ];
 const TOWNS: &[&str] = &[
-    "城关镇", "白道口镇", "留固镇", "上官镇", "牛屯镇", "万古镇", "高平镇", "王庄镇",
+    "城关镇",
+    "白道口镇",
+    "留固镇",
+    "上官镇",
+    "牛屯镇",
+    "万古镇",
+    "高平镇",
+    "王庄镇",
 ];
 const REGION: &str = "410526";
 

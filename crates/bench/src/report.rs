@@ -1,0 +1,152 @@
+//! The printed results: one table row per file with its budgets marked, then one line per file
+//! of what the check read and found.
+
+use crate::generate::{Format, LedgerFile};
+use crate::measure::Sample;
+use crate::summary::CheckSummary;
+
+/// DESIGN.md §11: xlsx check within 1.25x of calamine streaming the sheet.
+const XLSX_RATIO_DESIGN: f64 = 1.25;
+/// The tighter ratio the benchmark was asked to track, leaving headroom under §11.
+const XLSX_RATIO_TARGET: f64 = 1.15;
+/// DESIGN.md §11: xlsx check peak memory under 300 MB.
+const XLSX_PEAK_MB: f64 = 300.0;
+/// DESIGN.md §11: CSV, 1M rows in under 1.5 s; smaller files get the pro-rata share.
+const CSV_SECS_PER_MILLION: f64 = 1.5;
+/// DESIGN.md §11: at least this many times faster than `frictionless validate`.
+const FRICTIONLESS_XLSX: f64 = 15.0;
+const FRICTIONLESS_CSV: f64 = 50.0;
+
+pub struct Measured {
+    pub file: LedgerFile,
+    pub bytes: u64,
+    pub calamine: Option<(Sample, u64)>,
+    pub check: Sample,
+    pub summary: CheckSummary,
+    pub frictionless: Option<f64>,
+}
+
+fn mb(kb: u64) -> f64 {
+    kb as f64 / 1024.0
+}
+
+fn mark(ok: bool) -> &'static str {
+    if ok { "OK" } else { "OVER" }
+}
+
+pub fn print_table(results: &[Measured], runs: usize) {
+    println!(
+        "\nauditor check vs calamine streaming; time = median of {runs} runs, RSS = highest VmHWM (check polled every 20 ms)"
+    );
+    println!(
+        "{:<9} {:<8} {:>8} {:>8} {:>11} {:>8} {:>7} {:>8} {:>8}  budgets",
+        "dataset",
+        "format",
+        "rows",
+        "size MB",
+        "calamine s",
+        "check s",
+        "ratio",
+        "cal RSS",
+        "RSS MB"
+    );
+    for m in results {
+        let (cal, cal_rss, ratio) = match m.calamine {
+            Some((c, _)) => (
+                format!("{:.3}", c.secs),
+                format!("{:.1}", mb(c.peak_kb)),
+                Some(m.check.secs / c.secs),
+            ),
+            None => ("-".to_owned(), "-".to_owned(), None),
+        };
+        let rss = mb(m.check.peak_kb);
+        let budgets = match (m.file.format, ratio) {
+            (Format::Xlsx, Some(r)) => format!(
+                "ratio ≤{XLSX_RATIO_DESIGN}x (§11) {}, ≤{XLSX_RATIO_TARGET}x {}; RSS ≤{XLSX_PEAK_MB} MB {}",
+                mark(r <= XLSX_RATIO_DESIGN),
+                mark(r <= XLSX_RATIO_TARGET),
+                mark(rss <= XLSX_PEAK_MB)
+            ),
+            _ => {
+                let budget = CSV_SECS_PER_MILLION * m.file.rows as f64 / 1e6;
+                format!(
+                    "time ≤{budget:.3} s ({CSV_SECS_PER_MILLION} s per 1M rows) {}",
+                    mark(m.check.secs <= budget)
+                )
+            }
+        };
+        println!(
+            "{:<9} {:<8} {:>8} {:>8.1} {:>11} {:>8.3} {:>7} {:>8} {:>8.1}  {budgets}",
+            m.file.kind.name(),
+            m.file.format.label(),
+            m.file.rows,
+            m.bytes as f64 / 1_048_576.0,
+            cal,
+            m.check.secs,
+            ratio.map_or("-".to_owned(), |r| format!("{r:.2}x")),
+            cal_rss,
+            rss,
+        );
+    }
+}
+
+pub fn print_summaries(results: &[Measured]) {
+    println!("\nwhat the check read (JSON report of the last run):");
+    for m in results {
+        let s = &m.summary;
+        let verdict = if s.records == m.file.rows {
+            "= rows generated".to_owned()
+        } else {
+            format!("MISMATCH: {} rows generated", m.file.rows)
+        };
+        let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let datasets = if s.datasets.is_empty() {
+            "none".to_owned()
+        } else {
+            s.datasets.join(",")
+        };
+        let mut parts = vec![
+            format!("{} records {verdict}", s.records),
+            format!("dataset {datasets}"),
+            format!("{} findings ({})", s.findings, rules.join(", ")),
+        ];
+        if let Some(enc) = &s.encoding {
+            parts.push(format!("read as {enc}"));
+        }
+        if let Some((_, cells)) = m.calamine {
+            parts.push(format!("calamine streamed {cells} cells"));
+        }
+        if let Some(e) = &s.error {
+            parts.push(format!("ERROR: {e}"));
+        }
+        let line = format!("  {}: {}", m.file.path.display(), parts.join("; "));
+        println!("{line}");
+    }
+}
+
+pub fn print_frictionless(results: &[Measured], available: bool) {
+    if !available {
+        println!("\nfrictionless: skipped (no `frictionless` command on PATH)");
+        return;
+    }
+    println!(
+        "\nfrictionless validate (one run each; its default checks, not the auditor's rules):"
+    );
+    for m in results {
+        let Some(f) = m.frictionless else { continue };
+        let target = if m.file.format == Format::Xlsx {
+            FRICTIONLESS_XLSX
+        } else {
+            FRICTIONLESS_CSV
+        };
+        let speedup = f / m.check.secs;
+        println!(
+            "  {:<9} {:<8} {:>8}: frictionless {f:.2} s, check {:.3} s, check {speedup:.1}x faster (≥{target}x {})",
+            m.file.kind.name(),
+            m.file.format.label(),
+            m.file.rows,
+            m.check.secs,
+            mark(speedup >= target)
+        );
+    }
+}
