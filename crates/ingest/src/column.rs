@@ -2,40 +2,123 @@
 //! so each field is stored in a vector of its own type, text in one buffer per column, and a
 //! missing value as a sentinel rather than an `Option` of a larger type.
 
+use std::collections::HashMap;
+
 use auditor_model::ident::resident_id::Sex;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::spec::FieldType;
 
-/// Text cells of one column in a single buffer: value `i` is `buf[ends[i-1]..ends[i]]`.
-#[derive(Debug, Default, Clone)]
+/// Text cells of one column. Ledger columns are mostly repetitive (drug names, doctors, units,
+/// masked names), so a column starts interned: one `u32` per cell and each distinct value once.
+/// A column that turns out mostly unique (exam numbers) switches to one shared buffer with an
+/// end offset per cell.
+#[derive(Debug, Clone)]
 pub struct TextColumn {
-    buf: String,
-    ends: Vec<u32>,
+    mode: TextMode,
+}
+
+#[derive(Debug, Clone)]
+enum TextMode {
+    Interned {
+        ids: Vec<u32>,
+        values: Vec<Box<str>>,
+        index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
+    },
+    Arena {
+        buf: String,
+        ends: Vec<u32>,
+    },
+}
+
+/// After this many cells a column whose distinct values exceed a quarter of its cells stops
+/// interning: the dictionary would cost more than it saves.
+const INTERN_PROBE: usize = 4096;
+
+impl Default for TextColumn {
+    fn default() -> Self {
+        Self {
+            mode: TextMode::Interned {
+                ids: Vec::new(),
+                values: Vec::new(),
+                index: HashMap::default(),
+            },
+        }
+    }
 }
 
 impl TextColumn {
+    pub fn reserve(&mut self, n: usize) {
+        match &mut self.mode {
+            TextMode::Interned { ids, .. } => ids.reserve(n),
+            TextMode::Arena { ends, .. } => ends.reserve(n),
+        }
+    }
+
     pub fn push(&mut self, s: &str) {
-        self.buf.push_str(s);
-        self.ends.push(self.buf.len() as u32);
+        match &mut self.mode {
+            TextMode::Interned { ids, values, index } => {
+                let id = match index.get(s) {
+                    Some(id) => *id,
+                    None => {
+                        let id = values.len() as u32;
+                        values.push(s.into());
+                        index.insert(s.into(), id);
+                        id
+                    }
+                };
+                ids.push(id);
+                if ids.len() >= INTERN_PROBE && values.len() * 4 > ids.len() {
+                    self.switch_to_arena();
+                }
+            }
+            TextMode::Arena { buf, ends } => {
+                buf.push_str(s);
+                ends.push(buf.len() as u32);
+            }
+        }
+    }
+
+    fn switch_to_arena(&mut self) {
+        let TextMode::Interned { ids, values, .. } = &self.mode else {
+            return;
+        };
+        let mut buf = String::new();
+        let mut ends = Vec::with_capacity(ids.capacity());
+        for id in ids {
+            buf.push_str(values.get(*id as usize).map_or("", |v| v));
+            ends.push(buf.len() as u32);
+        }
+        self.mode = TextMode::Arena { buf, ends };
     }
 
     pub fn get(&self, i: usize) -> &str {
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0) as usize
-        };
-        self.buf.get(start..end).unwrap_or("")
+        match &self.mode {
+            TextMode::Interned { ids, values, .. } => ids
+                .get(i)
+                .and_then(|id| values.get(*id as usize))
+                .map_or("", |v| v),
+            TextMode::Arena { buf, ends } => {
+                let end = ends.get(i).copied().unwrap_or(0) as usize;
+                let start = if i == 0 {
+                    0
+                } else {
+                    ends.get(i - 1).copied().unwrap_or(0) as usize
+                };
+                buf.get(start..end).unwrap_or("")
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        match &self.mode {
+            TextMode::Interned { ids, .. } => ids.len(),
+            TextMode::Arena { ends, .. } => ends.len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 }
 
@@ -117,6 +200,22 @@ impl Column {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Makes room for `n` more records, so a large sheet does not grow its columns by doubling.
+    pub fn reserve(&mut self, n: usize) {
+        match self {
+            Self::Text(t) => t.reserve(n),
+            Self::Date(v) | Self::Time(v) => v.reserve(n),
+            Self::DateTime(v) => v.reserve(n),
+            Self::Number(v) => v.reserve(n),
+            Self::Quantity(v, u) => {
+                v.reserve(n);
+                u.reserve(n);
+            }
+            Self::Flag(v) => v.reserve(n),
+            Self::Person(v) => v.reserve(n),
+        }
     }
 
     /// Appends the missing value of this column's type.
@@ -218,6 +317,28 @@ mod tests {
         assert_eq!(
             (t.get(0), t.get(1), t.get(2), t.len()),
             ("李娜", "", "王强", 3)
+        );
+    }
+
+    #[test]
+    fn a_mostly_unique_column_switches_to_a_buffer_and_keeps_its_values() {
+        let mut t = TextColumn::default();
+        for i in 0..10_000 {
+            t.push(&format!("E{i}"));
+        }
+        assert!(matches!(t.mode, TextMode::Arena { .. }));
+        assert_eq!(
+            (t.get(0), t.get(4095), t.get(9999), t.len()),
+            ("E0", "E4095", "E9999", 10_000)
+        );
+        let mut r = TextColumn::default();
+        for i in 0..10_000 {
+            r.push(["李娜", "王强", ""][i % 3]);
+        }
+        assert!(matches!(r.mode, TextMode::Interned { .. }));
+        assert_eq!(
+            (r.get(0), r.get(1), r.get(2), r.get(9997)),
+            ("李娜", "王强", "", "王强")
         );
     }
 

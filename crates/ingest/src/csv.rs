@@ -1,13 +1,13 @@
 //! CSV and TSV, as Chinese Excel and hospital systems export them: UTF-8 with or without BOM,
-//! GBK/GB18030, or UTF-16 ("Unicode text"). The encoding is decided from the whole file, not a
-//! sample: a pass checks UTF-8 validity and, once a byte sequence is not UTF-8, feeds the rest to
-//! chardetng. A second pass decodes and parses as a stream, so memory stays flat.
+//! GBK/GB18030, or UTF-16 ("Unicode text"). A UTF-8 file is hashed, validated and parsed in one
+//! pass. The first byte sequence that is not UTF-8 stops that pass; chardetng then decides the
+//! encoding from the file's first megabytes and the file is read again, decoded as a stream.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, GB18030, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
 
@@ -15,96 +15,134 @@ use crate::error::InputError;
 use crate::row::RawRow;
 use crate::{Ingest, SheetOutcome};
 
-/// What the first pass learned about a text file.
-pub struct TextScan {
-    pub sha256: String,
-    pub encoding: &'static Encoding,
-    pub bom: bool,
+/// How much of a non-UTF-8 file chardetng reads: enough Chinese text to be certain, without
+/// paying its cost on hundreds of megabytes.
+const DETECT_BYTES: usize = 8 << 20;
+
+/// A text file being read: its path, its encoding once known, and its hash once read.
+pub struct TextSource {
+    path: PathBuf,
+    limit: u64,
+    size: u64,
+    encoding: &'static Encoding,
+    bom: bool,
+    sha256: String,
 }
 
-/// Hashes the file and decides its encoding from all of its bytes.
-pub fn scan(path: &Path, limit: u64) -> Result<TextScan, InputError> {
-    let mut file = File::open(path).map_err(|e| InputError::Io(e.to_string()))?;
-    let mut sha = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut head: Vec<u8> = Vec::new();
-    let mut carry: Vec<u8> = Vec::new();
-    let mut utf8 = true;
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let mut size: u64 = 0;
-    loop {
-        let n = file
-            .read(&mut buf)
-            .map_err(|e| InputError::Io(e.to_string()))?;
-        let chunk = &buf[..n];
-        sha.update(chunk);
-        size += n as u64;
-        if size > limit {
-            return Err(InputError::TooLarge { size, limit });
-        }
-        if head.len() < 4 {
-            head.extend_from_slice(&chunk[..chunk.len().min(4 - head.len())]);
-        }
-        if utf8 {
-            carry.extend_from_slice(chunk);
-            match std::str::from_utf8(&carry) {
-                Ok(_) => carry.clear(),
-                // A sequence cut at the chunk end is not an error yet: keep its bytes.
-                Err(e) if e.error_len().is_none() && n > 0 => {
-                    carry.drain(..e.valid_up_to());
-                }
-                Err(_) => {
-                    utf8 = false;
-                    detector.feed(&carry, n == 0);
-                    carry = Vec::new();
-                }
-            }
-        } else {
-            detector.feed(chunk, n == 0);
-        }
-        if n == 0 {
-            break;
-        }
+impl TextSource {
+    pub fn open(path: &Path, limit: u64) -> Result<Self, InputError> {
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        let mut head = [0u8; 4];
+        let n = crate::read_up_to(&mut File::open(path).map_err(io)?, &mut head)?;
+        let (encoding, bom) = match Encoding::for_bom(&head[..n]) {
+            Some((enc, _)) => (enc, true),
+            None => (UTF_8, false),
+        };
+        Ok(Self {
+            path: path.to_owned(),
+            limit,
+            size,
+            encoding,
+            bom,
+            sha256: String::new(),
+        })
     }
-    if size == 0 {
-        return Err(InputError::Empty);
+
+    pub fn encoding(&self) -> &'static Encoding {
+        self.encoding
     }
-    let (encoding, bom) = match Encoding::for_bom(&head) {
-        Some((enc, _)) => (enc, true),
-        None if utf8 => (UTF_8, false),
-        None => (detector.guess(None, chardetng::Utf8Detection::Deny), false),
-    };
-    Ok(TextScan {
-        sha256: hex::encode(sha.finalize()),
-        encoding,
-        bom,
-    })
+
+    pub fn sha256(&self) -> String {
+        self.sha256.clone()
+    }
+}
+
+/// Feeds everything read through it to SHA-256, and refuses to read past the size limit.
+struct Hashing<'a> {
+    inner: File,
+    sha: &'a mut Sha256,
+    read: u64,
+    limit: u64,
+}
+
+impl Read for Hashing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sha.update(&buf[..n]);
+        self.read += n as u64;
+        if self.read > self.limit {
+            return Err(std::io::Error::other(format!(
+                "over the size limit of {} bytes",
+                self.limit
+            )));
+        }
+        Ok(n)
+    }
+}
+
+#[expect(clippy::needless_pass_by_value, reason = "used as map_err(io)")]
+fn io(e: std::io::Error) -> InputError {
+    InputError::Io(e.to_string())
+}
+
+enum Pass {
+    Done(Box<SheetOutcome>),
+    /// A UTF-8 pass met bytes that are not UTF-8.
+    NotUtf8,
 }
 
 pub fn read_csv(
-    path: &Path,
+    text: &mut TextSource,
     file: &str,
-    scan: &TextScan,
     ingest: &Ingest<'_>,
 ) -> Result<SheetOutcome, InputError> {
-    let open = || -> Result<Box<dyn Read>, InputError> {
-        let f = BufReader::with_capacity(
-            1 << 20,
-            File::open(path).map_err(|e| InputError::Io(e.to_string()))?,
-        );
-        Ok(if scan.encoding == UTF_8 && !scan.bom {
-            Box::new(f)
-        } else {
-            Box::new(
-                DecodeReaderBytesBuilder::new()
-                    .encoding(Some(scan.encoding))
-                    .bom_override(true)
-                    .strip_bom(true)
-                    .build(f),
-            )
-        })
+    if let Pass::Done(outcome) = read_pass(text, file, ingest)? {
+        return Ok(*outcome);
+    }
+    text.encoding = detect_encoding(&text.path)?;
+    match read_pass(text, file, ingest)? {
+        Pass::Done(outcome) => Ok(*outcome),
+        Pass::NotUtf8 => Err(InputError::Corrupt(
+            "text encoding could not be decided".to_owned(),
+        )),
+    }
+}
+
+fn detect_encoding(path: &Path) -> Result<&'static Encoding, InputError> {
+    let mut prefix = Vec::new();
+    File::open(path)
+        .map_err(io)?
+        .take(DETECT_BYTES as u64)
+        .read_to_end(&mut prefix)
+        .map_err(io)?;
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(&prefix, prefix.len() < DETECT_BYTES);
+    let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+    // GBK text is read with the GB18030 decoder, its superset; a guess of UTF-8 cannot stand for
+    // a file that just failed as UTF-8.
+    Ok(if guess == UTF_8 { GB18030 } else { guess })
+}
+
+fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<Pass, InputError> {
+    let delimiter = sniff_delimiter(&text.path, text.encoding)?;
+    let mut sha = Sha256::new();
+    let hashing = Hashing {
+        inner: File::open(&text.path).map_err(io)?,
+        sha: &mut sha,
+        read: 0,
+        limit: text.limit,
     };
-    let delimiter = sniff_delimiter(open()?, path)?;
+    let source: Box<dyn Read + '_> = if text.encoding == UTF_8 && !text.bom {
+        Box::new(hashing)
+    } else {
+        Box::new(
+            DecodeReaderBytesBuilder::new()
+                .encoding(Some(text.encoding))
+                .bom_override(true)
+                .strip_bom(true)
+                .build(BufReader::with_capacity(1 << 20, hashing)),
+        )
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -113,8 +151,9 @@ pub fn read_csv(
         // record; ending records at LF alone keeps line numbers exact, and the CR is trimmed.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 20)
-        .from_reader(open()?);
+        .from_reader(source);
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
+    sheet.expect_rows(estimate_rows(&text.path, text.size)?);
     let mut record = csv::StringRecord::new();
     let mut row = RawRow::default();
     let mut rows: u64 = 0;
@@ -122,7 +161,17 @@ pub fn read_csv(
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => return Ok(Pass::NotUtf8),
             Err(e) => {
+                if let csv::ErrorKind::Io(io_err) = e.kind() {
+                    if io_err.to_string().contains("size limit") {
+                        return Err(InputError::TooLarge {
+                            size: text.size,
+                            limit: text.limit,
+                        });
+                    }
+                    return Err(InputError::Io(io_err.to_string()));
+                }
                 let line = e.position().map_or(0, csv::Position::line);
                 return Err(InputError::Corrupt(format!("line {line}: {e}")));
             }
@@ -142,30 +191,46 @@ pub fn read_csv(
         }
     }
     ingest.report_progress(rows);
-    Ok(sheet.finish())
+    drop(reader);
+    text.sha256 = hex::encode(sha.finalize());
+    Ok(Pass::Done(Box::new(sheet.finish())))
+}
+
+/// The first 64 KiB of the file, decoded.
+fn head_text(path: &Path, encoding: &'static Encoding) -> Result<String, InputError> {
+    let mut head = Vec::new();
+    File::open(path)
+        .map_err(io)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let (text, _, _) = encoding.decode(&head);
+    Ok(text.into_owned())
+}
+
+/// Rows expected from the file size and the length of the first lines, so columns are sized
+/// once instead of doubling.
+fn estimate_rows(path: &Path, size: u64) -> Result<usize, InputError> {
+    let mut head = Vec::new();
+    File::open(path)
+        .map_err(io)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(io)?;
+    let lines = head.split(|b| *b == b'\n').count().max(1);
+    Ok((size / (head.len() as u64 / lines as u64).max(1)) as usize + 1)
 }
 
 /// Comma, tab, semicolon or bar: whichever splits the first lines most consistently.
 /// A `.tsv` file is tab-separated whatever it holds.
-fn sniff_delimiter(mut input: Box<dyn Read>, path: &Path) -> Result<u8, InputError> {
+fn sniff_delimiter(path: &Path, encoding: &'static Encoding) -> Result<u8, InputError> {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"))
     {
         return Ok(b'\t');
     }
-    let mut head = vec![0u8; 64 * 1024];
-    let mut filled = 0;
-    while filled < head.len() {
-        let n = input
-            .read(&mut head[filled..])
-            .map_err(|e| InputError::Io(e.to_string()))?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    let text = String::from_utf8_lossy(&head[..filled]);
+    let text = head_text(path, encoding)?;
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -173,14 +238,14 @@ fn sniff_delimiter(mut input: Box<dyn Read>, path: &Path) -> Result<u8, InputErr
         .collect();
     let mut best = (b',', 0usize);
     for d in [b',', b'\t', b';', b'|'] {
-        let counts: Vec<usize> = lines
-            .iter()
-            .map(|l| l.bytes().filter(|b| *b == d).count())
-            .collect();
         // The header and data rows share the most common count; title rows may have fewer.
         let mut freq = std::collections::HashMap::new();
-        for c in counts.iter().filter(|c| **c > 0) {
-            *freq.entry(*c).or_insert(0usize) += 1;
+        for c in lines
+            .iter()
+            .map(|l| l.bytes().filter(|b| *b == d).count())
+            .filter(|c| *c > 0)
+        {
+            *freq.entry(c).or_insert(0usize) += 1;
         }
         let score = freq
             .into_iter()

@@ -54,7 +54,7 @@ impl Default for Limits {
             max_zip_entries: 10_000,
             max_cells: 400_000_000,
             max_columns: 1024,
-            merge_scan_bytes: 64 << 20,
+            merge_scan_bytes: 16 << 20,
         }
     }
 }
@@ -140,19 +140,19 @@ impl<'a> Ingest<'a> {
             let mut f = std::fs::File::open(path).map_err(|e| InputError::Io(e.to_string()))?;
             read_up_to(&mut f, &mut head)?
         };
-        let format = sniff::sniff(&head[..n], None)?;
+        let format = sniff::sniff(&head[..n])?;
         let outcomes = if format == Format::Csv {
-            let scan = csv::scan(path, self.limits.max_file_bytes)?;
-            report.sha256 = Some(scan.sha256.clone());
-            report.encoding = Some(scan.encoding.name());
+            let mut text = csv::TextSource::open(path, self.limits.max_file_bytes)?;
+            let outcome = csv::read_csv(&mut text, &report.file, self)?;
+            report.sha256 = Some(text.sha256());
+            report.encoding = Some(text.encoding().name());
             report.format = Some(Format::Csv);
-            vec![csv::read_csv(path, &report.file, &scan, self)?]
+            vec![outcome]
         } else {
-            let bytes = std::fs::read(path).map_err(|e| InputError::Io(e.to_string()))?;
-            report.sha256 = Some(hex::encode(Sha256::digest(&bytes)));
-            let format = sniff::sniff(&bytes, Some(&bytes))?;
+            report.sha256 = Some(sha256_file(path)?);
+            let (format, outcomes) = workbook::read_workbook(path, format, &report.file, self)?;
             report.format = Some(format);
-            workbook::read_workbook(bytes, format, &report.file, self)?
+            outcomes
         };
         if outcomes.is_empty() {
             return Err(InputError::NoSheets);
@@ -191,7 +191,23 @@ impl<'a> Ingest<'a> {
     }
 }
 
-fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> Result<usize, InputError> {
+fn sha256_file(path: &Path) -> Result<String, InputError> {
+    let mut f = std::fs::File::open(path).map_err(|e| InputError::Io(e.to_string()))?;
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| InputError::Io(e.to_string()))?;
+        if n == 0 {
+            break;
+        }
+        sha.update(&buf[..n]);
+    }
+    Ok(hex::encode(sha.finalize()))
+}
+
+pub(crate) fn read_up_to(f: &mut impl Read, buf: &mut [u8]) -> Result<usize, InputError> {
     let mut filled = 0;
     while filled < buf.len() {
         let n = f

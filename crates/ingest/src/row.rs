@@ -36,8 +36,10 @@ impl RawRow {
         self.cells.clear();
     }
 
+    /// Keeps the text trimmed, so nothing downstream trims it again.
     pub fn push_text(&mut self, col: u32, s: &str) {
-        if s.trim().is_empty() {
+        let s = s.trim();
+        if s.is_empty() {
             return;
         }
         let start = self.text.len() as u32;

@@ -2,7 +2,7 @@
 //! to fields, then type every data row, turning each bad cell into a data-quality finding.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use auditor_model::ident::{approval_no, mask, resident_id, trace_code, uscc};
 use auditor_model::{CellRef, Dataset, Finding};
@@ -15,7 +15,7 @@ use crate::quality::{DqRule, SheetContext};
 use crate::row::{RawRow, RawValue};
 use crate::spec::{Catalog, DatasetSpec, FieldType};
 use crate::value::{
-    from_excel_serial, is_placeholder, parse_bool, parse_datetime_text, parse_gestation,
+    from_excel_serial, is_placeholder_trimmed, parse_bool, parse_datetime_text, parse_gestation,
     parse_names, parse_quantity, parse_sex, parse_time_text, plausible_serial,
 };
 
@@ -95,6 +95,7 @@ pub struct SheetReader<'a> {
     findings: Vec<Finding>,
     counts: HashMap<DqRule, usize>,
     unrecognised: Vec<String>,
+    expected_rows: usize,
 }
 
 struct Mapped {
@@ -106,7 +107,9 @@ struct Mapped {
     field_of_col: Vec<Option<usize>>,
     /// A second column holding the time of a date-time field (检查日期 + 检查时间).
     time_companions: Vec<(usize, u32)>,
-    seen_rows: HashMap<u64, u32>,
+    seen_rows: HashMap<u64, u32, foldhash::fast::RandomState>,
+    /// Per field, this row's value (reused between rows to avoid an allocation per row).
+    values: Vec<Option<RawValue>>,
     /// The header row's text per mapped column, as written.
     header_raw: Vec<(u32, String)>,
     /// Values of merged cells in data rows, to fill the cells the merge covers.
@@ -135,7 +138,14 @@ impl<'a> SheetReader<'a> {
             findings: Vec::new(),
             counts: HashMap::new(),
             unrecognised: Vec::new(),
+            expected_rows: 0,
         }
+    }
+
+    /// How many rows the sheet probably has, so columns are sized once rather than grown by
+    /// doubling (which would leave up to half of a large table's memory unused).
+    pub fn expect_rows(&mut self, rows: usize) {
+        self.expected_rows = rows;
     }
 
     /// Feeds the next row (rows arrive in order; empty rows may be skipped by the source).
@@ -271,6 +281,10 @@ impl<'a> SheetReader<'a> {
             .filter(|(_, f, _)| spec.fields[*f].kind == FieldType::Datetime)
             .map(|(col, f, _)| (*f, *col))
             .collect();
+        let expected = self.expected_rows.saturating_sub(header_row as usize);
+        for column in columns.iter_mut().flatten() {
+            column.reserve(expected);
+        }
         Mapped {
             spec: found.dataset,
             table: Table {
@@ -280,14 +294,15 @@ impl<'a> SheetReader<'a> {
                 fields: spec.fields.iter().map(|f| f.name.clone()).collect(),
                 columns,
                 source_cols,
-                rows: Vec::new(),
+                rows: Vec::with_capacity(expected),
             },
             header: found,
             header_row,
             field_of_col,
             time_companions,
-            seen_rows: HashMap::new(),
+            seen_rows: HashMap::default(),
             header_raw: Vec::new(),
+            values: Vec::new(),
             merge_values: HashMap::new(),
         }
     }
@@ -353,11 +368,16 @@ impl<'a> SheetReader<'a> {
             return;
         };
         let filled;
-        let row = if self.merges.is_empty() {
-            row
-        } else {
+        // Only a merge reaching down into the data fills cells; title merges do not.
+        let row = if self
+            .merges
+            .iter()
+            .any(|g| g.last_row > g.first_row && g.last_row >= m.header_row)
+        {
             filled = fill_merged(row, &self.merges, &mut m.merge_values, m.header_row);
             &filled
+        } else {
+            row
         };
         if !is_footer(row) && !self.repeated_header(&m, row) {
             self.record(&mut m, row);
@@ -366,14 +386,21 @@ impl<'a> SheetReader<'a> {
     }
 
     fn repeated_header(&mut self, m: &Mapped, row: &RawRow) -> bool {
-        // A header repeated after a page break is the same text, cell for cell.
+        // A header repeated after a page break is the same text, cell for cell; a data row
+        // differs in its first mapped cell already.
+        if let Some((col, text)) = m.header_raw.first()
+            && !row
+                .get(*col)
+                .is_some_and(|v| matches!(v, RawValue::Text { .. }) && row.text(v) == text)
+        {
+            return false;
+        }
         let same = m
             .header_raw
             .iter()
             .filter(|(col, text)| {
-                row.get(*col).is_some_and(|v| {
-                    matches!(v, RawValue::Text { .. }) && row.text(v).trim() == text
-                })
+                row.get(*col)
+                    .is_some_and(|v| matches!(v, RawValue::Text { .. }) && row.text(v) == text)
             })
             .count();
         if same >= 2 && same * 2 >= m.header_raw.len() {
@@ -398,13 +425,16 @@ impl<'a> SheetReader<'a> {
     }
 
     fn record(&mut self, m: &mut Mapped, row: &RawRow) {
-        let has_value = row.cells().iter().any(|(col, v)| {
-            m.field_of_col
-                .get(*col as usize)
-                .is_some_and(Option::is_some)
-                && !is_blank(row, v)
-        });
-        if !has_value {
+        // Each mapped cell is looked up and tested for a placeholder once per row.
+        let mut values = std::mem::take(&mut m.values);
+        values.clear();
+        values.extend(m.table.source_cols.iter().map(|col| {
+            col.and_then(|c| row.get(c))
+                .filter(|v| !is_blank(row, v))
+                .copied()
+        }));
+        if values.iter().all(Option::is_none) {
+            m.values = values;
             return;
         }
         let spec = &self.catalog.datasets[m.spec];
@@ -412,7 +442,7 @@ impl<'a> SheetReader<'a> {
         for (field, column) in m.table.columns.iter_mut().enumerate() {
             let Some(column) = column else { continue };
             let col = m.table.source_cols[field].unwrap_or(0);
-            let value = row.get(col).filter(|v| !is_blank(row, v));
+            let value = values[field].as_ref();
             let companion = m
                 .time_companions
                 .iter()
@@ -444,6 +474,7 @@ impl<'a> SheetReader<'a> {
                 }
             }
         }
+        m.values = values;
         let key = if issues.is_empty() {
             String::new()
         } else {
@@ -545,7 +576,8 @@ fn issue_message(issue: &Issue, f: &crate::spec::FieldSpec, cell: CellRef) -> (S
 
 fn is_blank(row: &RawRow, v: &RawValue) -> bool {
     match v {
-        RawValue::Text { .. } => is_placeholder(row.text(v)),
+        // Row text is stored trimmed.
+        RawValue::Text { .. } => is_placeholder_trimmed(row.text(v)),
         _ => false,
     }
 }
@@ -671,12 +703,20 @@ fn fill_merged(
     out
 }
 
+/// A 64-bit digest of the row's mapped cells, to spot a row entered twice. Hashes the raw
+/// values, never their rendering; a fixed seed keeps runs reproducible.
 fn row_digest(row: &RawRow, field_of_col: &[Option<usize>]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
     for (col, v) in row.cells() {
         if field_of_col.get(*col as usize).is_some_and(Option::is_some) {
             col.hash(&mut h);
-            row.display(v).trim().hash(&mut h);
+            match *v {
+                RawValue::Text { .. } => row.text(v).hash(&mut h),
+                RawValue::Int(i) => i.hash(&mut h),
+                RawValue::Float(f) | RawValue::DateTime(f) => f.to_bits().hash(&mut h),
+                RawValue::Bool(b) => b.hash(&mut h),
+                RawValue::Error => 0u8.hash(&mut h),
+            }
         }
     }
     h.finish()
@@ -733,7 +773,7 @@ fn store(
     } else {
         std::borrow::Cow::Borrowed("")
     };
-    let text = text.trim();
+    let text: &str = &text; // row text is stored trimmed
     let shown = || row.display(v).trim().to_owned();
     let fail = |rule: DqRule, shown: String, reason: Option<(String, String)>| Issue {
         rule,
@@ -784,6 +824,21 @@ fn store(
                     keep_value(fail(rule, text.to_owned(), Some((e.zh(), e.en()))))
                 }
             }
+        }
+        // Privacy at the door: names and phones are kept only masked (rules need to know that a
+        // name is there, never what it is; people are linked by id_hash), and an address only
+        // down to its county.
+        (Column::Text(t), FieldType::Name) => {
+            t.push(&mask::mask_name(text));
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Phone) => {
+            t.push(&mask::mask_phone(text));
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Address) => {
+            t.push(county_of(text));
+            Ok(())
         }
         (Column::Text(t), _) => {
             t.push(text);
@@ -911,6 +966,17 @@ fn store(
     }
 }
 
+/// The address down to its county or district ("山东省泰安市宁阳县文庙街道…" -> "山东省泰安市宁阳县"):
+/// enough to route and count, without the house number.
+fn county_of(address: &str) -> &str {
+    ['县', '区', '旗']
+        .iter()
+        .filter_map(|c| address.find(*c).map(|i| i + c.len_utf8()))
+        .min()
+        .or_else(|| address.find('市').map(|i| i + '市'.len_utf8()))
+        .map_or("", |end| &address[..end])
+}
+
 /// An issue whose value has already been stored: reported, but the cell is not blanked.
 fn keep_value(issue: Issue) -> Result<(), Issue> {
     Err(Issue {
@@ -941,5 +1007,21 @@ fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
             from_excel_serial(serial + 1.0).map(|t| t.time())
         }
         _ => parse_time_text(text).or_else(|| parse_datetime_text(text).and_then(|(_, t)| t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::county_of;
+
+    #[test]
+    fn addresses_are_cut_to_the_county() {
+        assert_eq!(
+            county_of("山东省泰安市宁阳县文庙街道1号"),
+            "山东省泰安市宁阳县"
+        );
+        assert_eq!(county_of("南京市玄武区中山路8号"), "南京市玄武区");
+        assert_eq!(county_of("泰安市某某路3号"), "泰安市");
+        assert_eq!(county_of("某某村3组"), "");
     }
 }

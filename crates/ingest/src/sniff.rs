@@ -1,8 +1,6 @@
 //! What a file really is, from its bytes rather than its name: a renamed PDF must be called a
 //! PDF, and an encrypted workbook must not be mistaken for a corrupt one.
 
-use std::io::Cursor;
-
 use crate::error::InputError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,21 +26,17 @@ impl Format {
 
 const CFB: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// Identifies the format from the first bytes; `whole` is the full content when already in
-/// memory (workbooks), used to look inside zip and compound files.
-pub fn sniff(head: &[u8], whole: Option<&[u8]>) -> Result<Format, InputError> {
+/// What the first bytes say a file is: a zip (xlsx, xlsb, ods — told apart by [`zip_kind`]),
+/// a compound file (xls, or an encrypted workbook — see [`is_encrypted_ooxml`]), or text.
+pub fn sniff(head: &[u8]) -> Result<Format, InputError> {
     if head.is_empty() {
         return Err(InputError::Empty);
     }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-        return whole.map_or(Ok(Format::Xlsx), zip_kind);
+        return Ok(Format::Xlsx);
     }
     if head.starts_with(&CFB) {
-        return Ok(if whole.is_some_and(is_encrypted_ooxml) {
-            return Err(InputError::Encrypted);
-        } else {
-            Format::Xls
-        });
+        return Ok(Format::Xls);
     }
     let binary: [(&[u8], &'static str); 10] = [
         (b"%PDF", "a PDF document"),
@@ -69,9 +63,10 @@ pub fn sniff(head: &[u8], whole: Option<&[u8]>) -> Result<Format, InputError> {
     Ok(Format::Csv)
 }
 
-fn zip_kind(bytes: &[u8]) -> Result<Format, InputError> {
-    let archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+/// Which workbook a zip archive holds, from its member names.
+pub fn zip_kind<R: std::io::Read + std::io::Seek>(
+    archive: &zip::ZipArchive<R>,
+) -> Result<Format, InputError> {
     let has = |name: &str| archive.index_for_name(name).is_some();
     if has("xl/workbook.xml") {
         Ok(Format::Xlsx)
@@ -88,10 +83,12 @@ fn zip_kind(bytes: &[u8]) -> Result<Format, InputError> {
 
 /// Office encrypts a workbook by wrapping it in a compound file with an `EncryptedPackage`
 /// stream; the directory names are UTF-16.
-fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
+pub fn is_encrypted_ooxml(bytes: &[u8]) -> bool {
     let needle: Vec<u8> = "EncryptedPackage"
         .encode_utf16()
         .flat_map(u16::to_le_bytes)
         .collect();
-    bytes.windows(needle.len()).any(|w| w == needle.as_slice())
+    bytes
+        .windows(needle.len())
+        .any(|w| w[0] == b'E' && w == needle.as_slice())
 }

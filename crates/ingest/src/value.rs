@@ -1,6 +1,8 @@
 //! Parsing the text and numbers clerks put in cells: dates in every common Chinese form, times,
 //! quantities with units, yes/no marks, gestational ages, lists of names, placeholders.
 
+use std::borrow::Cow;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Text that means "nothing entered". Compared after trimming and folding to half-width.
@@ -10,32 +12,87 @@ const PLACEHOLDERS: &[&str] = &[
     "、", "。",
 ];
 
+fn needs_fold(c: char) -> bool {
+    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}')
+}
+
 /// Full-width digits, letters and punctuation to ASCII; the ideographic space to a space.
-pub fn fold_width(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.is_ascii() {
-        return std::borrow::Cow::Borrowed(s);
+/// Borrows when there is nothing to fold, which is almost always.
+pub fn fold_width(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(needs_fold) {
+        return Cow::Borrowed(s);
     }
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => c,
-        })
-        .collect()
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' | '\u{00A0}' => ' ',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// Lower-cases only when there is an ASCII capital to lower (CJK has no case).
+fn ascii_lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Whether a cell's text is empty or a placeholder for "nothing".
 pub fn is_placeholder(s: &str) -> bool {
-    let t = s.trim();
+    is_placeholder_trimmed(s.trim())
+}
+
+/// [`is_placeholder`] for text already trimmed, as row cells are: called for every cell.
+pub fn is_placeholder_trimmed(t: &str) -> bool {
     if t.is_empty() {
         return true;
     }
     if t.len() > 12 {
         return false;
     }
-    let folded = fold_width(t).to_lowercase();
+    // Every placeholder starts with one of these (before width folding, the full-width forms
+    // of '/', '-', '\\' and 'N' too): most cells are ruled out by their first character.
+    let first = t.chars().next().unwrap_or(' ');
+    if !matches!(
+        first,
+        '无' | '没'
+            | '暂'
+            | '空'
+            | '/'
+            | '\\'
+            | '-'
+            | '—'
+            | '–'
+            | '_'
+            | 'n'
+            | 'N'
+            | '#'
+            | '…'
+            | '.'
+            | '、'
+            | '。'
+            | '不'
+            | '未'
+            | '缺'
+            | '／'
+            | '－'
+            | '＼'
+            | 'Ｎ'
+            | 'ｎ'
+            | '＿'
+            | '＃'
+            | '．'
+    ) {
+        return false;
+    }
+    let folded = fold_width(t);
     let folded = folded.trim();
-    PLACEHOLDERS.contains(&folded)
+    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(folded))
 }
 
 /// Excel's day 0 is 1899-12-30 (the 1900 leap-year bug is in the serials already).
@@ -64,6 +121,9 @@ pub fn plausible_serial(n: f64) -> bool {
 /// `2024年3月1日`, `20240301`, with spaces or full-width digits, optionally followed by a time.
 /// Day-first and month-first forms are ambiguous and rejected.
 pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    if let Some(parsed) = parse_iso_fast(raw.trim().as_bytes()) {
+        return Some(parsed);
+    }
     let s = fold_width(raw);
     let s = s.trim();
     let (date_part, time_part) = split_date_time(s);
@@ -71,6 +131,31 @@ pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> 
     let time = match time_part {
         Some(t) if !t.trim().is_empty() => Some(parse_time_text(t)?),
         _ => None,
+    };
+    Some((date, time))
+}
+
+/// `2024-03-01`, `2024/03/01`, `2024-03-01 08:30` and `2024-03-01 08:30:15` — what systems
+/// export — without allocating. Anything else goes the general way.
+fn parse_iso_fast(b: &[u8]) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() < 10 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
+        return None;
+    }
+    let date = valid_date(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time = match b.len() {
+        10 => None,
+        16 if matches!(b[10], b' ' | b'T') && b[13] == b':' => {
+            Some(NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, 0)?)
+        }
+        19 if matches!(b[10], b' ' | b'T') && b[13] == b':' && b[16] == b':' => Some(
+            NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?,
+        ),
+        _ => return None,
     };
     Some((date, time))
 }
@@ -186,8 +271,12 @@ pub fn parse_quantity(raw: &str) -> Option<(f64, String)> {
             !(c.is_ascii_digit() || *c == '.' || *c == ',' || (*i == 0 && (*c == '-' || *c == '+')))
         })
         .map_or(s.len(), |(i, _)| i);
-    let number: String = s[..end].chars().filter(|c| *c != ',').collect();
-    let value: f64 = number.parse().ok()?;
+    let number = &s[..end];
+    let value: f64 = if number.contains(',') {
+        number.replace(',', "").parse().ok()?
+    } else {
+        number.parse().ok()?
+    };
     let unit = s[end..].trim();
     // A unit is a short word ("盒", "支", "mg", "片/盒"), not more text with digits in it.
     if unit.chars().count() > 6 || unit.chars().any(|c| c.is_ascii_digit()) {
@@ -198,8 +287,9 @@ pub fn parse_quantity(raw: &str) -> Option<(f64, String)> {
 
 /// 是/否 and its many spellings. `None` when the text is not a yes or a no.
 pub fn parse_bool(raw: &str) -> Option<bool> {
-    let s = fold_width(raw).trim().to_lowercase();
-    match s.as_str() {
+    let folded = fold_width(raw);
+    let s = ascii_lower(folded.trim());
+    match s.as_ref() {
         "是" | "√" | "✓" | "✔" | "有" | "y" | "yes" | "true" | "1" | "已" | "已查验" | "已核对"
         | "已核验" | "查验" | "合格" | "通过" | "对" => Some(true),
         "否" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "未" | "未查验" | "未核对"
@@ -210,8 +300,9 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
 
 /// 男/女. `None` when the text names neither.
 pub fn parse_sex(raw: &str) -> Option<bool> {
-    let s = fold_width(raw).trim().to_lowercase();
-    match s.as_str() {
+    let folded = fold_width(raw);
+    let s = ascii_lower(folded.trim());
+    match s.as_ref() {
         "男" | "男性" | "男婴" | "m" | "male" | "boy" => Some(true),
         "女" | "女性" | "女婴" | "f" | "female" | "girl" => Some(false),
         _ => None,
@@ -221,6 +312,12 @@ pub fn parse_sex(raw: &str) -> Option<bool> {
 /// Gestational age in days: "16周" -> 112, "16+3" -> 115, "16周3天", "16W+3D", "115天" -> 115.
 /// A bare number is weeks unless `bare_is_days` (a 停经天数 column).
 pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
+    if let Ok(n) = raw.trim().parse::<f64>() {
+        if n < 0.0 {
+            return None;
+        }
+        return Some(if bare_is_days { n } else { n * 7.0 });
+    }
     let s = fold_width(raw).trim().to_lowercase().replace(' ', "");
     if let Ok(n) = s.parse::<f64>() {
         if n < 0.0 {

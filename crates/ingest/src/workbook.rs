@@ -2,21 +2,24 @@
 //! `worksheet_range` sizes its buffer from the extreme cell addresses, so a 5 KB file can ask for
 //! hundreds of gigabytes); zip members are checked against size limits before anything is parsed.
 
-use std::io::Cursor;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
+use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::error::InputError;
 use crate::row::{RawRow, RawValue};
 use crate::sheet::Merge;
-use crate::sniff::Format;
+use crate::sniff::{Format, is_encrypted_ooxml, zip_kind};
 use crate::{Ingest, SheetOutcome};
 
 /// Refuses archives whose members would expand beyond the limits. zip 9 bounds each member's
 /// output by its declared size, so the declared sizes are what parsing can at most produce.
-pub fn check_zip(bytes: &[u8], ingest: &Ingest<'_>) -> Result<u64, InputError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+pub fn check_zip<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    ingest: &Ingest<'_>,
+) -> Result<u64, InputError> {
     let limits = &ingest.limits;
     if archive.len() > limits.max_zip_entries {
         return Err(InputError::TooManyEntries {
@@ -60,52 +63,96 @@ pub fn check_zip(bytes: &[u8], ingest: &Ingest<'_>) -> Result<u64, InputError> {
     Ok(sheets)
 }
 
+fn open(path: &Path) -> Result<BufReader<File>, InputError> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|e| InputError::Io(e.to_string()))
+}
+
+/// Reads every sheet of the workbook at `path`, whose first bytes said `sniffed` (a zip or a
+/// compound file). Returns the precise format and one outcome per sheet.
 pub fn read_workbook(
-    bytes: Vec<u8>,
+    path: &Path,
+    sniffed: Format,
+    file: &str,
+    ingest: &Ingest<'_>,
+) -> Result<(Format, Vec<SheetOutcome>), InputError> {
+    if sniffed == Format::Xls {
+        let bytes = std::fs::read(path).map_err(|e| InputError::Io(e.to_string()))?;
+        if is_encrypted_ooxml(&bytes) {
+            return Err(InputError::Encrypted);
+        }
+        return read_format(Cursor::new(bytes), Format::Xls, file, ingest)
+            .map(|o| (Format::Xls, o));
+    }
+    // Zip-based: the archive is checked from its central directory before calamine opens it,
+    // and the file is streamed from disk rather than held in memory.
+    let mut archive =
+        zip::ZipArchive::new(open(path)?).map_err(|e| InputError::Corrupt(e.to_string()))?;
+    let format = zip_kind(&archive)?;
+    let sheet_bytes = check_zip(&mut archive, ingest)?;
+    drop(archive);
+    let outcomes = match format {
+        Format::Xlsx => read_xlsx(open(path)?, sheet_bytes, file, ingest)?,
+        other => read_format(open(path)?, other, file, ingest)?,
+    };
+    Ok((format, outcomes))
+}
+
+fn read_xlsx<R: Read + Seek>(
+    reader: R,
+    sheet_bytes: u64,
+    file: &str,
+    ingest: &Ingest<'_>,
+) -> Result<Vec<SheetOutcome>, InputError> {
+    let mut book = Xlsx::new(reader).map_err(xlsx_error)?;
+    // Merged regions sit after the cell data, so reading them is a second pass over the sheet;
+    // worth it for the small ledgers where clerks merge cells, not for huge exports.
+    let with_merges = sheet_bytes <= ingest.limits.merge_scan_bytes;
+    let sheets = book.sheets_metadata().to_vec();
+    let mut out = Vec::new();
+    for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
+        let merges = if with_merges {
+            book.merge_cells_by_sheet_name(&sheet.name)
+                .map(|m| to_merges(&m))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mut reader = ingest.sheet_reader(
+            file,
+            &sheet.name,
+            sheet.visible != SheetVisible::Visible,
+            merges,
+        );
+        let mut cells = book
+            .worksheet_cells_reader(&sheet.name)
+            .map_err(xlsx_error)?;
+        // The declared extent can be a lie (a 5 KB file may claim a million rows); a row takes
+        // at least 40 bytes of sheet XML, which bounds it.
+        let declared = cells.dimensions().end.0 as usize + 1;
+        reader.expect_rows(declared.min(usize::try_from(sheet_bytes / 40).unwrap_or(usize::MAX)));
+        let mut rows = RowAssembler::new(ingest);
+        while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+            let (r, c) = cell.get_position();
+            rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
+        }
+        rows.finish(&mut |row| reader.push_row(row));
+        out.push(reader.finish());
+    }
+    Ok(out)
+}
+
+fn read_format<R: Read + Seek>(
+    source: R,
     format: Format,
     file: &str,
     ingest: &Ingest<'_>,
 ) -> Result<Vec<SheetOutcome>, InputError> {
     match format {
-        Format::Xlsx => {
-            let sheet_bytes = check_zip(&bytes, ingest)?;
-            let mut book = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
-            // Merged regions sit after the cell data, so reading them is a second pass over the
-            // sheet; worth it for the small ledgers where clerks merge cells, not for huge ones.
-            let with_merges = sheet_bytes <= ingest.limits.merge_scan_bytes;
-            let sheets = book.sheets_metadata().to_vec();
-            let mut out = Vec::new();
-            for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
-                let merges = if with_merges {
-                    book.merge_cells_by_sheet_name(&sheet.name)
-                        .map(|m| to_merges(&m))
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
-                };
-                let mut reader = ingest.sheet_reader(
-                    file,
-                    &sheet.name,
-                    sheet.visible != SheetVisible::Visible,
-                    merges,
-                );
-                let mut cells = book
-                    .worksheet_cells_reader(&sheet.name)
-                    .map_err(xlsx_error)?;
-                let mut rows = RowAssembler::new(ingest);
-                while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
-                    let (r, c) = cell.get_position();
-                    rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
-                }
-                rows.finish(&mut |row| reader.push_row(row));
-                out.push(reader.finish());
-            }
-            Ok(out)
-        }
+        Format::Xlsx => read_xlsx(source, 0, file, ingest),
         Format::Xlsb => {
-            check_zip(&bytes, ingest)?;
-            let mut book =
-                Xlsb::new(Cursor::new(bytes)).map_err(|e| InputError::Corrupt(e.to_string()))?;
+            let mut book = Xlsb::new(source).map_err(|e| InputError::Corrupt(e.to_string()))?;
             let sheets = book.sheets_metadata().to_vec();
             let mut out = Vec::new();
             for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
@@ -132,7 +179,7 @@ pub fn read_workbook(
             Ok(out)
         }
         Format::Xls => {
-            let mut book = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+            let mut book = Xls::new(source).map_err(|e| match e {
                 calamine::XlsError::Password => InputError::Encrypted,
                 other => InputError::Corrupt(other.to_string()),
             })?;
@@ -158,8 +205,7 @@ pub fn read_workbook(
             Ok(out)
         }
         Format::Ods => {
-            check_zip(&bytes, ingest)?;
-            let mut book = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+            let mut book = Ods::new(source).map_err(|e| match e {
                 calamine::OdsError::Password => InputError::Encrypted,
                 other => InputError::Corrupt(other.to_string()),
             })?;
