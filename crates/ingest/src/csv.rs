@@ -1,7 +1,8 @@
 //! CSV and TSV, as Chinese Excel and hospital systems export them: UTF-8 with or without BOM,
 //! GBK/GB18030, or UTF-16 ("Unicode text"). A UTF-8 file is hashed, validated and parsed in one
 //! pass. The first byte sequence that is not UTF-8 stops that pass; chardetng then decides the
-//! encoding from the file's first megabytes and the file is read again, decoded as a stream.
+//! encoding from the first megabyte (thousands of rows of Chinese text) and the file is read
+//! again, decoded as a stream.
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -12,12 +13,12 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
 
 use crate::error::InputError;
-use crate::row::RawRow;
+use crate::pipeline;
 use crate::{Ingest, SheetOutcome};
 
 /// How much of a non-UTF-8 file chardetng reads: enough Chinese text to be certain, without
 /// paying its cost on hundreds of megabytes.
-const DETECT_BYTES: usize = 8 << 20;
+const DETECT_BYTES: usize = 1 << 20;
 
 /// A text file being read: its path, its encoding once known, and its hash once read.
 pub struct TextSource {
@@ -154,46 +155,55 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
         .from_reader(source);
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
     sheet.expect_rows(estimate_rows(&text.path, text.size)?);
-    let mut record = csv::StringRecord::new();
-    let mut row = RawRow::default();
-    let mut rows: u64 = 0;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => return Ok(Pass::NotUtf8),
-            Err(e) => {
-                if let csv::ErrorKind::Io(io_err) = e.kind() {
-                    if io_err.to_string().contains("size limit") {
-                        return Err(InputError::TooLarge {
-                            size: text.size,
-                            limit: text.limit,
-                        });
-                    }
-                    return Err(InputError::Io(io_err.to_string()));
+    let (size, limit) = (text.size, text.limit);
+    let (utf8, outcome) = pipeline::run(sheet, |sink| {
+        let mut record = csv::StringRecord::new();
+        let mut rows: u64 = 0;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => return Ok(false),
+                Err(e) => return Err(csv_error(&e, size, limit)),
+            }
+            let line = record.position().map_or(0, csv::Position::line) as u32;
+            sink.start_row(line);
+            let row = sink.row();
+            for (col, field) in record.iter().enumerate() {
+                if col as u32 >= ingest.limits.max_columns {
+                    break;
                 }
-                let line = e.position().map_or(0, csv::Position::line);
-                return Err(InputError::Corrupt(format!("line {line}: {e}")));
+                row.push_text(col as u32, field.strip_suffix('\r').unwrap_or(field));
+            }
+            if row.is_empty() {
+                continue;
+            }
+            sink.commit();
+            rows += 1;
+            if rows.is_multiple_of(50_000) {
+                ingest.report_progress(rows);
             }
         }
-        let line = record.position().map_or(0, csv::Position::line) as u32;
-        row.clear(line);
-        for (col, field) in record.iter().enumerate() {
-            if col as u32 >= ingest.limits.max_columns {
-                break;
-            }
-            row.push_text(col as u32, field.strip_suffix('\r').unwrap_or(field));
-        }
-        sheet.push_row(&row);
-        rows += 1;
-        if rows.is_multiple_of(50_000) {
-            ingest.report_progress(rows);
-        }
+        ingest.report_progress(rows);
+        Ok(true)
+    })?;
+    if !utf8 {
+        return Ok(Pass::NotUtf8);
     }
-    ingest.report_progress(rows);
     drop(reader);
     text.sha256 = hex::encode(sha.finalize());
-    Ok(Pass::Done(Box::new(sheet.finish())))
+    Ok(Pass::Done(Box::new(outcome)))
+}
+
+fn csv_error(e: &csv::Error, size: u64, limit: u64) -> InputError {
+    if let csv::ErrorKind::Io(io_err) = e.kind() {
+        if io_err.to_string().contains("size limit") {
+            return InputError::TooLarge { size, limit };
+        }
+        return InputError::Io(io_err.to_string());
+    }
+    let line = e.position().map_or(0, csv::Position::line);
+    InputError::Corrupt(format!("line {line}: {e}"))
 }
 
 /// The first 64 KiB of the file, decoded.

@@ -6,6 +6,7 @@ pub mod column;
 mod csv;
 pub mod error;
 pub mod header;
+mod pipeline;
 pub mod privacy;
 pub mod quality;
 pub mod row;

@@ -30,15 +30,23 @@ pub struct RawRow {
 }
 
 impl RawRow {
+    /// Makes this row a copy of `other`, reusing this row's buffers.
+    pub fn copy_from(&mut self, other: &RawRow) {
+        self.number = other.number;
+        self.text.clear();
+        self.text.push_str(&other.text);
+        self.cells.clear();
+        self.cells.extend_from_slice(&other.cells);
+    }
+
     pub fn clear(&mut self, number: u32) {
         self.number = number;
         self.text.clear();
         self.cells.clear();
     }
 
-    /// Keeps the text trimmed, so nothing downstream trims it again.
+    /// Adds a text cell as written; [`RawRow::trim_cells`] trims it before it is typed.
     pub fn push_text(&mut self, col: u32, s: &str) {
-        let s = s.trim();
         if s.is_empty() {
             return;
         }
@@ -46,6 +54,25 @@ impl RawRow {
         self.text.push_str(s);
         let end = self.text.len() as u32;
         self.cells.push((col, RawValue::Text { start, end }));
+    }
+
+    /// Trims every text cell and drops those left empty, so nothing downstream trims again.
+    pub fn trim_cells(&mut self) {
+        let text = &self.text;
+        self.cells.retain_mut(|(_, v)| {
+            let RawValue::Text { start, end } = v else {
+                return true;
+            };
+            let Some(s) = text.get(*start as usize..*end as usize) else {
+                return false;
+            };
+            let trimmed = s.trim_start();
+            let lead = (s.len() - trimmed.len()) as u32;
+            let trimmed = trimmed.trim_end();
+            *start += lead;
+            *end = *start + trimmed.len() as u32;
+            !trimmed.is_empty()
+        });
     }
 
     pub fn push(&mut self, col: u32, value: RawValue) {

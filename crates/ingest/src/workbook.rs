@@ -9,7 +9,8 @@ use std::path::Path;
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use crate::error::InputError;
-use crate::row::{RawRow, RawValue};
+use crate::pipeline::{self, RowSink};
+use crate::row::RawValue;
 use crate::sheet::Merge;
 use crate::sniff::{Format, is_encrypted_ooxml, zip_kind};
 use crate::{Ingest, SheetOutcome};
@@ -132,13 +133,16 @@ fn read_xlsx<R: Read + Seek>(
         // at least 40 bytes of sheet XML, which bounds it.
         let declared = cells.dimensions().end.0 as usize + 1;
         reader.expect_rows(declared.min(usize::try_from(sheet_bytes / 40).unwrap_or(usize::MAX)));
-        let mut rows = RowAssembler::new(ingest);
-        while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
-            let (r, c) = cell.get_position();
-            rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
-        }
-        rows.finish(&mut |row| reader.push_row(row));
-        out.push(reader.finish());
+        let ((), outcome) = pipeline::run(reader, |sink| {
+            let mut rows = RowAssembler::new(ingest);
+            while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+                let (r, c) = cell.get_position();
+                rows.cell(r, c, cell.get_value(), sink)?;
+            }
+            rows.finish(sink);
+            Ok(())
+        })?;
+        out.push(outcome);
     }
     Ok(out)
 }
@@ -156,7 +160,7 @@ fn read_format<R: Read + Seek>(
             let sheets = book.sheets_metadata().to_vec();
             let mut out = Vec::new();
             for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
-                let mut reader = ingest.sheet_reader(
+                let reader = ingest.sheet_reader(
                     file,
                     &sheet.name,
                     sheet.visible != SheetVisible::Visible,
@@ -165,16 +169,19 @@ fn read_format<R: Read + Seek>(
                 let mut cells = book
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| InputError::Corrupt(e.to_string()))?;
-                let mut rows = RowAssembler::new(ingest);
-                while let Some(cell) = cells
-                    .next_cell()
-                    .map_err(|e| InputError::Corrupt(e.to_string()))?
-                {
-                    let (r, c) = cell.get_position();
-                    rows.cell(r, c, cell.get_value(), &mut |row| reader.push_row(row))?;
-                }
-                rows.finish(&mut |row| reader.push_row(row));
-                out.push(reader.finish());
+                let ((), outcome) = pipeline::run(reader, |sink| {
+                    let mut rows = RowAssembler::new(ingest);
+                    while let Some(cell) = cells
+                        .next_cell()
+                        .map_err(|e| InputError::Corrupt(e.to_string()))?
+                    {
+                        let (r, c) = cell.get_position();
+                        rows.cell(r, c, cell.get_value(), sink)?;
+                    }
+                    rows.finish(sink);
+                    Ok(())
+                })?;
+                out.push(outcome);
             }
             Ok(out)
         }
@@ -256,34 +263,37 @@ fn read_range(
     merges: Vec<Merge>,
     range: &calamine::Range<Data>,
 ) -> Result<SheetOutcome, InputError> {
-    let mut reader = ingest.sheet_reader(file, name, hidden, merges);
-    let mut rows = RowAssembler::new(ingest);
-    for (r, c, value) in range.used_cells() {
-        let (r, c) = (
-            r as u32 + range.start().map_or(0, |s| s.0),
-            c as u32 + range.start().map_or(0, |s| s.1),
-        );
-        let value = match value {
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
-                DataRef::SharedString(s)
-            }
-            Data::Int(i) => DataRef::Int(*i),
-            Data::Float(f) => DataRef::Float(*f),
-            Data::Bool(b) => DataRef::Bool(*b),
-            Data::DateTime(dt) => DataRef::DateTime(*dt),
-            Data::Error(e) => DataRef::Error(e.clone()),
-            Data::Empty => DataRef::Empty,
-        };
-        rows.cell(r, c, &value, &mut |row| reader.push_row(row))?;
-    }
-    rows.finish(&mut |row| reader.push_row(row));
-    Ok(reader.finish())
+    let reader = ingest.sheet_reader(file, name, hidden, merges);
+    let ((), outcome) = pipeline::run(reader, |sink| {
+        let mut rows = RowAssembler::new(ingest);
+        for (r, c, value) in range.used_cells() {
+            let (r, c) = (
+                r as u32 + range.start().map_or(0, |s| s.0),
+                c as u32 + range.start().map_or(0, |s| s.1),
+            );
+            let value = match value {
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+                    DataRef::SharedString(s)
+                }
+                Data::Int(i) => DataRef::Int(*i),
+                Data::Float(f) => DataRef::Float(*f),
+                Data::Bool(b) => DataRef::Bool(*b),
+                Data::DateTime(dt) => DataRef::DateTime(*dt),
+                Data::Error(e) => DataRef::Error(e.clone()),
+                Data::Empty => DataRef::Empty,
+            };
+            rows.cell(r, c, &value, sink)?;
+        }
+        rows.finish(sink);
+        Ok(())
+    })?;
+    Ok(outcome)
 }
 
-/// Groups cells, which arrive in row-major order, into rows, enforcing the cell limits.
+/// Groups cells, which arrive in row-major order, into rows built in place in the sink,
+/// enforcing the cell limits.
 struct RowAssembler<'i, 'a> {
     ingest: &'i Ingest<'a>,
-    row: RawRow,
     current: Option<u32>,
     cells: u64,
     rows: u64,
@@ -293,7 +303,6 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
     fn new(ingest: &'i Ingest<'a>) -> Self {
         Self {
             ingest,
-            row: RawRow::default(),
             current: None,
             cells: 0,
             rows: 0,
@@ -305,7 +314,7 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         r: u32,
         c: u32,
         value: &DataRef<'_>,
-        emit: &mut dyn FnMut(&RawRow),
+        sink: &mut RowSink,
     ) -> Result<(), InputError> {
         if c >= self.ingest.limits.max_columns {
             return Ok(());
@@ -317,47 +326,57 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
             });
         }
         if self.current != Some(r) {
-            self.flush(emit);
-            self.row.clear(r + 1);
+            self.flush(sink);
+            sink.start_row(r + 1);
             self.current = Some(r);
         }
+        let row = sink.row();
         match value {
             DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                self.row.push_text(c, s);
+                row.push_text(c, s);
             }
-            DataRef::SharedString(s) => self.row.push_text(c, s),
-            DataRef::Int(i) => self.row.push(c, RawValue::Int(*i)),
-            DataRef::Float(f) => self.row.push(c, RawValue::Float(*f)),
-            DataRef::Bool(b) => self.row.push(c, RawValue::Bool(*b)),
-            DataRef::DateTime(dt) => {
-                if let Some(t) = dt.as_datetime() {
-                    let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
-                    let serial = (t - epoch.and_time(chrono::NaiveTime::MIN)).num_seconds() as f64
-                        / 86_400.0;
-                    self.row.push(c, RawValue::DateTime(serial));
-                } else {
-                    self.row.push(c, RawValue::Float(dt.as_f64()));
-                }
-            }
-            DataRef::Error(_) => self.row.push(c, RawValue::Error),
+            DataRef::SharedString(s) => row.push_text(c, s),
+            DataRef::Int(i) => row.push(c, RawValue::Int(*i)),
+            DataRef::Float(f) => row.push(c, RawValue::Float(*f)),
+            DataRef::Bool(b) => row.push(c, RawValue::Bool(*b)),
+            DataRef::DateTime(dt) => row.push(c, date_value(dt)),
+            DataRef::Error(_) => row.push(c, RawValue::Error),
             DataRef::Empty => {}
         }
         Ok(())
     }
 
-    fn flush(&mut self, emit: &mut dyn FnMut(&RawRow)) {
-        if self.current.is_some() && !self.row.is_empty() {
-            self.row.sort();
-            emit(&self.row);
-            self.rows += 1;
-            if self.rows.is_multiple_of(20_000) {
-                self.ingest.report_progress(self.rows);
-            }
+    fn flush(&mut self, sink: &mut RowSink) {
+        if self.current.is_none() {
+            return;
+        }
+        let row = sink.row();
+        if row.is_empty() {
+            return;
+        }
+        row.sort();
+        sink.commit();
+        self.rows += 1;
+        if self.rows.is_multiple_of(20_000) {
+            self.ingest.report_progress(self.rows);
         }
     }
 
-    fn finish(mut self, emit: &mut dyn FnMut(&RawRow)) {
-        self.flush(emit);
+    fn finish(mut self, sink: &mut RowSink) {
+        self.flush(sink);
         self.ingest.report_progress(self.rows);
+    }
+}
+
+/// An Excel date as a 1900-system serial, whatever epoch the workbook uses.
+fn date_value(dt: &calamine::ExcelDateTime) -> RawValue {
+    match dt.as_datetime() {
+        Some(t) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+            let serial =
+                (t - epoch.and_time(chrono::NaiveTime::MIN)).num_seconds() as f64 / 86_400.0;
+            RawValue::DateTime(serial)
+        }
+        None => RawValue::Float(dt.as_f64()),
     }
 }
