@@ -21,7 +21,7 @@ pub struct TextColumn {
 #[derive(Debug, Clone)]
 enum TextMode {
     Interned {
-        ids: Vec<u32>,
+        ids: Ids,
         values: Vec<Box<str>>,
         index: HashMap<Box<str>, u32, foldhash::fast::RandomState>,
     },
@@ -29,6 +29,63 @@ enum TextMode {
         buf: String,
         ends: Vec<u32>,
     },
+}
+
+/// Dictionary ids: two bytes each while the dictionary is small, as ledger columns mostly are
+/// (doctors, drugs, units), four once it grows past 65,536 values.
+#[derive(Debug, Clone)]
+enum Ids {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Ids {
+    fn push(&mut self, id: u32) {
+        match self {
+            Self::Narrow(v) => match u16::try_from(id) {
+                Ok(narrow) => v.push(narrow),
+                Err(_) => {
+                    let mut wide: Vec<u32> = Vec::with_capacity(v.capacity().max(v.len() + 1));
+                    wide.extend(v.iter().map(|x| u32::from(*x)));
+                    wide.push(id);
+                    *self = Self::Wide(wide);
+                }
+            },
+            Self::Wide(v) => v.push(id),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<u32> {
+        match self {
+            Self::Narrow(v) => v.get(i).map(|x| u32::from(*x)),
+            Self::Wide(v) => v.get(i).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::Narrow(v) => v.len(),
+            Self::Wide(v) => v.len(),
+        }
+    }
+
+    fn capacity(&self) -> usize {
+        match self {
+            Self::Narrow(v) => v.capacity(),
+            Self::Wide(v) => v.capacity(),
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        match self {
+            Self::Narrow(v) => v.reserve(n),
+            Self::Wide(v) => v.reserve(n),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
 }
 
 /// After this many cells a column whose distinct values exceed a quarter of its cells stops
@@ -39,7 +96,7 @@ impl Default for TextColumn {
     fn default() -> Self {
         Self {
             mode: TextMode::Interned {
-                ids: Vec::new(),
+                ids: Ids::Narrow(Vec::new()),
                 values: Vec::new(),
                 index: HashMap::default(),
             },
@@ -83,10 +140,17 @@ impl TextColumn {
         let TextMode::Interned { ids, values, .. } = &self.mode else {
             return;
         };
-        let mut buf = String::new();
+        // Size the buffer for the rows still expected (the ids were reserved for them) at the
+        // average length so far, so it is not grown by doubling.
+        let written: usize = ids
+            .iter()
+            .map(|id| values.get(id as usize).map_or(0, |v| v.len()))
+            .sum();
+        let average = written / ids.len().max(1) + 1;
+        let mut buf = String::with_capacity(ids.capacity().max(ids.len()) * average);
         let mut ends = Vec::with_capacity(ids.capacity());
-        for id in ids {
-            buf.push_str(values.get(*id as usize).map_or("", |v| v));
+        for id in ids.iter() {
+            buf.push_str(values.get(id as usize).map_or("", |v| v));
             ends.push(buf.len() as u32);
         }
         self.mode = TextMode::Arena { buf, ends };
@@ -96,7 +160,7 @@ impl TextColumn {
         match &self.mode {
             TextMode::Interned { ids, values, .. } => ids
                 .get(i)
-                .and_then(|id| values.get(*id as usize))
+                .and_then(|id| values.get(id as usize))
                 .map_or("", |v| v),
             TextMode::Arena { buf, ends } => {
                 let end = ends.get(i).copied().unwrap_or(0) as usize;
@@ -126,8 +190,9 @@ impl TextColumn {
 /// The number itself is gone once the row is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PersonKey {
-    /// HMAC-SHA256 of the normalised 18-character number under the deployment key.
-    pub id_hash: [u8; 32],
+    /// HMAC-SHA256 of the normalised 18-character number under the deployment key, truncated
+    /// to 128 bits (see [`crate::IdHasher::pseudonym`]).
+    pub id_hash: [u8; 16],
     pub sex: Sex,
     pub birth_year: u16,
     /// The 6-digit administrative region of issue.
@@ -339,6 +404,26 @@ mod tests {
         assert_eq!(
             (r.get(0), r.get(1), r.get(2), r.get(9997)),
             ("李娜", "王强", "", "王强")
+        );
+    }
+
+    #[test]
+    fn a_dictionary_past_65536_values_widens_its_ids() {
+        let mut t = TextColumn::default();
+        // Each value five times, so it stays interned, but 70,000 distinct values in all.
+        for i in 0..350_000 {
+            t.push(&format!("v{}", i / 5));
+        }
+        assert!(matches!(
+            t.mode,
+            TextMode::Interned {
+                ids: Ids::Wide(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            (t.get(0), t.get(4), t.get(5), t.get(349_999)),
+            ("v0", "v0", "v1", "v69999")
         );
     }
 

@@ -156,7 +156,7 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
     sheet.expect_rows(estimate_rows(&text.path, text.size)?);
     let (size, limit) = (text.size, text.limit);
-    let (utf8, outcome) = pipeline::run(sheet, |sink| {
+    let (utf8, typed) = pipeline::run(sheet, |sink| {
         let mut record = csv::StringRecord::new();
         let mut rows: u64 = 0;
         loop {
@@ -192,7 +192,7 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
     }
     drop(reader);
     text.sha256 = hex::encode(sha.finalize());
-    Ok(Pass::Done(Box::new(outcome)))
+    Ok(Pass::Done(Box::new(typed.finish())))
 }
 
 fn csv_error(e: &csv::Error, size: u64, limit: u64) -> InputError {

@@ -6,7 +6,6 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, channel, sync_channel};
 
-use crate::SheetOutcome;
 use crate::error::InputError;
 use crate::row::RawRow;
 use crate::sheet::SheetReader;
@@ -63,11 +62,12 @@ impl RowSink {
 }
 
 /// Runs `parse`, which feeds every row of one sheet to the sink, while `reader` types them on a
-/// second thread. Returns what `parse` returned and the sheet's outcome.
+/// second thread. Returns what `parse` returned and the reader with every row typed, to be
+/// finished once the parser's memory (calamine's shared strings) is released.
 pub fn run<T>(
     reader: SheetReader<'_>,
     parse: impl FnOnce(&mut RowSink) -> Result<T, InputError>,
-) -> Result<(T, SheetOutcome), InputError> {
+) -> Result<(T, SheetReader<'_>), InputError> {
     std::thread::scope(|scope| {
         let (to_typist, batches) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
         let (recycle, recycled) = channel::<Vec<RawRow>>();
@@ -82,7 +82,7 @@ pub fn run<T>(
                 }
                 let _ = recycle.send(batch);
             }
-            reader.finish()
+            reader
         });
         let mut sink = RowSink {
             batch: Vec::with_capacity(BATCH_ROWS),
@@ -93,9 +93,9 @@ pub fn run<T>(
         let parsed = parse(&mut sink);
         sink.flush();
         drop(sink);
-        let outcome = typist.join().map_err(|_| {
+        let reader = typist.join().map_err(|_| {
             InputError::Corrupt("internal error while typing rows / 行数据处理出错".to_owned())
         })?;
-        Ok((parsed?, outcome))
+        Ok((parsed?, reader))
     })
 }

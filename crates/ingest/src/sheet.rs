@@ -107,7 +107,9 @@ struct Mapped {
     field_of_col: Vec<Option<usize>>,
     /// A second column holding the time of a date-time field (检查日期 + 检查时间).
     time_companions: Vec<(usize, u32)>,
-    seen_rows: HashMap<u64, u32, foldhash::fast::RandomState>,
+    /// Per record, a digest of its cells; rows entered twice are found by sorting these once
+    /// the sheet is read (8 bytes a row, where a hash map would take over twice that).
+    digests: Vec<u64>,
     /// Per field, this row's value (reused between rows to avoid an allocation per row).
     values: Vec<Option<RawValue>>,
     /// The header row's text per mapped column, as written.
@@ -166,6 +168,10 @@ impl<'a> SheetReader<'a> {
     pub fn finish(mut self) -> (SheetReport, Option<Table>, Vec<Finding>) {
         if self.scanning {
             self.detect();
+        }
+        if let Some(m) = self.mapped.take() {
+            self.duplicate_rows(&m);
+            self.mapped = Some(m);
         }
         for (rule, n) in &self.counts {
             if *n > MAX_FINDINGS_PER_RULE {
@@ -300,7 +306,7 @@ impl<'a> SheetReader<'a> {
             header_row,
             field_of_col,
             time_companions,
-            seen_rows: HashMap::default(),
+            digests: Vec::with_capacity(expected),
             header_raw: Vec::new(),
             values: Vec::new(),
             merge_values: HashMap::new(),
@@ -383,6 +389,41 @@ impl<'a> SheetReader<'a> {
             self.record(&mut m, row);
         }
         self.mapped = Some(m);
+    }
+
+    /// Records whose mapped cells are exactly those of an earlier record.
+    fn duplicate_rows(&mut self, m: &Mapped) {
+        let mut order: Vec<u32> = (0..m.digests.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (m.digests[i as usize], i));
+        let spec = &self.catalog.datasets[m.spec];
+        let first_col = m
+            .table
+            .source_cols
+            .iter()
+            .flatten()
+            .min()
+            .copied()
+            .unwrap_or(0);
+        let mut dups = Vec::new();
+        for group in order.chunk_by(|a, b| m.digests[*a as usize] == m.digests[*b as usize]) {
+            let first = m.table.rows[group[0] as usize];
+            for &i in &group[1..] {
+                dups.push((i as usize, first));
+            }
+        }
+        dups.sort_unstable();
+        for (i, first) in dups {
+            let row = m.table.rows[i];
+            let key = business_key(spec, &m.table, i);
+            self.emit(
+                DqRule::DuplicateRow,
+                Some(row),
+                vec![CellRef::new(first_col, row)],
+                format!("第 {row} 行与第 {first} 行内容完全相同（疑似重复录入）"),
+                format!("row {row} has exactly the same content as row {first} (entered twice?)"),
+                &format!("{key}|duplicate"),
+            );
+        }
     }
 
     fn repeated_header(&mut self, m: &Mapped, row: &RawRow) -> bool {
@@ -478,7 +519,7 @@ impl<'a> SheetReader<'a> {
         let key = if issues.is_empty() {
             String::new()
         } else {
-            business_key(spec, &m.table, row)
+            business_key(spec, &m.table, m.table.rows.len())
         };
         for issue in issues {
             let f = &spec.fields[issue.field];
@@ -493,27 +534,7 @@ impl<'a> SheetReader<'a> {
                 &format!("{key}|{}", f.name),
             );
         }
-        let digest = row_digest(row, &m.field_of_col);
-        if let Some(first) = m.seen_rows.get(&digest).copied() {
-            let key = business_key(spec, &m.table, row);
-            let cell = CellRef::new(row.cells().first().map_or(0, |c| c.0), row.number);
-            self.emit(
-                DqRule::DuplicateRow,
-                Some(row.number),
-                vec![cell],
-                format!(
-                    "第 {} 行与第 {first} 行内容完全相同（疑似重复录入）",
-                    row.number
-                ),
-                format!(
-                    "row {} has exactly the same content as row {first} (entered twice?)",
-                    row.number
-                ),
-                &format!("{key}|duplicate"),
-            );
-        } else {
-            m.seen_rows.insert(digest, row.number);
-        }
+        m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);
     }
 }
@@ -724,11 +745,11 @@ fn row_digest(row: &RawRow, field_of_col: &[Option<usize>]) -> u64 {
 
 /// The row's business key as text: the key fields' values, or, when they are all blank, every
 /// non-personal mapped value. Never personal data, never a keyed hash.
-fn business_key(spec: &DatasetSpec, table: &Table, row: &RawRow) -> String {
+fn business_key(spec: &DatasetSpec, table: &Table, record: usize) -> String {
     let value_of = |field: usize| -> String {
-        table.source_cols[field]
-            .and_then(|c| row.get(c))
-            .map(|v| row.display(v).trim().to_owned())
+        table.columns[field]
+            .as_ref()
+            .map(|c| c.display(record))
             .unwrap_or_default()
     };
     let key: Vec<String> = spec.key.iter().map(|&f| value_of(f)).collect();
@@ -833,7 +854,7 @@ fn store(
             Ok(())
         }
         (Column::Text(t), FieldType::Phone) => {
-            t.push(&mask::mask_phone(text));
+            t.push(&phone_for_storage(text));
             Ok(())
         }
         (Column::Text(t), FieldType::Address) => {
@@ -949,7 +970,7 @@ fn store(
             Ok(id) => {
                 use chrono::Datelike;
                 p.push(Some(PersonKey {
-                    id_hash: hasher.hash(&id.normalized),
+                    id_hash: hasher.pseudonym(&id.normalized),
                     sex: id.sex,
                     birth_year: id.birth.year() as u16,
                     region: id.region,
@@ -964,6 +985,20 @@ fn store(
             )),
         },
     }
+}
+
+/// A phone kept to its first three and last two characters ("138******34"): enough to tell
+/// two numbers apart on screen, and few enough distinct values to store compactly.
+fn phone_for_storage(phone: &str) -> String {
+    let n = phone.chars().count();
+    if n < 7 {
+        return "*".repeat(n);
+    }
+    phone
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < 3 || i + 2 >= n { c } else { '*' })
+        .collect()
 }
 
 /// The address down to its county or district ("山东省泰安市宁阳县文庙街道…" -> "山东省泰安市宁阳县"):

@@ -11,7 +11,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, 
 use crate::error::InputError;
 use crate::pipeline::{self, RowSink};
 use crate::row::RawValue;
-use crate::sheet::Merge;
+use crate::sheet::{Merge, SheetReader};
 use crate::sniff::{Format, is_encrypted_ooxml, zip_kind};
 use crate::{Ingest, SheetOutcome};
 
@@ -111,7 +111,7 @@ fn read_xlsx<R: Read + Seek>(
     // worth it for the small ledgers where clerks merge cells, not for huge exports.
     let with_merges = sheet_bytes <= ingest.limits.merge_scan_bytes;
     let sheets = book.sheets_metadata().to_vec();
-    let mut out = Vec::new();
+    let mut typed_sheets = Vec::new();
     for sheet in sheets.iter().filter(|s| s.typ == SheetType::WorkSheet) {
         let merges = if with_merges {
             book.merge_cells_by_sheet_name(&sheet.name)
@@ -133,7 +133,7 @@ fn read_xlsx<R: Read + Seek>(
         // at least 40 bytes of sheet XML, which bounds it.
         let declared = cells.dimensions().end.0 as usize + 1;
         reader.expect_rows(declared.min(usize::try_from(sheet_bytes / 40).unwrap_or(usize::MAX)));
-        let ((), outcome) = pipeline::run(reader, |sink| {
+        let ((), typed) = pipeline::run(reader, |sink| {
             let mut rows = RowAssembler::new(ingest);
             while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
                 let (r, c) = cell.get_position();
@@ -142,9 +142,12 @@ fn read_xlsx<R: Read + Seek>(
             rows.finish(sink);
             Ok(())
         })?;
-        out.push(outcome);
+        typed_sheets.push(typed);
     }
-    Ok(out)
+    // The shared strings go before the sheets are finished: the peak is then their tables, not
+    // their tables plus calamine's copy of every distinct string.
+    drop(book);
+    Ok(typed_sheets.into_iter().map(SheetReader::finish).collect())
 }
 
 fn read_format<R: Read + Seek>(
@@ -169,7 +172,7 @@ fn read_format<R: Read + Seek>(
                 let mut cells = book
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| InputError::Corrupt(e.to_string()))?;
-                let ((), outcome) = pipeline::run(reader, |sink| {
+                let ((), typed) = pipeline::run(reader, |sink| {
                     let mut rows = RowAssembler::new(ingest);
                     while let Some(cell) = cells
                         .next_cell()
@@ -181,7 +184,7 @@ fn read_format<R: Read + Seek>(
                     rows.finish(sink);
                     Ok(())
                 })?;
-                out.push(outcome);
+                out.push(typed.finish());
             }
             Ok(out)
         }
@@ -264,7 +267,7 @@ fn read_range(
     range: &calamine::Range<Data>,
 ) -> Result<SheetOutcome, InputError> {
     let reader = ingest.sheet_reader(file, name, hidden, merges);
-    let ((), outcome) = pipeline::run(reader, |sink| {
+    let ((), typed) = pipeline::run(reader, |sink| {
         let mut rows = RowAssembler::new(ingest);
         for (r, c, value) in range.used_cells() {
             let (r, c) = (
@@ -287,7 +290,7 @@ fn read_range(
         rows.finish(sink);
         Ok(())
     })?;
-    Ok(outcome)
+    Ok(typed.finish())
 }
 
 /// Groups cells, which arrive in row-major order, into rows built in place in the sink,

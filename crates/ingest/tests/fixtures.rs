@@ -113,10 +113,14 @@ fn personal_ids_become_keyed_hashes_with_derived_fields() {
     );
     assert_ne!(people[1].unwrap().id_hash, first.id_hash);
     assert_eq!(people[2].unwrap().birth_year, 1949);
-    let expected = IdHasher::new(b"fixture-key")
+    let full = IdHasher::new(b"fixture-key")
         .unwrap()
         .hash("110105199003070025");
-    assert_eq!(first.id_hash, expected);
+    assert_eq!(
+        first.id_hash[..],
+        full[..16],
+        "the first 128 bits of the HMAC"
+    );
     // Nothing in the table holds the raw number.
     for field in &t.fields {
         for i in 0..t.len() {
