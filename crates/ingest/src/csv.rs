@@ -125,15 +125,21 @@ fn detect_encoding(path: &Path) -> Result<&'static Encoding, InputError> {
 }
 
 fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<Pass, InputError> {
-    let delimiter = sniff_delimiter(&text.path, text.encoding)?;
+    let head = read_head(&text.path)?;
+    let delimiter = sniff_delimiter(&text.path, &head, text.encoding);
     let mut sha = Sha256::new();
-    let hashing = Hashing {
+    let mut hashing = Hashing {
         inner: File::open(&text.path).map_err(io)?,
         sha: &mut sha,
         read: 0,
         limit: text.limit,
     };
-    let source: Box<dyn Read + '_> = if text.encoding == UTF_8 && !text.bom {
+    let source: Box<dyn Read + '_> = if text.encoding == UTF_8 {
+        // UTF-8 needs no transcoding: a BOM is just skipped (and hashed).
+        if text.bom {
+            let mut bom = [0u8; 3];
+            hashing.read_exact(&mut bom).map_err(io)?;
+        }
         Box::new(hashing)
     } else {
         Box::new(
@@ -154,7 +160,7 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
         .buffer_capacity(1 << 20)
         .from_reader(source);
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
-    sheet.expect_rows(estimate_rows(&text.path, text.size)?);
+    sheet.expect_rows(estimate_rows(&head, text.size));
     let (size, limit) = (text.size, text.limit);
     let (utf8, typed) = pipeline::run(sheet, |sink| {
         let mut record = csv::StringRecord::new();
@@ -206,41 +212,34 @@ fn csv_error(e: &csv::Error, size: u64, limit: u64) -> InputError {
     InputError::Corrupt(format!("line {line}: {e}"))
 }
 
-/// The first 64 KiB of the file, decoded.
-fn head_text(path: &Path, encoding: &'static Encoding) -> Result<String, InputError> {
+/// The first 64 KiB of the file: enough lines to pick the delimiter and estimate the rows.
+fn read_head(path: &Path) -> Result<Vec<u8>, InputError> {
     let mut head = Vec::new();
     File::open(path)
         .map_err(io)?
         .take(64 * 1024)
         .read_to_end(&mut head)
         .map_err(io)?;
-    let (text, _, _) = encoding.decode(&head);
-    Ok(text.into_owned())
+    Ok(head)
 }
 
 /// Rows expected from the file size and the length of the first lines, so columns are sized
 /// once instead of doubling.
-fn estimate_rows(path: &Path, size: u64) -> Result<usize, InputError> {
-    let mut head = Vec::new();
-    File::open(path)
-        .map_err(io)?
-        .take(64 * 1024)
-        .read_to_end(&mut head)
-        .map_err(io)?;
+fn estimate_rows(head: &[u8], size: u64) -> usize {
     let lines = head.split(|b| *b == b'\n').count().max(1);
-    Ok((size / (head.len() as u64 / lines as u64).max(1)) as usize + 1)
+    (size / (head.len() as u64 / lines as u64).max(1)) as usize + 1
 }
 
 /// Comma, tab, semicolon or bar: whichever splits the first lines most consistently.
 /// A `.tsv` file is tab-separated whatever it holds.
-fn sniff_delimiter(path: &Path, encoding: &'static Encoding) -> Result<u8, InputError> {
+fn sniff_delimiter(path: &Path, head: &[u8], encoding: &'static Encoding) -> u8 {
     if path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("tsv") || e.eq_ignore_ascii_case("tab"))
     {
-        return Ok(b'\t');
+        return b'\t';
     }
-    let text = head_text(path, encoding)?;
+    let (text, _, _) = encoding.decode(head);
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -266,5 +265,5 @@ fn sniff_delimiter(path: &Path, encoding: &'static Encoding) -> Result<u8, Input
             best = (d, score);
         }
     }
-    Ok(best.0)
+    best.0
 }

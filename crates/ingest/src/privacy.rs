@@ -2,6 +2,9 @@
 //! stable pseudonym; an unkeyed hash would not do (there are only about 10^11 valid numbers, so
 //! it could be reversed by enumeration), hence HMAC-SHA256 under a per-deployment key.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -45,9 +48,73 @@ impl IdHasher {
     }
 }
 
+/// The file under a server's data directory holding its ID hashing key.
+pub const KEY_FILE: &str = "id-hash.key";
+
+/// The deployment key for a server without `AUDITOR_ID_KEY`: read from `KEY_FILE` in its data
+/// directory, or, on first start, created there with 32 random bytes and readable only by its
+/// owner. Returns the key and, when it was just created, the path to tell the operator.
+pub fn load_or_create_key(data_dir: &Path) -> Result<(Vec<u8>, Option<PathBuf>), String> {
+    const READ: (&str, &str) = ("读取", "read");
+    const CREATE: (&str, &str) = ("创建", "create");
+    let path = data_dir.join(KEY_FILE);
+    let fail = |(zh, en): (&str, &str), e: std::io::Error| {
+        format!(
+            "无法{zh}密钥文件 {0} / cannot {en} the key file {0}: {e}",
+            path.display()
+        )
+    };
+    match std::fs::read(&path) {
+        Ok(key) if !key.is_empty() => return Ok((key, None)),
+        Ok(_) => {
+            return Err(format!(
+                "密钥文件 {0} 为空 / the key file {0} is empty",
+                path.display()
+            ));
+        }
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(READ, e)),
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| fail(CREATE, e))?;
+    let mut key = vec![0u8; 32];
+    getrandom::fill(&mut key)
+        .map_err(|e| format!("无法生成随机密钥 / cannot make a random key: {e}"))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|e| fail(CREATE, e))?;
+    file.write_all(&key)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| fail(CREATE, e))?;
+    Ok((key, Some(path)))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::IdHasher;
+    use super::{IdHasher, load_or_create_key};
+
+    #[test]
+    fn a_server_key_is_created_once_owner_only_and_then_reused() {
+        let dir = std::env::temp_dir().join(format!("auditor-key-{}", std::process::id()));
+        let (key, created) = load_or_create_key(&dir).unwrap();
+        assert_eq!(key.len(), 32);
+        let path = created.expect("created on first start");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let (again, created) = load_or_create_key(&dir).unwrap();
+        assert_eq!((again, created), (key, None));
+        std::fs::remove_dir_all(&dir).ok();
+    }
 
     #[test]
     fn keyed_hash_depends_on_key_and_is_stable() {

@@ -157,7 +157,6 @@ fn read_format<R: Read + Seek>(
     ingest: &Ingest<'_>,
 ) -> Result<Vec<SheetOutcome>, InputError> {
     match format {
-        Format::Xlsx => read_xlsx(source, 0, file, ingest),
         Format::Xlsb => {
             let mut book = Xlsb::new(source).map_err(|e| InputError::Corrupt(e.to_string()))?;
             let sheets = book.sheets_metadata().to_vec();
@@ -236,7 +235,8 @@ fn read_format<R: Read + Seek>(
             }
             Ok(out)
         }
-        Format::Csv => Err(InputError::Corrupt("not a workbook".to_owned())),
+        // xlsx goes through `read_xlsx`, text through the csv reader.
+        Format::Xlsx | Format::Csv => Err(InputError::Corrupt("not a workbook".to_owned())),
     }
 }
 

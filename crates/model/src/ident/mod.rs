@@ -80,16 +80,20 @@ impl std::error::Error for IdentError {}
 /// Only ASCII letters are upper-cased, so every character keeps its position and
 /// [`IdentError::Character`] positions refer to the returned string.
 pub fn normalize(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| {
-            let c = match u32::from(c) {
-                cp @ 0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
-                _ => c,
-            };
-            c.to_ascii_uppercase()
-        })
-        .collect()
+    // Called for every identifier cell of million-row ledgers: the common case (ASCII, no
+    // spaces) is one exact allocation.
+    if s.bytes().all(|b| b.is_ascii_graphic()) {
+        return s.to_ascii_uppercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().filter(|c| !c.is_whitespace()).map(|c| {
+        let c = match u32::from(c) {
+            cp @ 0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        c.to_ascii_uppercase()
+    }));
+    out
 }
 
 #[cfg(test)]
