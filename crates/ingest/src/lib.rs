@@ -150,8 +150,19 @@ impl<'a> Ingest<'a> {
             report.format = Some(Format::Csv);
             vec![outcome]
         } else {
-            report.sha256 = Some(sha256_file(path)?);
-            let (format, outcomes) = workbook::read_workbook(path, format, &report.file, self)?;
+            // The hash is taken on a second core while calamine loads the shared strings, which
+            // keeps that core busy before any row reaches it.
+            let file = report.file.clone();
+            let (sha256, read) = std::thread::scope(|scope| {
+                let hashing = scope.spawn(|| sha256_file(path));
+                let read = workbook::read_workbook(path, format, &file, self);
+                (hashing.join(), read)
+            });
+            report.sha256 = Some(
+                sha256
+                    .map_err(|_| InputError::Io("hashing failed / 计算哈希失败".to_owned()))??,
+            );
+            let (format, outcomes) = read?;
             report.format = Some(format);
             outcomes
         };

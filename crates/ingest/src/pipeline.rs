@@ -13,17 +13,17 @@ use crate::sheet::SheetReader;
 const BATCH_ROWS: usize = 512;
 const BATCHES_IN_FLIGHT: usize = 4;
 
-type Batch = (Vec<RawRow>, usize);
+type Batch<'a> = (Vec<RawRow<'a>>, usize);
 
 /// Collects rows from the parser into batches and hands them to the typing thread.
-pub struct RowSink {
-    batch: Vec<RawRow>,
+pub struct RowSink<'a> {
+    batch: Vec<RawRow<'a>>,
     filled: usize,
-    to_typist: SyncSender<Batch>,
-    recycled: Receiver<Vec<RawRow>>,
+    to_typist: SyncSender<Batch<'a>>,
+    recycled: Receiver<Vec<RawRow<'a>>>,
 }
 
-impl RowSink {
+impl<'a> RowSink<'a> {
     /// Starts the next row in place in the batch (no copy later).
     pub fn start_row(&mut self, number: u32) {
         if self.batch.len() <= self.filled {
@@ -33,7 +33,7 @@ impl RowSink {
     }
 
     /// The row being built; `start_row` must have been called.
-    pub fn row(&mut self) -> &mut RawRow {
+    pub fn row(&mut self) -> &mut RawRow<'a> {
         if self.batch.len() <= self.filled {
             self.batch.push(RawRow::default());
         }
@@ -64,13 +64,13 @@ impl RowSink {
 /// Runs `parse`, which feeds every row of one sheet to the sink, while `reader` types them on a
 /// second thread. Returns what `parse` returned and the reader with every row typed, to be
 /// finished once the parser's memory (calamine's shared strings) is released.
-pub fn run<T>(
-    reader: SheetReader<'_>,
-    parse: impl FnOnce(&mut RowSink) -> Result<T, InputError>,
-) -> Result<(T, SheetReader<'_>), InputError> {
+pub fn run<'a, 'c, T>(
+    reader: SheetReader<'c>,
+    parse: impl FnOnce(&mut RowSink<'a>) -> Result<T, InputError>,
+) -> Result<(T, SheetReader<'c>), InputError> {
     std::thread::scope(|scope| {
-        let (to_typist, batches) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
-        let (recycle, recycled) = channel::<Vec<RawRow>>();
+        let (to_typist, batches) = sync_channel::<Batch<'a>>(BATCHES_IN_FLIGHT);
+        let (recycle, recycled) = channel::<Vec<RawRow<'a>>>();
         let typist = scope.spawn(move || {
             let mut reader = reader;
             for (mut batch, filled) in batches {

@@ -1,17 +1,20 @@
-//! One sheet row as read from any source, before it is typed. Text lives in one buffer per row
-//! that is reused, so reading a row allocates nothing once the buffers have grown.
+//! One sheet row as read from any source, before it is typed. Text the source keeps for the
+//! whole sheet (calamine's shared strings) is borrowed, not copied; other text lives in one
+//! buffer per row that is reused, so reading a row allocates nothing once the buffers have grown.
 
 use std::borrow::Cow;
 
 use crate::value::from_excel_serial;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum RawValue {
+pub enum RawValue<'a> {
     /// Text at `text[start..end]` of the row buffer.
     Text {
         start: u32,
         end: u32,
     },
+    /// Text the source holds for the whole sheet.
+    Shared(&'a str),
     Int(i64),
     Float(f64),
     Bool(bool),
@@ -21,31 +24,28 @@ pub enum RawValue {
     Error,
 }
 
+impl RawValue<'_> {
+    pub fn is_text(&self) -> bool {
+        matches!(self, Self::Text { .. } | Self::Shared(_))
+    }
+}
+
 #[derive(Debug, Clone, Default)]
-pub struct RawRow {
+pub struct RawRow<'a> {
     /// Row number as the user sees it: 1-based spreadsheet row or CSV line.
     pub number: u32,
     text: String,
-    cells: Vec<(u32, RawValue)>,
+    cells: Vec<(u32, RawValue<'a>)>,
 }
 
-impl RawRow {
-    /// Makes this row a copy of `other`, reusing this row's buffers.
-    pub fn copy_from(&mut self, other: &RawRow) {
-        self.number = other.number;
-        self.text.clear();
-        self.text.push_str(&other.text);
-        self.cells.clear();
-        self.cells.extend_from_slice(&other.cells);
-    }
-
+impl<'a> RawRow<'a> {
     pub fn clear(&mut self, number: u32) {
         self.number = number;
         self.text.clear();
         self.cells.clear();
     }
 
-    /// Adds a text cell as written; [`RawRow::trim_cells`] trims it before it is typed.
+    /// Adds a text cell as written (copied); [`RawRow::trim_cells`] trims it before it is typed.
     pub fn push_text(&mut self, col: u32, s: &str) {
         if s.is_empty() {
             return;
@@ -56,30 +56,41 @@ impl RawRow {
         self.cells.push((col, RawValue::Text { start, end }));
     }
 
+    /// Adds a text cell the source keeps alive for the whole sheet (borrowed).
+    pub fn push_shared(&mut self, col: u32, s: &'a str) {
+        if !s.is_empty() {
+            self.cells.push((col, RawValue::Shared(s)));
+        }
+    }
+
     /// Trims every text cell and drops those left empty, so nothing downstream trims again.
     pub fn trim_cells(&mut self) {
         let text = &self.text;
-        self.cells.retain_mut(|(_, v)| {
-            let RawValue::Text { start, end } = v else {
-                return true;
-            };
-            let Some(s) = text.get(*start as usize..*end as usize) else {
-                return false;
-            };
-            let trimmed = s.trim_start();
-            let lead = (s.len() - trimmed.len()) as u32;
-            let trimmed = trimmed.trim_end();
-            *start += lead;
-            *end = *start + trimmed.len() as u32;
-            !trimmed.is_empty()
+        self.cells.retain_mut(|(_, v)| match v {
+            RawValue::Text { start, end } => {
+                let Some(s) = text.get(*start as usize..*end as usize) else {
+                    return false;
+                };
+                let trimmed = s.trim_start();
+                let lead = (s.len() - trimmed.len()) as u32;
+                let trimmed = trimmed.trim_end();
+                *start += lead;
+                *end = *start + trimmed.len() as u32;
+                !trimmed.is_empty()
+            }
+            RawValue::Shared(s) => {
+                *s = s.trim();
+                !s.is_empty()
+            }
+            _ => true,
         });
     }
 
-    pub fn push(&mut self, col: u32, value: RawValue) {
+    pub fn push(&mut self, col: u32, value: RawValue<'a>) {
         self.cells.push((col, value));
     }
 
-    pub fn cells(&self) -> &[(u32, RawValue)] {
+    pub fn cells(&self) -> &[(u32, RawValue<'a>)] {
         &self.cells
     }
 
@@ -87,28 +98,32 @@ impl RawRow {
         self.cells.is_empty()
     }
 
-    pub fn text(&self, value: &RawValue) -> &str {
+    /// The text of a text value of this row; empty for other values.
+    pub fn text<'s>(&'s self, value: &RawValue<'s>) -> &'s str {
         match *value {
             RawValue::Text { start, end } => {
                 self.text.get(start as usize..end as usize).unwrap_or("")
             }
+            RawValue::Shared(s) => s,
             _ => "",
         }
     }
 
     /// The value of column `col`, if the row has one.
-    pub fn get(&self, col: u32) -> Option<&RawValue> {
+    pub fn get(&self, col: u32) -> Option<&RawValue<'a>> {
+        self.index_of(col).map(|i| &self.cells[i].1)
+    }
+
+    /// Where column `col` sits among the row's cells.
+    pub fn index_of(&self, col: u32) -> Option<usize> {
         // Cells arrive in column order from every source, so a binary search finds them.
-        self.cells
-            .binary_search_by_key(&col, |(c, _)| *c)
-            .ok()
-            .map(|i| &self.cells[i].1)
+        self.cells.binary_search_by_key(&col, |(c, _)| *c).ok()
     }
 
     /// A value as the user would read it in the cell.
-    pub fn display<'a>(&'a self, value: &RawValue) -> Cow<'a, str> {
+    pub fn display<'s>(&'s self, value: &RawValue<'s>) -> Cow<'s, str> {
         match *value {
-            RawValue::Text { .. } => Cow::Borrowed(self.text(value)),
+            RawValue::Text { .. } | RawValue::Shared(_) => Cow::Borrowed(self.text(value)),
             RawValue::Int(i) => Cow::Owned(i.to_string()),
             RawValue::Float(f) => Cow::Owned(crate::column::format_number(f)),
             RawValue::Bool(b) => Cow::Borrowed(if b { "TRUE" } else { "FALSE" }),
@@ -131,5 +146,25 @@ impl RawRow {
         if !self.cells.is_sorted_by_key(|(c, _)| *c) {
             self.cells.sort_by_key(|(c, _)| *c);
         }
+    }
+
+    /// A copy that owns all its text, to keep beyond the source's lifetime.
+    pub fn to_owned_row(&self) -> RawRow<'static> {
+        let mut out = RawRow {
+            number: self.number,
+            text: String::with_capacity(self.text.len()),
+            cells: Vec::new(),
+        };
+        for (col, v) in &self.cells {
+            match v {
+                RawValue::Text { .. } | RawValue::Shared(_) => out.push_text(*col, self.text(v)),
+                RawValue::Int(i) => out.push(*col, RawValue::Int(*i)),
+                RawValue::Float(f) => out.push(*col, RawValue::Float(*f)),
+                RawValue::Bool(b) => out.push(*col, RawValue::Bool(*b)),
+                RawValue::DateTime(d) => out.push(*col, RawValue::DateTime(*d)),
+                RawValue::Error => out.push(*col, RawValue::Error),
+            }
+        }
+        out
     }
 }

@@ -89,7 +89,7 @@ pub struct SheetReader<'a> {
     ctx: SheetContext,
     hidden: bool,
     merges: Vec<Merge>,
-    scan: Vec<RawRow>,
+    scan: Vec<RawRow<'static>>,
     mapped: Option<Mapped>,
     scanning: bool,
     findings: Vec<Finding>,
@@ -111,7 +111,7 @@ struct Mapped {
     /// the sheet is read (8 bytes a row, where a hash map would take over twice that).
     digests: Vec<u64>,
     /// Per field, this row's value (reused between rows to avoid an allocation per row).
-    values: Vec<Option<RawValue>>,
+    values: Vec<Option<usize>>,
     /// The header row's text per mapped column, as written.
     header_raw: Vec<(u32, String)>,
     /// Values of merged cells in data rows, to fill the cells the merge covers.
@@ -151,12 +151,12 @@ impl<'a> SheetReader<'a> {
     }
 
     /// Feeds the next row (rows arrive in order; empty rows may be skipped by the source).
-    pub fn push_row(&mut self, row: &RawRow) {
+    pub fn push_row(&mut self, row: &RawRow<'_>) {
         if row.is_empty() {
             return;
         }
         if self.scanning {
-            self.scan.push(row.clone());
+            self.scan.push(row.to_owned_row());
             if self.scan.len() >= HEADER_SCAN_ROWS {
                 self.detect();
             }
@@ -369,7 +369,7 @@ impl<'a> SheetReader<'a> {
         }
     }
 
-    fn data_row(&mut self, row: &RawRow) {
+    fn data_row(&mut self, row: &RawRow<'_>) {
         let Some(mut m) = self.mapped.take() else {
             return;
         };
@@ -426,13 +426,13 @@ impl<'a> SheetReader<'a> {
         }
     }
 
-    fn repeated_header(&mut self, m: &Mapped, row: &RawRow) -> bool {
+    fn repeated_header(&mut self, m: &Mapped, row: &RawRow<'_>) -> bool {
         // A header repeated after a page break is the same text, cell for cell; a data row
         // differs in its first mapped cell already.
         if let Some((col, text)) = m.header_raw.first()
             && !row
                 .get(*col)
-                .is_some_and(|v| matches!(v, RawValue::Text { .. }) && row.text(v) == text)
+                .is_some_and(|v| v.is_text() && row.text(v) == text)
         {
             return false;
         }
@@ -441,7 +441,7 @@ impl<'a> SheetReader<'a> {
             .iter()
             .filter(|(col, text)| {
                 row.get(*col)
-                    .is_some_and(|v| matches!(v, RawValue::Text { .. }) && row.text(v) == text)
+                    .is_some_and(|v| v.is_text() && row.text(v) == text)
             })
             .count();
         if same >= 2 && same * 2 >= m.header_raw.len() {
@@ -465,14 +465,13 @@ impl<'a> SheetReader<'a> {
         false
     }
 
-    fn record(&mut self, m: &mut Mapped, row: &RawRow) {
+    fn record(&mut self, m: &mut Mapped, row: &RawRow<'_>) {
         // Each mapped cell is looked up and tested for a placeholder once per row.
         let mut values = std::mem::take(&mut m.values);
         values.clear();
         values.extend(m.table.source_cols.iter().map(|col| {
-            col.and_then(|c| row.get(c))
-                .filter(|v| !is_blank(row, v))
-                .copied()
+            col.and_then(|c| row.index_of(c))
+                .filter(|i| !is_blank(row, &row.cells()[*i].1))
         }));
         if values.iter().all(Option::is_none) {
             m.values = values;
@@ -483,7 +482,7 @@ impl<'a> SheetReader<'a> {
         for (field, column) in m.table.columns.iter_mut().enumerate() {
             let Some(column) = column else { continue };
             let col = m.table.source_cols[field].unwrap_or(0);
-            let value = values[field].as_ref();
+            let value = values[field].map(|i| &row.cells()[i].1);
             let companion = m
                 .time_companions
                 .iter()
@@ -595,16 +594,16 @@ fn issue_message(issue: &Issue, f: &crate::spec::FieldSpec, cell: CellRef) -> (S
     )
 }
 
-fn is_blank(row: &RawRow, v: &RawValue) -> bool {
+fn is_blank(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
     match v {
         // Row text is stored trimmed.
-        RawValue::Text { .. } => is_placeholder_trimmed(row.text(v)),
+        RawValue::Text { .. } | RawValue::Shared(_) => is_placeholder_trimmed(row.text(v)),
         _ => false,
     }
 }
 
 /// Rows below the data that total or sign the ledger: 合计, 制表人：…, 审核：….
-fn is_footer(row: &RawRow) -> bool {
+fn is_footer(row: &RawRow<'_>) -> bool {
     const WORDS: [&str; 12] = [
         "合计",
         "总计",
@@ -622,7 +621,7 @@ fn is_footer(row: &RawRow) -> bool {
     let Some((_, first)) = row.cells().first() else {
         return false;
     };
-    if !matches!(first, RawValue::Text { .. }) {
+    if !first.is_text() {
         return false;
     }
     let text = row.text(first).trim_start();
@@ -692,12 +691,12 @@ fn cut_at_next_label(s: &str) -> &str {
 
 /// Fills cells covered by a merged region with the merged value, as a reader of the sheet sees
 /// it: a date merged over five rows applies to all five.
-fn fill_merged(
-    row: &RawRow,
+fn fill_merged<'a>(
+    row: &RawRow<'a>,
     merges: &[Merge],
     values: &mut HashMap<(u32, u32), String>,
     header_row: u32,
-) -> RawRow {
+) -> RawRow<'a> {
     let r0 = row.number - 1;
     let mut out = row.clone();
     let mut changed = false;
@@ -726,13 +725,13 @@ fn fill_merged(
 
 /// A 64-bit digest of the row's mapped cells, to spot a row entered twice. Hashes the raw
 /// values, never their rendering; a fixed seed keeps runs reproducible.
-fn row_digest(row: &RawRow, field_of_col: &[Option<usize>]) -> u64 {
+fn row_digest(row: &RawRow<'_>, field_of_col: &[Option<usize>]) -> u64 {
     let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
     for (col, v) in row.cells() {
         if field_of_col.get(*col as usize).is_some_and(Option::is_some) {
             col.hash(&mut h);
             match *v {
-                RawValue::Text { .. } => row.text(v).hash(&mut h),
+                RawValue::Text { .. } | RawValue::Shared(_) => row.text(v).hash(&mut h),
                 RawValue::Int(i) => i.hash(&mut h),
                 RawValue::Float(f) | RawValue::DateTime(f) => f.to_bits().hash(&mut h),
                 RawValue::Bool(b) => b.hash(&mut h),
@@ -779,17 +778,15 @@ fn store(
     spec: &DatasetSpec,
     field: usize,
     col: u32,
-    row: &RawRow,
-    v: &RawValue,
-    companion: Option<(u32, &RawValue)>,
+    row: &RawRow<'_>,
+    v: &RawValue<'_>,
+    companion: Option<(u32, &RawValue<'_>)>,
     hasher: &IdHasher,
 ) -> Result<(), Issue> {
     let f = &spec.fields[field];
     // Numbers and dates need their text only to be quoted in a finding; rendering it for every
     // cell would cost an allocation per cell on million-row ledgers.
-    let text = if matches!(v, RawValue::Text { .. })
-        || matches!(column, Column::Text(_) | Column::Person(_))
-    {
+    let text = if v.is_text() || matches!(column, Column::Text(_) | Column::Person(_)) {
         row.display(v)
     } else {
         std::borrow::Cow::Borrowed("")

@@ -312,12 +312,12 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         }
     }
 
-    fn cell(
+    fn cell<'s>(
         &mut self,
         r: u32,
         c: u32,
-        value: &DataRef<'_>,
-        sink: &mut RowSink,
+        value: &DataRef<'s>,
+        sink: &mut RowSink<'s>,
     ) -> Result<(), InputError> {
         if c >= self.ingest.limits.max_columns {
             return Ok(());
@@ -338,7 +338,7 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
             DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
                 row.push_text(c, s);
             }
-            DataRef::SharedString(s) => row.push_text(c, s),
+            DataRef::SharedString(s) => row.push_shared(c, s),
             DataRef::Int(i) => row.push(c, RawValue::Int(*i)),
             DataRef::Float(f) => row.push(c, RawValue::Float(*f)),
             DataRef::Bool(b) => row.push(c, RawValue::Bool(*b)),
@@ -349,7 +349,7 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         Ok(())
     }
 
-    fn flush(&mut self, sink: &mut RowSink) {
+    fn flush(&mut self, sink: &mut RowSink<'_>) {
         if self.current.is_none() {
             return;
         }
@@ -365,14 +365,14 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         }
     }
 
-    fn finish(mut self, sink: &mut RowSink) {
+    fn finish(mut self, sink: &mut RowSink<'_>) {
         self.flush(sink);
         self.ingest.report_progress(self.rows);
     }
 }
 
 /// An Excel date as a 1900-system serial, whatever epoch the workbook uses.
-fn date_value(dt: &calamine::ExcelDateTime) -> RawValue {
+fn date_value(dt: &calamine::ExcelDateTime) -> RawValue<'static> {
     match dt.as_datetime() {
         Some(t) => {
             let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
