@@ -469,10 +469,15 @@ impl<'a> SheetReader<'a> {
         // Each mapped cell is looked up and tested for a placeholder once per row.
         let mut values = std::mem::take(&mut m.values);
         values.clear();
-        values.extend(m.table.source_cols.iter().map(|col| {
-            col.and_then(|c| row.index_of(c))
-                .filter(|i| !is_blank(row, &row.cells()[*i].1))
-        }));
+        values.resize(m.table.columns.len(), None);
+        for (i, (col, v)) in row.cells().iter().enumerate() {
+            if let Some(Some(field)) = m.field_of_col.get(*col as usize)
+                && m.table.source_cols[*field] == Some(*col)
+                && !is_blank(row, v)
+            {
+                values[*field] = Some(i);
+            }
+        }
         if values.iter().all(Option::is_none) {
             m.values = values;
             return;
@@ -803,6 +808,20 @@ fn store(
     };
     match (column, f.kind) {
         (Column::Text(t), FieldType::Names | FieldType::TraceCodes) => {
+            // Most cells hold one name or one code: no list to build.
+            if !text.contains(['、', ',', '，', ';', '；', '/', '|', '\n', ' ', '\t']) {
+                t.push(text);
+                if f.kind == FieldType::TraceCodes
+                    && let Err(e) = trace_code::validate_trace_code(text)
+                {
+                    return keep_value(fail(
+                        DqRule::TraceCodeInvalid,
+                        text.to_owned(),
+                        Some((e.zh(), e.en())),
+                    ));
+                }
+                return Ok(());
+            }
             let parts = parse_names(text);
             if f.kind == FieldType::Names {
                 t.push(&parts.join("、"));

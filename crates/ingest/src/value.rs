@@ -318,6 +318,9 @@ pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
         }
         return Some(if bare_is_days { n } else { n * 7.0 });
     }
+    if let Some(days) = gestation_fast(raw.trim()) {
+        return Some(days);
+    }
     let s = fold_width(raw).trim().to_lowercase().replace(' ', "");
     if let Ok(n) = s.parse::<f64>() {
         if n < 0.0 {
@@ -351,6 +354,23 @@ pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
         return None;
     }
     Some(weeks * 7.0 + days)
+}
+
+/// The common written forms without allocating: `16周`, `16+3`, `16周3天`, `孕16周`, `16周+3`.
+fn gestation_fast(s: &str) -> Option<f64> {
+    let s = s.strip_prefix('孕').unwrap_or(s);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let weeks: u32 = s.get(..digits)?.parse().ok()?;
+    let rest = &s[digits..];
+    let rest = rest.strip_prefix('周').or_else(|| rest.strip_prefix('+'))?;
+    let rest = rest.strip_prefix('+').unwrap_or(rest);
+    let rest = rest.strip_suffix('天').unwrap_or(rest);
+    let days: u32 = if rest.is_empty() {
+        0
+    } else {
+        rest.parse().ok()?
+    };
+    (days < 7).then(|| f64::from(weeks * 7 + days))
 }
 
 /// A list of names or staff ids: "李娜、王强", "李娜,王强", "李娜/王强", "李娜 王强".

@@ -67,43 +67,64 @@ fn check_char(digits: &[u32]) -> char {
 /// [`IdentError::Length`], [`IdentError::Character`], [`IdentError::BirthDate`] (not a real
 /// date, or outside 1900-01-01..=2100-12-31), [`IdentError::CheckDigit`].
 pub fn parse_resident_id(raw: &str) -> Result<ResidentId, IdentError> {
-    let chars: Vec<char> = normalize(raw).chars().collect();
-    let len = chars.len();
+    // Called once per row of every register: digits go on the stack, and a valid 18-character
+    // number reuses the normalised string instead of building another.
+    let norm = normalize(raw);
+    let len = norm.chars().count();
     if len != 18 && len != 15 {
         return Err(IdentError::Length {
             expected: "15/18",
             found: len,
         });
     }
-    // Digits only, except a final X on an 18-character number.
     let body_len = if len == 18 { 17 } else { 15 };
-    let mut digits = Vec::with_capacity(17);
-    for (i, c) in chars[..body_len].iter().enumerate() {
-        digits.push(
-            c.to_digit(10)
-                .ok_or(IdentError::Character { position: i + 1 })?,
-        );
+    if !norm.is_ascii() {
+        // Digits only, except a final X on an 18-character number.
+        let position = norm
+            .chars()
+            .enumerate()
+            .position(|(i, c)| !(c.is_ascii_digit() || (i == 17 && c == 'X')))
+            .unwrap_or(0);
+        return Err(IdentError::Character {
+            position: position + 1,
+        });
     }
-    if len == 18 && !(chars[17].is_ascii_digit() || chars[17] == 'X') {
+    let bytes = norm.as_bytes();
+    let mut digits = [0u32; 17];
+    let mut n = 0;
+    for (i, b) in bytes[..body_len].iter().enumerate() {
+        if !b.is_ascii_digit() {
+            return Err(IdentError::Character { position: i + 1 });
+        }
+        if len == 15 && i == 6 {
+            // Legacy numbers were issued for births in 19xx only.
+            digits[n] = 1;
+            digits[n + 1] = 9;
+            n += 2;
+        }
+        digits[n] = u32::from(b - b'0');
+        n += 1;
+    }
+    if len == 18 && !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
         return Err(IdentError::Character { position: 18 });
-    }
-    if len == 15 {
-        // Legacy numbers were issued for births in 19xx only.
-        digits.insert(6, 9);
-        digits.insert(6, 1);
     }
 
     let birth = birth_date(&digits[6..14]).ok_or(IdentError::BirthDate)?;
     let check = check_char(&digits);
-    if len == 18 && chars[17] != check {
+    if len == 18 && char::from(bytes[17]) != check {
         return Err(IdentError::CheckDigit);
     }
 
-    let mut normalized: String = digits
-        .iter()
-        .filter_map(|&d| char::from_digit(d, 10))
-        .collect();
-    normalized.push(check);
+    let normalized = if len == 18 {
+        norm
+    } else {
+        let mut upgraded: String = digits
+            .iter()
+            .filter_map(|&d| char::from_digit(d, 10))
+            .collect();
+        upgraded.push(check);
+        upgraded
+    };
     Ok(ResidentId {
         normalized,
         region: number(&digits[..6]),

@@ -31,16 +31,19 @@ fn check_char(values: &[u32]) -> char {
 /// (the region code, characters 3–8, is not all digits) and [`IdentError::CheckDigit`].
 pub fn validate_uscc(raw: &str) -> Result<String, IdentError> {
     let code = normalize(raw);
-    let chars: Vec<char> = code.chars().collect();
-    if chars.len() != 18 {
+    let len = code.chars().count();
+    if len != 18 {
         return Err(IdentError::Length {
             expected: "18",
-            found: chars.len(),
+            found: len,
         });
     }
-    let mut values = Vec::with_capacity(18);
-    for (i, &c) in chars.iter().enumerate() {
-        values.push(value(c).ok_or(IdentError::Character { position: i + 1 })?);
+    // Checked on every row of a sales ledger: values go on the stack.
+    let mut values = [0u32; 18];
+    let mut chars = ['0'; 18];
+    for (i, c) in code.chars().enumerate() {
+        values[i] = value(c).ok_or(IdentError::Character { position: i + 1 })?;
+        chars[i] = c;
     }
     if !chars[2..8].iter().all(char::is_ascii_digit) {
         return Err(IdentError::Format);
