@@ -72,7 +72,16 @@ pub fn calamine_stream(path: &Path) -> Result<()> {
 }
 
 /// Runs the baseline in a fresh copy of this program; returns the sample and the cell count.
+/// Reads the file once so every measurement starts from the page cache: this machine's memory
+/// manager reclaims cache eagerly, and a cold read would time the disk, not the parser.
+fn warm(file: &Path) -> Result<()> {
+    let mut f = std::fs::File::open(file)?;
+    std::io::copy(&mut f, &mut std::io::sink())?;
+    Ok(())
+}
+
 pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
+    warm(file)?;
     let out = Command::new(this_exe)
         .args(["measure", "calamine"])
         .arg(file)
@@ -102,6 +111,7 @@ pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
 /// `auditor check --format json --output REPORT FILE` as a child, timed from spawn to exit,
 /// its peak memory polled from /proc while it runs.
 pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
+    warm(file)?;
     let stderr_path =
         std::env::temp_dir().join(format!("auditor-bench-{}.stderr", std::process::id()));
     let stderr = File::create(&stderr_path)?;
@@ -160,6 +170,7 @@ pub fn on_path(name: &str) -> Option<PathBuf> {
 /// `frictionless validate FILE`, timed once (it is slow, and invalid cells make it exit 1,
 /// which is expected here).
 pub fn frictionless(cmd: &Path, file: &Path) -> Result<f64> {
+    warm(file)?;
     let start = Instant::now();
     Command::new(cmd)
         .arg("validate")
