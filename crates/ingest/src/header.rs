@@ -282,6 +282,7 @@ fn map_columns(
             })
         });
         if let Some(field) = hit {
+            let field = qualified_by_neighbour(catalog, d, &columns, field);
             if let Some(&(first, _)) = columns.iter().find(|(_, f)| *f == field) {
                 duplicate_columns.push((*col, field, first));
             } else {
@@ -296,6 +297,33 @@ fn map_columns(
         last_row,
         columns,
         duplicate_columns,
+    }
+}
+
+/// A header naming a field already taken often belongs to the group on its left: a second
+/// 有效期至 after the 母婴保健 licence columns is that licence's expiry. When the column to the
+/// left maps to a field with a prefix (`mch_items`) and the dataset has the prefixed form of the
+/// field (`mch_valid_to`), that is the field meant.
+fn qualified_by_neighbour(
+    catalog: &Catalog,
+    d: usize,
+    columns: &[(u32, usize)],
+    field: usize,
+) -> usize {
+    if !columns.iter().any(|(_, f)| *f == field) {
+        return field;
+    }
+    let spec = &catalog.datasets[d];
+    let Some(&(_, left)) = columns.last() else {
+        return field;
+    };
+    let Some((prefix, _)) = spec.fields[left].name.split_once('_') else {
+        return field;
+    };
+    let qualified = format!("{prefix}_{}", spec.fields[field].name);
+    match spec.field_index(&qualified) {
+        Some(q) if !columns.iter().any(|(_, f)| *f == q) => q,
+        _ => field,
     }
 }
 

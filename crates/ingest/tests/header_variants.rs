@@ -336,6 +336,24 @@ fn registry_headers() {
 }
 
 #[test]
+fn a_repeated_header_belongs_to_the_group_on_its_left() {
+    // The second 有效期至 follows the 母婴保健 licence columns: it is that licence's expiry.
+    check(
+        Dataset::Institution,
+        &[
+            "机构名称",
+            "统一社会信用代码",
+            "诊疗科目",
+            "有效期至",
+            "母婴保健技术服务执业许可证号",
+            "许可项目",
+            "有效期至",
+        ],
+        &["valid_to", "mch_licence_no", "mch_items", "mch_valid_to"],
+    );
+}
+
+#[test]
 fn births_and_pregnancies() {
     check(
         Dataset::Birth,
