@@ -26,6 +26,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A parser that panics on a malformed file is reported as a damaged file by ingest; anything
+    // else is a bug, told in one line without a trace.
+    std::panic::set_hook(Box::new(|info| {
+        if !auditor_ingest::guard::parsing() {
+            let place = info.location().map(ToString::to_string).unwrap_or_default();
+            eprintln!("auditor 内部错误，请报告 / internal error, please report ({place})");
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -407,3 +407,30 @@ fn output_option_writes_the_report_to_a_file() {
     assert_eq!(r["inputs"][0]["sheets"][0]["header_row"], 3);
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn a_file_that_makes_the_parser_panic_is_reported_as_damaged_without_a_trace() {
+    // The first 80 % of this .xls makes calamine's compound-file reader slice past its end.
+    let whole = std::fs::read(fixture("us_device.xls")).unwrap();
+    let path = std::env::temp_dir().join(format!("auditor-cut-{}.xls", std::process::id()));
+    std::fs::write(&path, &whole[..whole.len() * 8 / 10]).unwrap();
+    let out = auditor(
+        &["check", "--format", "json", path.to_str().unwrap()],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("已损坏") && err.contains("damaged"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error") && !err.contains("backtrace"),
+        "{err}"
+    );
+    let r = json_of(&out);
+    assert!(
+        r["inputs"][0]["error"]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("damaged")
+    );
+    std::fs::remove_file(&path).ok();
+}

@@ -5,6 +5,7 @@
 pub mod column;
 mod csv;
 pub mod error;
+pub mod guard;
 pub mod header;
 mod pipeline;
 pub mod privacy;
@@ -112,7 +113,7 @@ impl<'a> Ingest<'a> {
             tables: Vec::new(),
             findings: Vec::new(),
         };
-        if let Err(e) = self.read_into(path, &mut report) {
+        if let Err(e) = guard::contain(|| self.read_into(path, &mut report)) {
             // An input is read whole or not at all; only the sheets of a workbook none of whose
             // sheets is a ledger stay listed, to show the headers that were seen.
             if e != InputError::NoRecognisedSheet {

@@ -72,6 +72,7 @@ pub fn run<'a, 'c, T>(
         let (to_typist, batches) = sync_channel::<Batch<'a>>(BATCHES_IN_FLIGHT);
         let (recycle, recycled) = channel::<Vec<RawRow<'a>>>();
         let typist = scope.spawn(move || {
+            crate::guard::mark_parsing();
             let mut reader = reader;
             for (mut batch, filled) in batches {
                 for row in &mut batch[..filled] {

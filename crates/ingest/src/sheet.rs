@@ -655,15 +655,7 @@ fn institution_from_titles(rows: &[Vec<HeaderCell>]) -> String {
             for label in LABELS {
                 if let Some(pos) = text.find(label) {
                     let rest = text[pos + label.len()..].trim_start_matches([':', '：']);
-                    let value: String = rest
-                        .chars()
-                        .take_while(|c| !matches!(c, ' ' | '　'))
-                        .collect();
-                    let value = value
-                        .split(['日', '时'])
-                        .next()
-                        .map_or("", |_| value.as_str());
-                    let value = cut_at_next_label(value);
+                    let value = cut_at_next_label(rest);
                     if !value.is_empty() {
                         return value.to_owned();
                     }
@@ -1063,7 +1055,34 @@ fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::county_of;
+    use super::{HeaderCell, county_of, institution_from_titles};
+
+    #[test]
+    fn the_institution_comes_from_the_title_rows() {
+        let cell = |col: u32, text: &str| HeaderCell {
+            col,
+            text: text.to_owned(),
+        };
+        let rows = vec![
+            vec![cell(0, "XX县人民医院B超检查登记表")],
+            vec![
+                cell(0, "填报单位：XX县人民医院"),
+                cell(5, "填报日期：2024年3月31日"),
+            ],
+        ];
+        assert_eq!(institution_from_titles(&rows), "XX县人民医院");
+        let same_cell = vec![vec![cell(
+            0,
+            "填报单位： XX医药有限公司   填报日期：2024年3月",
+        )]];
+        assert_eq!(institution_from_titles(&same_cell), "XX医药有限公司");
+        let next_cell = vec![vec![cell(0, "单位名称："), cell(1, "XX诊所")]];
+        assert_eq!(institution_from_titles(&next_cell), "XX诊所");
+        assert_eq!(
+            institution_from_titles(&[vec![cell(0, "B超检查登记表")]]),
+            ""
+        );
+    }
 
     #[test]
     fn addresses_are_cut_to_the_county() {
