@@ -313,6 +313,38 @@ impl Column {
         }
     }
 
+    /// Record `i` as text, for text columns; `None` when missing or not text.
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t.get(i)).filter(|s| !s.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// Record `i` as a date (the date part of a date-time); `None` when missing.
+    pub fn date(&self, i: usize) -> Option<NaiveDate> {
+        match self {
+            Self::Date(v) => v
+                .get(i)
+                .filter(|d| **d != NO_DATE)
+                .and_then(|d| date_from_days(*d)),
+            Self::DateTime(v) => v
+                .get(i)
+                .filter(|d| **d != NO_DATETIME)
+                .and_then(|d| datetime_from_secs(*d))
+                .map(|t| t.date()),
+            _ => None,
+        }
+    }
+
+    /// Record `i` as a number (gestational ages in days); `None` when missing.
+    pub fn number(&self, i: usize) -> Option<f64> {
+        match self {
+            Self::Number(v) | Self::Quantity(v, _) => v.get(i).copied().filter(|x| !x.is_nan()),
+            _ => None,
+        }
+    }
+
     /// Record `i` as display text (dates ISO, flags 是/否, persons masked by region and year).
     pub fn display(&self, i: usize) -> String {
         if self.is_missing(i) {

@@ -83,6 +83,17 @@ impl DqRule {
     }
 }
 
+/// A finding's fingerprint: a hash of the rule, the dataset, the institution and the row's
+/// business key, so the same violation in next month's re-upload is recognised as the same.
+pub fn fingerprint(rule: &str, dataset: Option<Dataset>, institution: &str, key: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [rule, dataset.map_or("", Dataset::as_str), institution, key] {
+        h.update(part.as_bytes());
+        h.update([0x1f]);
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
 /// Where a finding comes from, shared by all findings of one sheet.
 #[derive(Debug, Clone)]
 pub struct SheetContext {
@@ -105,16 +116,6 @@ impl SheetContext {
         en: String,
         key: &str,
     ) -> Finding {
-        let mut h = Sha256::new();
-        for part in [
-            rule.id(),
-            self.dataset.map_or("", Dataset::as_str),
-            &self.institution,
-            key,
-        ] {
-            h.update(part.as_bytes());
-            h.update([0x1f]);
-        }
         Finding {
             rule: rule.id().to_owned(),
             severity: rule.severity(),
@@ -126,7 +127,7 @@ impl SheetContext {
             message: zh,
             message_en: en,
             citation: rule.citation().to_owned(),
-            fingerprint: hex::encode(&h.finalize()[..16]),
+            fingerprint: fingerprint(rule.id(), self.dataset, &self.institution, key),
         }
     }
 }

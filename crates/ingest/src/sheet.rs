@@ -47,6 +47,12 @@ pub struct Table {
     pub source_cols: Vec<Option<u32>>,
     /// Per record: its row number as the user sees it.
     pub rows: Vec<u32>,
+    /// Fields of the business key (indices into `fields`), for fingerprints.
+    pub key: Vec<usize>,
+    /// Fields that may enter a fingerprint when the key is blank: never personal data.
+    pub shareable: Vec<usize>,
+    /// The institution the ledger belongs to (填报单位), when its title rows say.
+    pub institution: String,
 }
 
 impl Table {
@@ -62,6 +68,32 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         let i = self.fields.iter().position(|f| f == name)?;
         self.columns.get(i)?.as_ref()
+    }
+
+    /// Record `i`'s business key as text: the key fields' values, or, when they are all blank,
+    /// every non-personal value. Never personal data, never a keyed hash, never a row number.
+    pub fn business_key(&self, record: usize) -> String {
+        let value_of = |field: &usize| -> String {
+            self.columns[*field]
+                .as_ref()
+                .map(|c| c.display(record))
+                .unwrap_or_default()
+        };
+        let key: Vec<String> = self.key.iter().map(value_of).collect();
+        if key.iter().any(|k| !k.is_empty()) {
+            return key.join("\u{1f}");
+        }
+        self.shareable
+            .iter()
+            .map(value_of)
+            .collect::<Vec<_>>()
+            .join("\u{1f}")
+    }
+
+    /// The sheet cell of field `name` for record `i`.
+    pub fn cell(&self, name: &str, i: usize) -> Option<CellRef> {
+        let f = self.fields.iter().position(|f| f == name)?;
+        Some(CellRef::new(self.source_cols[f]?, *self.rows.get(i)?))
     }
 
     /// Record `i`'s value of field `name` as display text; empty when missing or absent.
@@ -298,6 +330,23 @@ impl<'a> SheetReader<'a> {
                 file: self.ctx.file.clone(),
                 sheet: self.ctx.sheet.clone(),
                 fields: spec.fields.iter().map(|f| f.name.clone()).collect(),
+                key: spec.key.clone(),
+                shareable: spec
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| {
+                        !matches!(
+                            f.kind,
+                            FieldType::PersonId
+                                | FieldType::Name
+                                | FieldType::Phone
+                                | FieldType::Address
+                        )
+                    })
+                    .map(|(i, _)| i)
+                    .collect(),
+                institution: self.ctx.institution.clone(),
                 columns,
                 source_cols,
                 rows: Vec::with_capacity(expected),
@@ -395,7 +444,6 @@ impl<'a> SheetReader<'a> {
     fn duplicate_rows(&mut self, m: &Mapped) {
         let mut order: Vec<u32> = (0..m.digests.len() as u32).collect();
         order.sort_unstable_by_key(|&i| (m.digests[i as usize], i));
-        let spec = &self.catalog.datasets[m.spec];
         let first_col = m
             .table
             .source_cols
@@ -414,7 +462,7 @@ impl<'a> SheetReader<'a> {
         dups.sort_unstable();
         for (i, first) in dups {
             let row = m.table.rows[i];
-            let key = business_key(spec, &m.table, i);
+            let key = m.table.business_key(i);
             self.emit(
                 DqRule::DuplicateRow,
                 Some(row),
@@ -523,7 +571,7 @@ impl<'a> SheetReader<'a> {
         let key = if issues.is_empty() {
             String::new()
         } else {
-            business_key(spec, &m.table, m.table.rows.len())
+            m.table.business_key(m.table.rows.len())
         };
         for issue in issues {
             let f = &spec.fields[issue.field];
@@ -737,33 +785,6 @@ fn row_digest(row: &RawRow<'_>, field_of_col: &[Option<usize>]) -> u64 {
         }
     }
     h.finish()
-}
-
-/// The row's business key as text: the key fields' values, or, when they are all blank, every
-/// non-personal mapped value. Never personal data, never a keyed hash.
-fn business_key(spec: &DatasetSpec, table: &Table, record: usize) -> String {
-    let value_of = |field: usize| -> String {
-        table.columns[field]
-            .as_ref()
-            .map(|c| c.display(record))
-            .unwrap_or_default()
-    };
-    let key: Vec<String> = spec.key.iter().map(|&f| value_of(f)).collect();
-    if key.iter().any(|k| !k.is_empty()) {
-        return key.join("\u{1f}");
-    }
-    spec.fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| {
-            !matches!(
-                f.kind,
-                FieldType::PersonId | FieldType::Name | FieldType::Phone | FieldType::Address
-            )
-        })
-        .map(|(i, _)| value_of(i))
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
 }
 
 #[expect(
