@@ -5,13 +5,13 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use auditor_ingest::{Catalog, Ingest, InputReport};
+use auditor_ingest::{Catalog, Ingest, InputReport, Table};
 use auditor_model::{Dataset, Finding, Severity};
-use auditor_rules::Pack;
+use auditor_rules::{Catalogue, DrugCatalog, Pack};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::report::{Input, PackRef, Report, Summary, Tool, render_json, render_table};
+use crate::report::{Input, Note, PackRef, Report, Summary, Tool, render_json, render_table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -98,6 +98,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
+    let rules = match Catalogue::builtin() {
+        Ok(c) => c,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let drugs = match DrugCatalog::builtin() {
+        Ok(d) => d,
+        Err(e) => return usage_error(&e),
+    };
     let hasher = match crate::key::hasher_for_check() {
         Ok(h) => h,
         Err(e) => return usage_error(&e),
@@ -125,6 +133,17 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .iter_mut()
         .flat_map(|i| std::mem::take(&mut i.findings))
         .collect();
+    // Rules see every table of every input together: registries are just more files.
+    let tables: Vec<Table> = inputs
+        .iter_mut()
+        .flat_map(|i| std::mem::take(&mut i.tables))
+        .collect();
+    let (rule_findings, skipped) = auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
+    drop(tables);
+    findings.extend(rule_findings);
+    for s in &skipped {
+        eprintln!("{}\n{}", s.zh, s.en);
+    }
     sort_findings(&mut findings, &inputs);
     let unreadable = inputs.iter().any(|i| i.error.is_some());
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);
@@ -140,6 +159,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             version: pack.version.clone(),
         },
         inputs: inputs.iter().map(Input::from_report).collect(),
+        notes: skipped.iter().map(Note::from_skipped).collect(),
         summary: Summary::of(&findings),
         findings,
     };

@@ -401,11 +401,81 @@ fn output_option_writes_the_report_to_a_file() {
         ],
         Some("k"),
     );
-    assert_eq!(out.status.code(), Some(0));
+    // Row 5's second signature is 无: US-DUAL-SIGN (high) fails the run at the default --fail-on.
+    assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let r: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(r["inputs"][0]["sheets"][0]["header_row"], 3);
+    assert_eq!(
+        located(&r),
+        vec![(
+            "US-DUAL-SIGN".to_owned(),
+            5,
+            vec!["G5".to_owned(), "H5".to_owned()]
+        )]
+    );
+    let f = &r["findings"][0];
+    assert_eq!(f["severity"], "high");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("B超检查双人操作、双人签字："),
+        "{f}"
+    );
+    assert!(f["citation"].as_str().unwrap().contains("三(三)2"), "{f}");
     std::fs::remove_file(&path).ok();
+}
+
+#[test]
+fn a_registry_among_the_inputs_lets_the_buyer_rule_judge_and_its_absence_is_noted() {
+    let dir: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "DRUG-BUYER-QUALIFIED",
+    ]
+    .iter()
+    .collect();
+    let ledger = dir.join("violating.csv");
+    let registry = dir.join("institutions.csv");
+    let (ledger, registry) = (ledger.to_str().unwrap(), registry.to_str().unwrap());
+    let without = json_of(&auditor(
+        &["check", "--format", "json", "--as-of", "2024-06-30", ledger],
+        Some("k"),
+    ));
+    assert_eq!(without["notes"][0]["rule"], "DRUG-BUYER-QUALIFIED");
+    assert!(
+        without["notes"][0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("institution registry")
+    );
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-30",
+            ledger,
+            registry,
+        ],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(1), "critical findings fail the run");
+    let with = json_of(&out);
+    assert!(with.get("notes").is_none());
+    let rows: Vec<u64> = with["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DRUG-BUYER-QUALIFIED")
+        .map(|f| f["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [4, 5, 7, 11, 13]);
 }
 
 #[test]

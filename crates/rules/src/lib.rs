@@ -1,7 +1,13 @@
-//! Rule packs and, with the rule engine, the evaluation of records into findings. A pack names
-//! the rules and parameters a jurisdiction applies and carries a version every report quotes.
-//! Pure: reads only the rule files compiled into it or given to it.
+//! The rule catalogue (`rules/catalogue/`), rule packs (`rules/packs/`), reference data and the
+//! evaluation of ingested tables into findings. Pure: no network, no database, no async.
 
+pub mod catalogue;
+pub mod engine;
+pub mod kinds;
 mod pack;
+pub mod reference;
 
+pub use catalogue::{Catalogue, CatalogueError, Rule};
+pub use engine::{Skipped, evaluate};
 pub use pack::{Pack, PackError};
+pub use reference::DrugCatalog;

@@ -1,14 +1,29 @@
-//! Rule packs (`rules/packs/*.toml`), compiled into the binary.
+//! Rule packs (`rules/packs/*.toml`), compiled into the binary. A pack names its version, which
+//! every report quotes, and may leave rules out or override their parameters and severities.
 
+use std::collections::BTreeMap;
+
+use auditor_model::Severity;
 use serde::Deserialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+use crate::Rule;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     pub name: String,
     pub version: String,
     pub zh: String,
     pub en: String,
+    /// Rules of the catalogue this pack does not apply.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Parameter values per rule id, replacing the rule's defaults.
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Table>,
+    /// Severity per rule id, replacing the rule's own.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +52,30 @@ impl Pack {
                     .join(", "),
             )
         })?;
-        toml::from_str(text).map_err(|e| PackError::Invalid(format!("{file}.toml"), e.to_string()))
+        Self::parse(&format!("{file}.toml"), text)
+    }
+
+    pub fn parse(file: &str, text: &str) -> Result<Self, PackError> {
+        toml::from_str(text).map_err(|e| PackError::Invalid(file.to_owned(), e.to_string()))
+    }
+
+    /// Whether the pack applies rule `id`.
+    pub fn selects(&self, id: &str) -> bool {
+        !self.exclude.iter().any(|x| x == id)
+    }
+
+    /// The rule as this pack applies it: its parameters and severity overridden.
+    pub fn apply(&self, rule: &Rule) -> Rule {
+        let mut rule = rule.clone();
+        if let Some(params) = self.params.get(&rule.id) {
+            for (k, v) in params {
+                rule.params.insert(k.clone(), v.clone());
+            }
+        }
+        if let Some(severity) = self.severity.get(&rule.id) {
+            rule.severity = *severity;
+        }
+        rule
     }
 }
 
@@ -54,5 +92,38 @@ mod tests {
         );
         let e = Pack::builtin("mars").unwrap_err().to_string();
         assert!(e.contains("mars") && e.contains("national"), "{e}");
+    }
+
+    #[test]
+    fn a_pack_overrides_parameters_and_severity_and_excludes() {
+        let pack = Pack::parse(
+            "guangxi.toml",
+            r#"
+            name = "guangxi"
+            version = "2024.1"
+            zh = "广西"
+            en = "Guangxi"
+            exclude = ["US-DUAL-SIGN"]
+            [params."US-DEVICE-FILED-ON-TIME"]
+            days = 20
+            [severity]
+            "US-DEVICE-FILED-ON-TIME" = "critical"
+            "#,
+        )
+        .unwrap();
+        let catalogue = crate::Catalogue::builtin().unwrap();
+        let rule = pack.apply(catalogue.get("US-DEVICE-FILED-ON-TIME").unwrap());
+        assert_eq!(rule.param_int("days"), Some(20));
+        assert_eq!(rule.severity, Severity::Critical);
+        assert!(!pack.selects("US-DUAL-SIGN") && pack.selects("US-DEVICE-FILED-ON-TIME"));
+        let e = Pack::parse(
+            "bad.toml",
+            "name = \"x\"\nversion = \"1\"\nzh = \"x\"\nen = \"x\"\nexlude = []\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("bad.toml") && e.to_string().contains("exlude"),
+            "{e}"
+        );
     }
 }

@@ -17,6 +17,9 @@ pub struct Report {
     pub as_of: String,
     pub pack: PackRef,
     pub inputs: Vec<Input>,
+    /// Rules that could not judge for want of an input (e.g. no institution registry).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
 }
@@ -59,6 +62,23 @@ pub struct SheetOut {
     /// For a sheet whose dataset was not recognised: the headers it saw.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub rule: String,
+    pub message: String,
+    pub message_en: String,
+}
+
+impl Note {
+    pub fn from_skipped(s: &auditor_rules::Skipped) -> Self {
+        Self {
+            rule: s.rule.clone(),
+            message: s.zh.clone(),
+            message_en: s.en.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]

@@ -79,6 +79,14 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
             }
         }
     }
+    for note in &report.notes {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            if zh { "注：" } else { "note:" },
+            if zh { &note.message } else { &note.message_en }
+        );
+    }
     let sum = &report.summary;
     let _ = writeln!(out);
     if zh {

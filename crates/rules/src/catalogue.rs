@@ -1,0 +1,178 @@
+//! The rule catalogue: one TOML file per rule (`rules/catalogue/<ID>.toml`), read strictly —
+//! an unknown or misspelt key stops the run with the file and the key named.
+
+use auditor_model::{Dataset, Severity};
+use serde::Deserialize;
+
+use crate::kinds::Check;
+
+include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Stable,
+    Preview,
+    Deprecated,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Docs {
+    pub what_zh: String,
+    pub what_en: String,
+    pub why_zh: String,
+    pub why_en: String,
+    pub fix_zh: String,
+    pub fix_en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Citation {
+    pub source: String,
+    pub article: String,
+    /// The article text was not read (a secondary source): shown as such.
+    #[serde(default)]
+    pub secondary: bool,
+}
+
+impl Citation {
+    pub fn render(&self) -> String {
+        let mark = if self.secondary {
+            "（二手来源 / secondary source）"
+        } else {
+            ""
+        };
+        format!("{} {}{mark}", self.source, self.article)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub status: Status,
+    pub since: String,
+    pub severity: Severity,
+    pub datasets: Vec<Dataset>,
+    pub title: Bilingual,
+    pub docs: Docs,
+    pub citations: Vec<Citation>,
+    #[serde(default)]
+    pub params: toml::Table,
+    pub check: Check,
+}
+
+impl Rule {
+    pub fn citation(&self) -> String {
+        self.citations
+            .iter()
+            .map(Citation::render)
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
+    pub fn param_int(&self, name: &str) -> Option<i64> {
+        self.params.get(name).and_then(toml::Value::as_integer)
+    }
+
+    pub fn param_str(&self, name: &str) -> Option<&str> {
+        self.params.get(name).and_then(toml::Value::as_str)
+    }
+
+    pub fn param_list(&self, name: &str) -> Vec<String> {
+        self.params
+            .get(name)
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogueError {
+    #[error("规则文件 {file} 有误 / rule file {file} is invalid: {reason}")]
+    Invalid { file: String, reason: String },
+}
+
+/// All rules, in id order.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub rules: Vec<Rule>,
+}
+
+impl Catalogue {
+    /// The rules shipped in `rules/catalogue/`.
+    pub fn builtin() -> Result<Self, CatalogueError> {
+        Self::from_sources(
+            RULE_FILES
+                .iter()
+                .map(|(f, s)| ((*f).to_owned(), (*s).to_owned())),
+        )
+    }
+
+    /// Rules from (file name, TOML text) pairs. The id must equal the file name, ids must be
+    /// unique and well formed, and every field a check names must exist in its datasets
+    /// (checked by the engine against the dataset definitions).
+    pub fn from_sources(
+        sources: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, CatalogueError> {
+        let mut rules: Vec<Rule> = Vec::new();
+        for (file, text) in sources {
+            let invalid = |reason: String| CatalogueError::Invalid {
+                file: file.clone(),
+                reason,
+            };
+            // toml's message names the line, column and key.
+            let rule: Rule = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+            if !well_formed_id(&rule.id) {
+                return Err(invalid(format!(
+                    "id \"{}\" must be uppercase words joined by '-'",
+                    rule.id
+                )));
+            }
+            if file.strip_suffix(".toml") != Some(rule.id.as_str()) {
+                return Err(invalid(format!(
+                    "id \"{}\" does not match the file name",
+                    rule.id
+                )));
+            }
+            if rules.iter().any(|r| r.id == rule.id) {
+                return Err(invalid(format!("id \"{}\" is used twice", rule.id)));
+            }
+            if rule.citations.is_empty() || rule.datasets.is_empty() {
+                return Err(invalid(
+                    "a rule needs at least one citation and one dataset".to_owned(),
+                ));
+            }
+            rules.push(rule);
+        }
+        rules.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(Self { rules })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+fn well_formed_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        })
+}

@@ -1,0 +1,67 @@
+//! `deadline`: an event (`end`) due within `days` days of another (`start`), inclusive — filed
+//! on day 30 is on time, day 31 is late. A missing `end` is late only once the deadline has
+//! passed at `as_of`, so a device bought last week is not yet a violation.
+
+use auditor_ingest::Table;
+use chrono::Duration;
+
+use super::{Context, Hit, date};
+use crate::catalogue::Rule;
+
+pub fn evaluate(
+    rule: &Rule,
+    ctx: &Context<'_>,
+    table: &Table,
+    start: &str,
+    end: &str,
+    required: &[String],
+) -> Vec<Hit> {
+    let days = rule.param_int("days").unwrap_or(30);
+    let mut hits = Vec::new();
+    for i in 0..table.len() {
+        if let Some(from) = date(table, start, i) {
+            let due = from + Duration::days(days);
+            match date(table, end, i) {
+                Some(done) if done > due => hits.push(Hit {
+                    record: i,
+                    fields: vec![start.to_owned(), end.to_owned()],
+                    zh: format!(
+                        "{from} 购置，{done} 才备案，超过 {days} 天时限 {} 天",
+                        (done - due).num_days()
+                    ),
+                    en: format!(
+                        "bought {from}, filed {done}: {} days past the {days}-day limit",
+                        (done - due).num_days()
+                    ),
+                }),
+                None if ctx.as_of > due => hits.push(Hit {
+                    record: i,
+                    fields: vec![start.to_owned(), end.to_owned()],
+                    zh: format!(
+                        "{from} 购置，至 {} 仍未备案（时限 {days} 天，已于 {due} 到期）",
+                        ctx.as_of
+                    ),
+                    en: format!(
+                        "bought {from}, still not filed at {} (the {days}-day limit ended {due})",
+                        ctx.as_of
+                    ),
+                }),
+                _ => {}
+            }
+        }
+        let missing: Vec<&String> = required
+            .iter()
+            .filter(|f| table.column(f).is_none_or(|c| c.is_missing(i)))
+            .collect();
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            hits.push(Hit {
+                record: i,
+                fields: missing.iter().map(|s| (*s).clone()).collect(),
+                zh: format!("备案要素缺失：{}", names.join("、")),
+                en: format!("filing elements missing: {}", names.join(", ")),
+            });
+        }
+    }
+    hits
+}

@@ -1,0 +1,172 @@
+//! Check kinds: the code behind rules. A rule file names a kind and the fields it reads; the
+//! kind decides which records break the rule and says why, quoting the values.
+
+mod deadline;
+mod prescription;
+mod qualified_buyer;
+mod two_signers;
+
+use auditor_ingest::Table;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::catalogue::Rule;
+use crate::reference::DrugCatalog;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// Two distinct people operated and signed (双人操作、双人签字).
+    TwoSigners {
+        first: String,
+        second: String,
+        /// With the `min_weeks` parameter: only exams at or beyond it are judged.
+        #[serde(default)]
+        gestation: Option<String>,
+    },
+    /// `end` within `days` (a parameter) of `start`, inclusive; a missing `end` is late once the
+    /// deadline has passed at `as_of`. Fields in `required` must be present.
+    Deadline {
+        start: String,
+        end: String,
+        #[serde(default)]
+        required: Vec<String>,
+    },
+    /// A termination drug dispensed on a prescription: number, prescriber, and a prescription
+    /// dated no later than the dispensing.
+    Prescription {
+        product: String,
+        rx: String,
+        prescriber: String,
+        rx_date: String,
+        dispensed: String,
+    },
+    /// A termination drug sold only to a wholesaler or an institution licensed for 终止妊娠 on
+    /// the sale date, looked up in the institution registry among the inputs.
+    QualifiedBuyer {
+        product: String,
+        txn_type: String,
+        date: String,
+        buyer_uscc: String,
+        buyer_name: String,
+    },
+}
+
+/// What a check sees: every table of the run, the judging date, the reference data.
+pub struct Context<'a> {
+    pub tables: &'a [Table],
+    pub as_of: NaiveDate,
+    pub drugs: &'a DrugCatalog,
+}
+
+/// One record breaking a rule: which, the fields that show it, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub record: usize,
+    pub fields: Vec<String>,
+    pub zh: String,
+    pub en: String,
+}
+
+impl Check {
+    /// The fields of its dataset this check reads.
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Self::TwoSigners {
+                first,
+                second,
+                gestation,
+            } => {
+                let mut f = vec![first.as_str(), second.as_str()];
+                f.extend(gestation.as_deref());
+                f
+            }
+            Self::Deadline {
+                start,
+                end,
+                required,
+            } => {
+                let mut f = vec![start.as_str(), end.as_str()];
+                f.extend(required.iter().map(String::as_str));
+                f
+            }
+            Self::Prescription {
+                product,
+                rx,
+                prescriber,
+                rx_date,
+                dispensed,
+            } => {
+                vec![product, rx, prescriber, rx_date, dispensed]
+            }
+            Self::QualifiedBuyer {
+                product,
+                txn_type,
+                date,
+                buyer_uscc,
+                buyer_name,
+            } => {
+                vec![product, txn_type, date, buyer_uscc, buyer_name]
+            }
+        }
+    }
+
+    pub fn evaluate(&self, rule: &Rule, ctx: &Context<'_>, table: &Table) -> Vec<Hit> {
+        match self {
+            Self::TwoSigners {
+                first,
+                second,
+                gestation,
+            } => two_signers::evaluate(rule, table, first, second, gestation.as_deref()),
+            Self::Deadline {
+                start,
+                end,
+                required,
+            } => deadline::evaluate(rule, ctx, table, start, end, required),
+            Self::Prescription {
+                product,
+                rx,
+                prescriber,
+                rx_date,
+                dispensed,
+            } => prescription::evaluate(
+                ctx,
+                table,
+                &prescription::Fields {
+                    product,
+                    rx,
+                    prescriber,
+                    rx_date,
+                    dispensed,
+                },
+            ),
+            Self::QualifiedBuyer {
+                product,
+                txn_type,
+                date,
+                buyer_uscc,
+                buyer_name,
+            } => qualified_buyer::evaluate(
+                rule,
+                ctx,
+                table,
+                &qualified_buyer::Fields {
+                    product,
+                    txn_type,
+                    date,
+                    buyer_uscc,
+                    buyer_name,
+                },
+            ),
+        }
+    }
+}
+
+/// The text of field `name` for record `i`, when present.
+pub(crate) fn text<'t>(table: &'t Table, name: &str, i: usize) -> Option<&'t str> {
+    table.column(name).and_then(|c| c.text(i))
+}
+
+pub(crate) fn date(table: &Table, name: &str, i: usize) -> Option<NaiveDate> {
+    table.column(name).and_then(|c| c.date(i))
+}

@@ -1,0 +1,69 @@
+//! `prescription`: a termination drug is used only on a prescription — it has a number, a
+//! prescriber, and was written no later than the drug was dispensed. Other drugs are not judged.
+
+use auditor_ingest::Table;
+
+use super::{Context, Hit, date, text};
+
+pub struct Fields<'a> {
+    pub product: &'a str,
+    pub rx: &'a str,
+    pub prescriber: &'a str,
+    pub rx_date: &'a str,
+    pub dispensed: &'a str,
+}
+
+pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for i in 0..table.len() {
+        let Some(product) = text(table, f.product, i) else {
+            continue;
+        };
+        let Some(drug) = ctx.drugs.termination_drug(product) else {
+            continue;
+        };
+        let mut missing_zh = Vec::new();
+        let mut missing_en = Vec::new();
+        let mut fields = Vec::new();
+        if text(table, f.rx, i).is_none() {
+            missing_zh.push("处方号");
+            missing_en.push("prescription number");
+            fields.push(f.rx.to_owned());
+        }
+        if text(table, f.prescriber, i).is_none() {
+            missing_zh.push("处方医师");
+            missing_en.push("prescriber");
+            fields.push(f.prescriber.to_owned());
+        }
+        if !fields.is_empty() {
+            hits.push(Hit {
+                record: i,
+                fields,
+                zh: format!(
+                    "终止妊娠药品“{product}”（{}）发放时无{}",
+                    drug.generic,
+                    missing_zh.join("、")
+                ),
+                en: format!(
+                    "termination drug \"{product}\" ({}) dispensed without {}",
+                    drug.generic,
+                    missing_en.join(" or ")
+                ),
+            });
+        }
+        if let (Some(written), Some(given)) =
+            (date(table, f.rx_date, i), date(table, f.dispensed, i))
+            && written > given
+        {
+            hits.push(Hit {
+                record: i,
+                fields: vec![f.rx_date.to_owned(), f.dispensed.to_owned()],
+                zh: format!("处方开具日期 {written} 晚于发药日期 {given}"),
+                en: format!(
+                    "the prescription is dated {written}, after the drug was dispensed on {given}"
+                ),
+            });
+        }
+    }
+    hits
+}
