@@ -3,6 +3,7 @@
 mod check;
 mod key;
 mod report;
+mod rules_cmd;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,9 @@ struct Cli {
 enum Command {
     /// 离线检查台账文件 / check ledger files offline
     Check(check::CheckArgs),
+    /// 规则目录 / the rule catalogue
+    #[command(subcommand)]
+    Rules(rules_cmd::RulesCommand),
 }
 
 fn main() -> ExitCode {
@@ -45,5 +49,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Rules(command) => rules_cmd::run(&command),
     }
 }

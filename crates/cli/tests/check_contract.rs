@@ -504,3 +504,38 @@ fn a_file_that_makes_the_parser_panic_is_reported_as_damaged_without_a_trace() {
     );
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn rules_list_and_show_in_both_languages() {
+    let out = auditor(&["rules", "list"], Some("k"));
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8_lossy(&out.stdout);
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("US-DUAL-SIGN"))
+        .unwrap();
+    assert!(
+        line.contains("高")
+            && line.contains("us_exam")
+            && line.contains("B超检查双人操作、双人签字"),
+        "{line}"
+    );
+    let out = auditor(
+        &["rules", "show", "us-device-filed-on-time", "--lang", "en"],
+        Some("k"),
+    );
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(show.starts_with("US-DEVICE-FILED-ON-TIME — "), "{show}");
+    for part in [
+        "What it checks",
+        "Why it matters",
+        "How to fix",
+        "Citations",
+        "days = 30",
+    ] {
+        assert!(show.contains(part), "{part}: {show}");
+    }
+    let out = auditor(&["rules", "show", "NO-SUCH-RULE"], Some("k"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule \"NO-SUCH-RULE\""));
+}

@@ -41,6 +41,8 @@ pub struct Table {
     pub sheet: Option<String>,
     /// The dataset's field names, in spec order.
     pub fields: Vec<String>,
+    /// Per field, its label in Chinese and English, for messages.
+    pub labels: Vec<(String, String)>,
     /// Per field of the dataset's spec: its values, or `None` when the sheet has no such column.
     pub columns: Vec<Option<Column>>,
     /// Per field: the sheet column it came from.
@@ -88,6 +90,15 @@ impl Table {
             .map(value_of)
             .collect::<Vec<_>>()
             .join("\u{1f}")
+    }
+
+    /// Field `name`'s label in Chinese and English (the name itself when unknown).
+    pub fn label<'a>(&'a self, name: &'a str) -> (&'a str, &'a str) {
+        self.fields
+            .iter()
+            .position(|f| f == name)
+            .and_then(|i| self.labels.get(i))
+            .map_or((name, name), |(zh, en)| (zh.as_str(), en.as_str()))
     }
 
     /// The sheet cell of field `name` for record `i`.
@@ -330,6 +341,11 @@ impl<'a> SheetReader<'a> {
                 file: self.ctx.file.clone(),
                 sheet: self.ctx.sheet.clone(),
                 fields: spec.fields.iter().map(|f| f.name.clone()).collect(),
+                labels: spec
+                    .fields
+                    .iter()
+                    .map(|f| (f.zh.clone(), f.en.clone()))
+                    .collect(),
                 key: spec.key.clone(),
                 shareable: spec
                     .fields

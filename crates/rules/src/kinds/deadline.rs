@@ -54,12 +54,13 @@ pub fn evaluate(
             .filter(|f| table.column(f).is_none_or(|c| c.is_missing(i)))
             .collect();
         if !missing.is_empty() {
-            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+            let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
+            let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
             hits.push(Hit {
                 record: i,
                 fields: missing.iter().map(|s| (*s).clone()).collect(),
-                zh: format!("备案要素缺失：{}", names.join("、")),
-                en: format!("filing elements missing: {}", names.join(", ")),
+                zh: format!("备案要素缺失：{}", zh.join("、")),
+                en: format!("filing elements missing: {}", en.join(", ")),
             });
         }
     }

@@ -2,8 +2,10 @@
 //! kind decides which records break the rule and says why, quoting the values.
 
 mod deadline;
+mod expiry;
 mod prescription;
 mod qualified_buyer;
+mod required;
 mod two_signers;
 
 use auditor_ingest::Table;
@@ -50,6 +52,19 @@ pub enum Check {
         buyer_uscc: String,
         buyer_name: String,
     },
+    /// Listed fields filled, yes/no checks not 否, a women's register without a man's ID;
+    /// with `drug`, only rows of a termination drug.
+    Required {
+        fields: Vec<String>,
+        #[serde(default)]
+        true_flags: Vec<String>,
+        #[serde(default)]
+        female: Option<String>,
+        #[serde(default)]
+        drug: Option<String>,
+    },
+    /// Dates that must not lie before `as_of` (licences, certificates).
+    Expiry { fields: Vec<String> },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -108,6 +123,19 @@ impl Check {
             } => {
                 vec![product, txn_type, date, buyer_uscc, buyer_name]
             }
+            Self::Required {
+                fields,
+                true_flags,
+                female,
+                drug,
+            } => fields
+                .iter()
+                .chain(true_flags)
+                .map(String::as_str)
+                .chain(female.as_deref())
+                .chain(drug.as_deref())
+                .collect(),
+            Self::Expiry { fields } => fields.iter().map(String::as_str).collect(),
         }
     }
 
@@ -158,6 +186,22 @@ impl Check {
                     buyer_name,
                 },
             ),
+            Self::Required {
+                fields,
+                true_flags,
+                female,
+                drug,
+            } => required::evaluate(
+                ctx,
+                table,
+                &required::Duties {
+                    required: fields,
+                    true_flags,
+                    female: female.as_deref(),
+                    drug: drug.as_deref(),
+                },
+            ),
+            Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
         }
     }
 }

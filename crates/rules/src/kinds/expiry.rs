@@ -1,0 +1,35 @@
+//! `expiry`: a licence or certificate used after its validity ended. The last day is still
+//! valid; a blank date is not judged (its absence is a matter for `required`).
+
+use auditor_ingest::Table;
+
+use super::{Context, Hit, date};
+
+pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for i in 0..table.len() {
+        for field in fields {
+            if let Some(to) = date(table, field, i)
+                && to < ctx.as_of
+            {
+                hits.push(Hit {
+                    record: i,
+                    fields: vec![field.clone()],
+                    zh: format!(
+                        "“{}”为 {to}，至 {} 已过期 {} 天",
+                        table.label(field).0,
+                        ctx.as_of,
+                        (ctx.as_of - to).num_days()
+                    ),
+                    en: format!(
+                        "{} is {to}: expired {} days before {}",
+                        table.label(field).1,
+                        (ctx.as_of - to).num_days(),
+                        ctx.as_of
+                    ),
+                });
+            }
+        }
+    }
+    hits
+}

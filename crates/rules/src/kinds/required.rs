@@ -1,0 +1,72 @@
+//! `required`: the record-keeping duty itself — every listed field filled (placeholders count as
+//! empty, an invalid ID number as absent), yes/no checks not answered 否, and an ID number in a
+//! women's register not a man's. Optionally only for rows of a termination drug.
+
+use auditor_ingest::Table;
+use auditor_ingest::column::Column;
+use auditor_model::ident::resident_id::Sex;
+
+use super::{Context, Hit, text};
+
+pub struct Duties<'a> {
+    pub required: &'a [String],
+    pub true_flags: &'a [String],
+    pub female: Option<&'a str>,
+    pub drug: Option<&'a str>,
+}
+
+pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for i in 0..table.len() {
+        if let Some(product_field) = f.drug {
+            let judged = text(table, product_field, i)
+                .is_some_and(|p| ctx.drugs.termination_drug(p).is_some());
+            if !judged {
+                continue;
+            }
+        }
+        let missing: Vec<&String> = f
+            .required
+            .iter()
+            .filter(|name| table.column(name).is_none_or(|c| c.is_missing(i)))
+            .collect();
+        if !missing.is_empty() {
+            let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
+            let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
+            hits.push(Hit {
+                record: i,
+                fields: missing.iter().map(|s| (*s).clone()).collect(),
+                zh: format!("必填项为空：{}", zh.join("、")),
+                en: format!("required entries are empty: {}", en.join(", ")),
+            });
+        }
+        for flag in f.true_flags {
+            if let Some(Column::Flag(v)) = table.column(flag)
+                && v.get(i) == Some(&0)
+            {
+                hits.push(Hit {
+                    record: i,
+                    fields: vec![flag.clone()],
+                    zh: format!("“{}”记为否", table.label(flag).0),
+                    en: format!("\"{}\" is recorded as no", table.label(flag).1),
+                });
+            }
+        }
+        if let Some(id_field) = f.female
+            && let Some(Column::Person(people)) = table.column(id_field)
+            && people
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|p| p.sex == Sex::Male)
+        {
+            hits.push(Hit {
+                record: i,
+                fields: vec![id_field.to_owned()],
+                zh: "身份证号的性别位为男性，与女性登记对象不符（可能登记了他人证件）".to_owned(),
+                en: "the ID number's sex digit is male, which cannot be this woman's (someone else's ID?)".to_owned(),
+            });
+        }
+    }
+    hits
+}
