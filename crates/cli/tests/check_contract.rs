@@ -539,3 +539,52 @@ fn rules_list_and_show_in_both_languages() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no rule \"NO-SUCH-RULE\""));
 }
+
+#[test]
+fn the_guangxi_pack_judges_device_filing_at_20_days_and_says_so() {
+    let f: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "US-DEVICE-FILED-ON-TIME",
+        "violating.csv",
+    ]
+    .iter()
+    .collect();
+    let f = f.to_str().unwrap();
+    let rows = |pack: &str| -> (Value, Vec<u64>) {
+        let r = json_of(&auditor(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                "2024-06-30",
+                "--pack",
+                pack,
+                f,
+            ],
+            Some("k"),
+        ));
+        let rows = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "US-DEVICE-FILED-ON-TIME")
+            .map(|x| x["row"].as_u64().unwrap())
+            .collect();
+        (r["pack"].clone(), rows)
+    };
+    let (national, national_rows) = rows("national");
+    let (guangxi, guangxi_rows) = rows("guangxi");
+    assert_eq!(national["name"], "national");
+    assert_eq!(guangxi["name"], "guangxi");
+    // Line 2 was filed on day 30: on time nationally, late in Guangxi.
+    assert!(
+        !national_rows.contains(&2) && guangxi_rows.contains(&2),
+        "{national_rows:?} {guangxi_rows:?}"
+    );
+    assert!(national_rows.iter().all(|r| guangxi_rows.contains(r)));
+}

@@ -15,6 +15,12 @@ pub struct Pack {
     pub version: String,
     pub zh: String,
     pub en: String,
+    /// The pack this one overlays: its selection and overrides apply first.
+    #[serde(default)]
+    pub extends: Option<String>,
+    /// Why each override was made, with the provision that makes it.
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
     /// Rules of the catalogue this pack does not apply.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -26,6 +32,18 @@ pub struct Pack {
     pub severity: BTreeMap<String, Severity>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reason {
+    pub rule: String,
+    pub source: String,
+    pub article: String,
+    #[serde(default)]
+    pub secondary: bool,
+    pub zh: String,
+    pub en: String,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
     #[error("未知的规则包 \"{0}\"，可选：{1} / unknown rule pack \"{0}\", available: {1}")]
@@ -34,10 +52,13 @@ pub enum PackError {
     Invalid(String, String),
 }
 
-const BUILTIN: [(&str, &str); 1] = [(
-    "national",
-    include_str!("../../../rules/packs/national.toml"),
-)];
+const BUILTIN: [(&str, &str); 2] = [
+    (
+        "national",
+        include_str!("../../../rules/packs/national.toml"),
+    ),
+    ("guangxi", include_str!("../../../rules/packs/guangxi.toml")),
+];
 
 impl Pack {
     /// The built-in pack called `name`.
@@ -52,7 +73,41 @@ impl Pack {
                     .join(", "),
             )
         })?;
+        let pack = Self::parse(&format!("{file}.toml"), text)?;
+        match pack.extends.clone() {
+            // Overlays are shallow: a pack extends a base pack, never another overlay.
+            Some(base) if base != pack.name => Ok(Self::builtin_base(&base)?.overlaid_by(pack)),
+            _ => Ok(pack),
+        }
+    }
+
+    fn builtin_base(name: &str) -> Result<Self, PackError> {
+        let (file, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            PackError::Invalid(
+                name.to_owned(),
+                "the pack it extends does not exist".to_owned(),
+            )
+        })?;
         Self::parse(&format!("{file}.toml"), text)
+    }
+
+    /// This pack with `overlay`'s exclusions and overrides on top; the overlay's name and
+    /// version are what reports quote.
+    fn overlaid_by(mut self, overlay: Pack) -> Pack {
+        self.exclude.extend(overlay.exclude);
+        for (rule, params) in overlay.params {
+            self.params.entry(rule).or_default().extend(params);
+        }
+        self.severity.extend(overlay.severity);
+        self.reasons.extend(overlay.reasons);
+        Pack {
+            name: overlay.name,
+            version: overlay.version,
+            zh: overlay.zh,
+            en: overlay.en,
+            extends: overlay.extends,
+            ..self
+        }
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Self, PackError> {
@@ -92,6 +147,27 @@ mod tests {
         );
         let e = Pack::builtin("mars").unwrap_err().to_string();
         assert!(e.contains("mars") && e.contains("national"), "{e}");
+    }
+
+    #[test]
+    fn the_guangxi_overlay_files_devices_within_20_days_and_says_why() {
+        let pack = Pack::builtin("guangxi").unwrap();
+        assert_eq!(
+            (pack.name.as_str(), pack.extends.as_deref()),
+            ("guangxi", Some("national"))
+        );
+        let catalogue = crate::Catalogue::builtin().unwrap();
+        let rule = pack.apply(catalogue.get("US-DEVICE-FILED-ON-TIME").unwrap());
+        assert_eq!(rule.param_int("days"), Some(20));
+        assert!(
+            pack.reasons
+                .iter()
+                .any(|r| r.rule == rule.id && r.article == "第十四条")
+        );
+        let national = Pack::builtin("national")
+            .unwrap()
+            .apply(catalogue.get("US-DEVICE-FILED-ON-TIME").unwrap());
+        assert_eq!(national.param_int("days"), Some(30));
     }
 
     #[test]
