@@ -53,6 +53,9 @@ pub struct CheckArgs {
     /// 表格与 HTML 报告的语言 / language of table and html reports
     #[arg(long, value_enum, default_value = "zh")]
     lang: Lang,
+    /// 追加或覆盖规则的目录（每条规则一个 .toml 文件）/ a directory of rule files that add or override rules
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// 将所有输入按该数据集读取 / read every sheet as this dataset
     #[arg(long, value_parser = parse_dataset)]
     dataset: Option<Dataset>,
@@ -98,7 +101,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };
-    let rules = match Catalogue::builtin() {
+    let rules = match Catalogue::builtin().and_then(|c| match &args.rules {
+        Some(dir) => c.with_dir(dir),
+        None => Ok(c),
+    }) {
         Ok(c) => c,
         Err(e) => return usage_error(&e.to_string()),
     };

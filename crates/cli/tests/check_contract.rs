@@ -588,3 +588,67 @@ fn the_guangxi_pack_judges_device_filing_at_20_days_and_says_so() {
     );
     assert!(national_rows.iter().all(|r| guangxi_rows.contains(r)));
 }
+
+#[test]
+fn a_rules_directory_overrides_and_adds_rules_and_a_bad_file_stops_the_run() {
+    let dir = std::env::temp_dir().join(format!("auditor-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let builtin: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "rules",
+        "catalogue",
+        "US-DUAL-SIGN.toml",
+    ]
+    .iter()
+    .collect();
+    // A local version of the rule that only judges exams from 14 weeks on.
+    let local = std::fs::read_to_string(builtin)
+        .unwrap()
+        .replace("min_weeks = 0", "min_weeks = 14");
+    std::fs::write(dir.join("US-DUAL-SIGN.toml"), &local).unwrap();
+    let exam = fixture("us_exam_title_rows.xlsx");
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules",
+            dir.to_str().unwrap(),
+            &exam,
+        ],
+        Some("k"),
+    );
+    // Row 5 (12+3 weeks) lacks its second signature, but is below 14 weeks now.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json_of(&out)["findings"].as_array().unwrap().is_empty());
+    std::fs::write(
+        dir.join("US-DUAL-SIGN.toml"),
+        local.replace("severity =", "severty ="),
+    )
+    .unwrap();
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules",
+            dir.to_str().unwrap(),
+            &exam,
+        ],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("US-DUAL-SIGN.toml") && err.contains("severty") && err.contains("line"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -163,6 +163,44 @@ impl Catalogue {
         Ok(Self { rules })
     }
 
+    /// The catalogue with the rule files of `dir` added, or replacing the rule of the same id:
+    /// a regulator's own rules without recompiling.
+    pub fn with_dir(mut self, dir: &std::path::Path) -> Result<Self, CatalogueError> {
+        let unreadable = |reason: String| CatalogueError::Invalid {
+            file: dir.display().to_string(),
+            reason,
+        };
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map_err(|e| unreadable(e.to_string()))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        for path in files {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| CatalogueError::Invalid {
+                file: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let mut one = Self::from_sources([(name, text)]).map_err(|e| match e {
+                CatalogueError::Invalid { reason, .. } => CatalogueError::Invalid {
+                    file: path.display().to_string(),
+                    reason,
+                },
+            })?;
+            if let Some(rule) = one.rules.pop() {
+                self.rules.retain(|r| r.id != rule.id);
+                self.rules.push(rule);
+            }
+        }
+        self.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(self)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
