@@ -73,9 +73,10 @@ fn json_report_follows_schema_v1_and_locates_every_finding() {
         &["check", "--format", "json", "--as-of", "2024-06-30", &gbk],
         Some("k1"),
     );
+    // DRUG-SALE-FIELDS (high) fires: this ledger has no 生产企业 column.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -94,8 +95,12 @@ fn json_report_follows_schema_v1_and_locates_every_finding() {
     assert_eq!(input["sheets"][0]["header_row"], 3);
     assert_eq!(input["sheets"][0]["rows"], 5);
     let s = |v: &[&str]| v.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let quality: Vec<_> = located(&r)
+        .into_iter()
+        .filter(|(rule, _, _)| rule.starts_with("DQ-"))
+        .collect();
     assert_eq!(
-        located(&r),
+        quality,
         vec![
             ("DQ-DATE-INVALID".to_owned(), 6, s(&["A6"])),
             ("DQ-USCC-INVALID".to_owned(), 7, s(&["K7"])),
@@ -103,7 +108,22 @@ fn json_report_follows_schema_v1_and_locates_every_finding() {
             ("DQ-DUPLICATE-ROW".to_owned(), 8, s(&["A8"])),
         ]
     );
-    let f = &r["findings"][0];
+    let rows: Vec<u64> = located(&r)
+        .iter()
+        .filter(|(rule, _, _)| rule == "DRUG-SALE-FIELDS")
+        .map(|(_, row, _)| *row)
+        .collect();
+    assert_eq!(rows, [4, 5, 6, 7, 8]);
+    assert_eq!(
+        r["notes"][0]["rule"], "DRUG-BUYER-QUALIFIED",
+        "no registry among the inputs"
+    );
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DQ-DATE-INVALID")
+        .unwrap();
     assert_eq!(f["severity"], "low");
     assert_eq!(f["dataset"], "drug_txn");
     assert_eq!(f["file"], gbk.as_str());
@@ -119,17 +139,23 @@ fn json_report_follows_schema_v1_and_locates_every_finding() {
     assert_eq!(f["fingerprint"].as_str().unwrap().len(), 32);
     assert_eq!(
         r["summary"],
-        serde_json::json!({"critical": 0, "high": 0, "medium": 1, "low": 3, "total": 4})
+        serde_json::json!({"critical": 0, "high": 5, "medium": 1, "low": 3, "total": 9})
     );
 }
 
 #[test]
 fn exit_code_follows_fail_on() {
-    let gbk = fixture("drug_txn_gbk.csv");
-    // The worst finding is medium (an invalid USCC).
+    // A registry whose only finding is medium (an invalid credit code); no rule judges it.
+    let path = std::env::temp_dir().join(format!("auditor-failon-{}.csv", std::process::id()));
+    std::fs::write(
+        &path,
+        "机构名称,统一社会信用代码,机构类别\nXX县人民医院,91350100M000100Y44,综合医院\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
     for (fail_on, code) in [("critical", 0), ("high", 0), ("medium", 1), ("low", 1)] {
         let out = auditor(
-            &["check", "--format", "json", "--fail-on", fail_on, &gbk],
+            &["check", "--format", "json", "--fail-on", fail_on, file],
             Some("k"),
         );
         assert_eq!(out.status.code(), Some(code), "--fail-on {fail_on}");
@@ -365,11 +391,19 @@ fn table_report_in_chinese_and_english() {
     assert!(zh.contains("规则包 national 2024.1"), "{zh}");
     assert!(zh.contains("drug_txn, 表头行 3, 5 条记录"), "{zh}");
     assert!(
-        zh.contains("发现 4 项：严重 0 · 高 0 · 中 1 · 低 3"),
+        zh.contains("发现 9 项：严重 0 · 高 5 · 中 1 · 低 3"),
         "{zh}"
     );
     assert!(
         zh.contains("A6「日期」的值“2024-02-30”不是有效日期"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("行6  终止妊娠药品购销记录要素齐全：必填项为空：日期、生产企业"),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("注： DRUG-BUYER-QUALIFIED 需要机构名录"),
         "{zh}"
     );
     let en = auditor(
@@ -378,7 +412,7 @@ fn table_report_in_chinese_and_english() {
     );
     let en = String::from_utf8_lossy(&en.stdout);
     assert!(
-        en.contains("4 findings: critical 0 · high 0 · medium 1 · low 3"),
+        en.contains("9 findings: critical 0 · high 5 · medium 1 · low 3"),
         "{en}"
     );
     assert!(
