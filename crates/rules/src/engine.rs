@@ -57,12 +57,42 @@ pub fn evaluate(
             continue;
         }
         for table in judged {
-            for hit in rule.check.evaluate(&rule, &ctx, table) {
-                findings.push(to_finding(&rule, table, &hit));
+            let hits = rule.check.evaluate(&rule, &ctx, table);
+            let listed = hits.len().min(MAX_FINDINGS_PER_RULE);
+            findings.extend(
+                hits[..listed]
+                    .iter()
+                    .map(|hit| to_finding(&rule, table, hit)),
+            );
+            if hits.len() > listed {
+                findings.push(summary(&rule, table, hits.len() - listed));
             }
         }
     }
     (findings, skipped)
+}
+
+/// Findings of one rule listed one by one per sheet; the rest are counted in one summary, as
+/// for data-quality findings.
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
+fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        dataset: Some(table.dataset),
+        file: table.file.clone(),
+        sheet: table.sheet.clone(),
+        row: None,
+        cells: Vec::new(),
+        message: format!("{}：另有 {more} 处同类问题未逐一列出", rule.title.zh),
+        message_en: format!(
+            "{}: {more} more findings of this kind are not listed one by one",
+            rule.title.en
+        ),
+        citation: rule.citation(),
+        fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, "summary"),
+    }
 }
 
 fn needs_registry(rule: &Rule) -> bool {
@@ -70,24 +100,22 @@ fn needs_registry(rule: &Rule) -> bool {
 }
 
 fn to_finding(rule: &Rule, table: &Table, hit: &crate::kinds::Hit) -> Finding {
-    let cells = hit
-        .fields
-        .iter()
-        .filter_map(|f| table.cell(f, hit.record))
-        .collect();
-    // Two hits of one rule on one row (a late filing and a missing element) differ by fields.
-    let key = format!(
-        "{}|{}",
-        table.business_key(hit.record),
-        hit.fields.join(",")
-    );
+    let cells = hit.record.map_or_else(Vec::new, |r| {
+        hit.fields.iter().filter_map(|f| table.cell(f, r)).collect()
+    });
+    // Two hits of one rule on one row (a late filing and a missing element) differ by fields;
+    // a sheet-level hit is keyed by the columns the sheet lacks.
+    let key = match hit.record {
+        Some(r) => format!("{}|{}", table.business_key(r), hit.fields.join(",")),
+        None => format!("sheet|{}", hit.fields.join(",")),
+    };
     Finding {
         rule: rule.id.clone(),
         severity: rule.severity,
         dataset: Some(table.dataset),
         file: table.file.clone(),
         sheet: table.sheet.clone(),
-        row: table.rows.get(hit.record).copied(),
+        row: hit.record.and_then(|r| table.rows.get(r).copied()),
         cells,
         message: format!("{}：{}", rule.title.zh, hit.zh),
         message_en: format!("{}: {}", rule.title.en, hit.en),

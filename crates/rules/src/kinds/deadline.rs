@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use chrono::Duration;
 
-use super::{Context, Hit, date};
+use super::{Context, Hit, absent_columns, date};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -17,13 +17,14 @@ pub fn evaluate(
     required: &[String],
 ) -> Vec<Hit> {
     let days = rule.param_int("days").unwrap_or(30);
-    let mut hits = Vec::new();
+    let names: Vec<&str> = required.iter().map(String::as_str).collect();
+    let mut hits: Vec<Hit> = absent_columns(table, &names).into_iter().collect();
     for i in 0..table.len() {
         if let Some(from) = date(table, start, i) {
             let due = from + Duration::days(days);
             match date(table, end, i) {
                 Some(done) if done > due => hits.push(Hit {
-                    record: i,
+                    record: Some(i),
                     fields: vec![start.to_owned(), end.to_owned()],
                     zh: format!(
                         "{from} 购置，{done} 才备案，超过 {days} 天时限 {} 天",
@@ -35,7 +36,7 @@ pub fn evaluate(
                     ),
                 }),
                 None if ctx.as_of > due => hits.push(Hit {
-                    record: i,
+                    record: Some(i),
                     fields: vec![start.to_owned(), end.to_owned()],
                     zh: format!(
                         "{from} 购置，至 {} 仍未备案（时限 {days} 天，已于 {due} 到期）",
@@ -51,13 +52,13 @@ pub fn evaluate(
         }
         let missing: Vec<&String> = required
             .iter()
-            .filter(|f| table.column(f).is_none_or(|c| c.is_missing(i)))
+            .filter(|f| table.column(f).is_some_and(|c| c.is_missing(i)))
             .collect();
         if !missing.is_empty() {
             let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
             let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields: missing.iter().map(|s| (*s).clone()).collect(),
                 zh: format!("备案要素缺失：{}", zh.join("、")),
                 en: format!("filing elements missing: {}", en.join(", ")),

@@ -13,7 +13,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Vec<Hit>
                 && to < ctx.as_of
             {
                 hits.push(Hit {
-                    record: i,
+                    record: Some(i),
                     fields: vec![field.clone()],
                     zh: format!(
                         "“{}”为 {to}，至 {} 已过期 {} 天",

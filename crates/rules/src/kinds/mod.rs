@@ -74,10 +74,11 @@ pub struct Context<'a> {
     pub drugs: &'a DrugCatalog,
 }
 
-/// One record breaking a rule: which, the fields that show it, and why.
+/// One record breaking a rule: which, the fields that show it, and why. A hit about the sheet
+/// as a whole (a required column it does not have) has no record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub record: usize,
+    pub record: Option<usize>,
     pub fields: Vec<String>,
     pub zh: String,
     pub en: String,
@@ -204,6 +205,35 @@ impl Check {
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
         }
     }
+}
+
+/// The one finding for a column the sheet lacks altogether: every record misses it, and a
+/// million identical row findings would bury everything else.
+pub(crate) fn absent_columns(table: &Table, names: &[&str]) -> Option<Hit> {
+    let absent: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| table.column(n).is_none())
+        .collect();
+    if absent.is_empty() || table.is_empty() {
+        return None;
+    }
+    let zh: Vec<&str> = absent.iter().map(|n| table.label(n).0).collect();
+    let en: Vec<&str> = absent.iter().map(|n| table.label(n).1).collect();
+    Some(Hit {
+        record: None,
+        fields: absent.iter().map(|s| (*s).to_owned()).collect(),
+        zh: format!(
+            "表中没有“{}”列，全部 {} 条记录都缺少该项",
+            zh.join("”“"),
+            table.len()
+        ),
+        en: format!(
+            "the sheet has no column for {}: all {} records lack it",
+            en.join(", "),
+            table.len()
+        ),
+    })
 }
 
 /// The text of field `name` for record `i`, when present.

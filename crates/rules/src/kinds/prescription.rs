@@ -37,7 +37,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Vec<Hit> {
         }
         if !fields.is_empty() {
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields,
                 zh: format!(
                     "终止妊娠药品“{product}”（{}）发放时无{}",
@@ -56,7 +56,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Vec<Hit> {
             && written > given
         {
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields: vec![f.rx_date.to_owned(), f.dispensed.to_owned()],
                 zh: format!("处方开具日期 {written} 晚于发药日期 {given}"),
                 en: format!(

@@ -143,7 +143,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         };
         if let Some((zh, en)) = why {
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields: vec![f.buyer_name.to_owned(), f.buyer_uscc.to_owned()],
                 zh: format!(
                     "向不具备资质的单位销售终止妊娠药品“{product}”（{}）：{zh}",

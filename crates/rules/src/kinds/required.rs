@@ -6,7 +6,7 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
-use super::{Context, Hit, text};
+use super::{Context, Hit, absent_columns};
 
 pub struct Duties<'a> {
     pub required: &'a [String],
@@ -17,24 +17,38 @@ pub struct Duties<'a> {
 
 pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // Columns the sheet lacks are one finding; rows are judged on the columns it has.
+    let names: Vec<&str> = f.required.iter().map(String::as_str).collect();
+    let present: Vec<(&String, &Column)> = f
+        .required
+        .iter()
+        .filter_map(|n| table.column(n).map(|c| (n, c)))
+        .collect();
+    let product = f.drug.and_then(|p| table.column(p));
+    let mut absent_reported = false;
     for i in 0..table.len() {
-        if let Some(product_field) = f.drug {
-            let judged = text(table, product_field, i)
+        if f.drug.is_some() {
+            let judged = product
+                .and_then(|c| c.text(i))
                 .is_some_and(|p| ctx.drugs.termination_drug(p).is_some());
             if !judged {
                 continue;
             }
         }
-        let missing: Vec<&String> = f
-            .required
+        if !absent_reported {
+            absent_reported = true;
+            hits.extend(absent_columns(table, &names));
+        }
+        let missing: Vec<&String> = present
             .iter()
-            .filter(|name| table.column(name).is_none_or(|c| c.is_missing(i)))
+            .filter(|(_, c)| c.is_missing(i))
+            .map(|(n, _)| *n)
             .collect();
         if !missing.is_empty() {
             let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
             let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields: missing.iter().map(|s| (*s).clone()).collect(),
                 zh: format!("必填项为空：{}", zh.join("、")),
                 en: format!("required entries are empty: {}", en.join(", ")),
@@ -45,7 +59,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
                 && v.get(i) == Some(&0)
             {
                 hits.push(Hit {
-                    record: i,
+                    record: Some(i),
                     fields: vec![flag.clone()],
                     zh: format!("“{}”记为否", table.label(flag).0),
                     en: format!("\"{}\" is recorded as no", table.label(flag).1),
@@ -61,7 +75,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
                 .is_some_and(|p| p.sex == Sex::Male)
         {
             hits.push(Hit {
-                record: i,
+                record: Some(i),
                 fields: vec![id_field.to_owned()],
                 zh: "身份证号的性别位为男性，与女性登记对象不符（可能登记了他人证件）".to_owned(),
                 en: "the ID number's sex digit is male, which cannot be this woman's (someone else's ID?)".to_owned(),

@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Hit, text};
+use super::{Hit, absent_columns};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -15,6 +15,11 @@ pub fn evaluate(
 ) -> Vec<Hit> {
     let min_days = rule.param_int("min_weeks").unwrap_or(0) * 7;
     let ga = gestation.and_then(|g| table.column(g));
+    // A register without a second-signature column is one finding, not one per exam.
+    if let Some(hit) = absent_columns(table, &[first, second]) {
+        return vec![hit];
+    }
+    let (first_col, second_col) = (table.column(first), table.column(second));
     let mut hits = Vec::new();
     for i in 0..table.len() {
         // An exam below the threshold is not judged; one of unknown age is.
@@ -25,7 +30,10 @@ pub fn evaluate(
         {
             continue;
         }
-        let (a, b) = (text(table, first, i), text(table, second, i));
+        let (a, b) = (
+            first_col.and_then(|c| c.text(i)),
+            second_col.and_then(|c| c.text(i)),
+        );
         let (zh, en) = match (a, b) {
             (None, None) => (
                 "操作人与第二签名人均未签名".to_owned(),
@@ -48,7 +56,7 @@ pub fn evaluate(
             _ => continue,
         };
         hits.push(Hit {
-            record: i,
+            record: Some(i),
             fields: vec![first.to_owned(), second.to_owned()],
             zh,
             en,
