@@ -7,6 +7,7 @@ use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
 use super::{Context, Hit, absent_columns};
+use crate::reference::DrugMemo;
 
 pub struct Duties<'a> {
     pub required: &'a [String],
@@ -26,11 +27,12 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
         .collect();
     let product = f.drug.and_then(|p| table.column(p));
     let mut absent_reported = false;
+    let mut memo = DrugMemo::default();
     for i in 0..table.len() {
         if f.drug.is_some() {
             let judged = product
                 .and_then(|c| c.text(i))
-                .is_some_and(|p| ctx.drugs.termination_drug(p).is_some());
+                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p));
             if !judged {
                 continue;
             }
