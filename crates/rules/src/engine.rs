@@ -58,23 +58,14 @@ pub fn evaluate(
         }
         for table in judged {
             let hits = rule.check.evaluate(&rule, &ctx, table);
-            let listed = hits.len().min(MAX_FINDINGS_PER_RULE);
-            findings.extend(
-                hits[..listed]
-                    .iter()
-                    .map(|hit| to_finding(&rule, table, hit)),
-            );
-            if hits.len() > listed {
-                findings.push(summary(&rule, table, hits.len() - listed));
+            findings.extend(hits.listed.iter().map(|hit| to_finding(&rule, table, hit)));
+            if hits.more > 0 {
+                findings.push(summary(&rule, table, hits.more));
             }
         }
     }
     (findings, skipped)
 }
-
-/// Findings of one rule listed one by one per sheet; the rest are counted in one summary, as
-/// for data-quality findings.
-pub const MAX_FINDINGS_PER_RULE: usize = 1000;
 
 fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
     Finding {

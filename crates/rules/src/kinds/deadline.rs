@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use chrono::Duration;
 
-use super::{Context, Hit, absent_columns, date};
+use super::{Context, Hit, Hits, absent_columns, date};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -15,10 +15,11 @@ pub fn evaluate(
     start: &str,
     end: &str,
     required: &[String],
-) -> Vec<Hit> {
+) -> Hits {
     let days = rule.param_int("days").unwrap_or(30);
     let names: Vec<&str> = required.iter().map(String::as_str).collect();
-    let mut hits: Vec<Hit> = absent_columns(table, &names).into_iter().collect();
+    let mut hits = Hits::default();
+    hits.extend(absent_columns(table, &names));
     for i in 0..table.len() {
         if let Some(from) = date(table, start, i) {
             let due = from + Duration::days(days);

@@ -3,10 +3,10 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Hit, date};
+use super::{Context, Hit, Hits, date};
 
-pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Vec<Hit> {
-    let mut hits = Vec::new();
+pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Hits {
+    let mut hits = Hits::default();
     for i in 0..table.len() {
         for field in fields {
             if let Some(to) = date(table, field, i)

@@ -62,6 +62,12 @@ pub enum Check {
         female: Option<String>,
         #[serde(default)]
         drug: Option<String>,
+        /// With `only_values`: only rows whose `only_field` is one of them are judged (sales,
+        /// not purchases, need a buyer).
+        #[serde(default)]
+        only_field: Option<String>,
+        #[serde(default)]
+        only_values: Vec<String>,
     },
     /// Dates that must not lie before `as_of` (licences, certificates).
     Expiry { fields: Vec<String> },
@@ -129,18 +135,21 @@ impl Check {
                 true_flags,
                 female,
                 drug,
+                only_field,
+                ..
             } => fields
                 .iter()
                 .chain(true_flags)
                 .map(String::as_str)
                 .chain(female.as_deref())
                 .chain(drug.as_deref())
+                .chain(only_field.as_deref())
                 .collect(),
             Self::Expiry { fields } => fields.iter().map(String::as_str).collect(),
         }
     }
 
-    pub fn evaluate(&self, rule: &Rule, ctx: &Context<'_>, table: &Table) -> Vec<Hit> {
+    pub fn evaluate(&self, rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
         match self {
             Self::TwoSigners {
                 first,
@@ -192,6 +201,8 @@ impl Check {
                 true_flags,
                 female,
                 drug,
+                only_field,
+                only_values,
             } => required::evaluate(
                 ctx,
                 table,
@@ -200,9 +211,37 @@ impl Check {
                     true_flags,
                     female: female.as_deref(),
                     drug: drug.as_deref(),
+                    only: only_field.as_deref().map(|f| (f, only_values.as_slice())),
                 },
             ),
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
+        }
+    }
+}
+
+/// Findings of one rule listed one by one per sheet; the rest are only counted, so a rule that
+/// breaks on every row of a million costs a counter, not a million messages.
+pub const MAX_LISTED: usize = 1000;
+
+/// The hits of one rule on one sheet: the first [`MAX_LISTED`], and how many more there were.
+#[derive(Debug, Default)]
+pub struct Hits {
+    pub listed: Vec<Hit>,
+    pub more: usize,
+}
+
+impl Hits {
+    pub fn push(&mut self, hit: Hit) {
+        if self.listed.len() < MAX_LISTED {
+            self.listed.push(hit);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    pub fn extend(&mut self, hits: impl IntoIterator<Item = Hit>) {
+        for hit in hits {
+            self.push(hit);
         }
     }
 }

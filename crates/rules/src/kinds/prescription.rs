@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Hit, date, text};
+use super::{Context, Hit, Hits, date, text};
 
 pub struct Fields<'a> {
     pub product: &'a str,
@@ -13,8 +13,8 @@ pub struct Fields<'a> {
     pub dispensed: &'a str,
 }
 
-pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Vec<Hit> {
-    let mut hits = Vec::new();
+pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
+    let mut hits = Hits::default();
     for i in 0..table.len() {
         let Some(product) = text(table, f.product, i) else {
             continue;

@@ -7,7 +7,7 @@ use auditor_ingest::Table;
 use auditor_model::Dataset;
 use chrono::NaiveDate;
 
-use super::{Context, Hit, date, text};
+use super::{Context, Hit, Hits, date, text};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -59,16 +59,16 @@ fn normal_name(s: &str) -> String {
         .collect()
 }
 
-pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Vec<Hit> {
+pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
     let sale_types = rule.param_list("sale_types");
     let wholesaler_words = rule.param_list("wholesaler_words");
     let item = rule.param_str("licence_item").unwrap_or("终止妊娠");
     let registry = registry(ctx.tables);
     if registry.is_empty() {
         // Without a registry nothing can be judged; the report says which rule lacked one.
-        return Vec::new();
+        return Hits::default();
     }
-    let mut hits = Vec::new();
+    let mut hits = Hits::default();
     for i in 0..table.len() {
         let Some(kind) = text(table, f.txn_type, i) else {
             continue;

@@ -6,7 +6,7 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
-use super::{Context, Hit, absent_columns};
+use super::{Context, Hit, Hits, absent_columns};
 use crate::reference::DrugMemo;
 
 pub struct Duties<'a> {
@@ -14,10 +14,12 @@ pub struct Duties<'a> {
     pub true_flags: &'a [String],
     pub female: Option<&'a str>,
     pub drug: Option<&'a str>,
+    /// Only rows whose field has one of these values are judged.
+    pub only: Option<(&'a str, &'a [String])>,
 }
 
-pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
-    let mut hits = Vec::new();
+pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
+    let mut hits = Hits::default();
     // Columns the sheet lacks are one finding; rows are judged on the columns it has.
     let names: Vec<&str> = f.required.iter().map(String::as_str).collect();
     let present: Vec<(&String, &Column)> = f
@@ -28,7 +30,14 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Vec<Hit> {
     let product = f.drug.and_then(|p| table.column(p));
     let mut absent_reported = false;
     let mut memo = DrugMemo::default();
+    let only = f.only.map(|(field, values)| (table.column(field), values));
     for i in 0..table.len() {
+        if let Some((column, values)) = only {
+            let value = column.and_then(|c| c.text(i));
+            if !value.is_some_and(|v| values.iter().any(|x| x == v)) {
+                continue;
+            }
+        }
         if f.drug.is_some() {
             let judged = product
                 .and_then(|c| c.text(i))

@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Hit, absent_columns};
+use super::{Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -12,15 +12,17 @@ pub fn evaluate(
     first: &str,
     second: &str,
     gestation: Option<&str>,
-) -> Vec<Hit> {
+) -> Hits {
     let min_days = rule.param_int("min_weeks").unwrap_or(0) * 7;
     let ga = gestation.and_then(|g| table.column(g));
     // A register without a second-signature column is one finding, not one per exam.
     if let Some(hit) = absent_columns(table, &[first, second]) {
-        return vec![hit];
+        let mut hits = Hits::default();
+        hits.push(hit);
+        return hits;
     }
     let (first_col, second_col) = (table.column(first), table.column(second));
-    let mut hits = Vec::new();
+    let mut hits = Hits::default();
     for i in 0..table.len() {
         // An exam below the threshold is not judged; one of unknown age is.
         if min_days > 0
