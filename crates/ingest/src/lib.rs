@@ -14,6 +14,8 @@ pub mod row;
 pub mod sheet;
 pub mod sniff;
 pub mod spec;
+mod table;
+mod typing;
 pub mod value;
 mod workbook;
 

@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use chrono::Duration;
 
-use super::{Context, Hit, Hits, absent_columns, date};
+use super::{Context, Hit, Hits, absent_columns, date, missing_entries};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -55,16 +55,12 @@ pub fn evaluate(
             .iter()
             .filter(|f| table.column(f).is_some_and(|c| c.is_missing(i)))
             .collect();
-        if !missing.is_empty() {
-            let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
-            let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
-            hits.push(Hit {
-                record: Some(i),
-                fields: missing.iter().map(|s| (*s).clone()).collect(),
-                zh: format!("备案要素缺失：{}", zh.join("、")),
-                en: format!("filing elements missing: {}", en.join(", ")),
-            });
-        }
+        hits.extend(missing_entries(
+            table,
+            i,
+            &missing,
+            ("备案要素缺失", "filing elements missing"),
+        ));
     }
     hits
 }

@@ -275,6 +275,26 @@ pub(crate) fn absent_columns(table: &Table, names: &[&str]) -> Option<Hit> {
     })
 }
 
+/// One hit for the fields record `i` leaves empty, named by their labels after `lead`.
+pub(crate) fn missing_entries(
+    table: &Table,
+    i: usize,
+    missing: &[&String],
+    lead: (&str, &str),
+) -> Option<Hit> {
+    if missing.is_empty() {
+        return None;
+    }
+    let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
+    let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
+    Some(Hit {
+        record: Some(i),
+        fields: missing.iter().map(|s| (*s).clone()).collect(),
+        zh: format!("{}：{}", lead.0, zh.join("、")),
+        en: format!("{}: {}", lead.1, en.join(", ")),
+    })
+}
+
 /// The text of field `name` for record `i`, when present.
 pub(crate) fn text<'t>(table: &'t Table, name: &str, i: usize) -> Option<&'t str> {
     table.column(name).and_then(|c| c.text(i))

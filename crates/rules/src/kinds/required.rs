@@ -6,7 +6,7 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
-use super::{Context, Hit, Hits, absent_columns};
+use super::{Context, Hit, Hits, absent_columns, missing_entries};
 use crate::reference::DrugMemo;
 
 pub struct Duties<'a> {
@@ -55,16 +55,12 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
             .filter(|(_, c)| c.is_missing(i))
             .map(|(n, _)| *n)
             .collect();
-        if !missing.is_empty() {
-            let zh: Vec<&str> = missing.iter().map(|s| table.label(s).0).collect();
-            let en: Vec<&str> = missing.iter().map(|s| table.label(s).1).collect();
-            hits.push(Hit {
-                record: Some(i),
-                fields: missing.iter().map(|s| (*s).clone()).collect(),
-                zh: format!("必填项为空：{}", zh.join("、")),
-                en: format!("required entries are empty: {}", en.join(", ")),
-            });
-        }
+        hits.extend(missing_entries(
+            table,
+            i,
+            &missing,
+            ("必填项为空", "required entries are empty"),
+        ));
         for flag in f.true_flags {
             if let Some(Column::Flag(v)) = table.column(flag)
                 && v.get(i) == Some(&0)

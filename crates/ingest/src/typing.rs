@@ -1,0 +1,380 @@
+//! Typing one cell into its field's column: dates, numbers, identifiers, names and phones
+//! (masked at the door), ID numbers (hashed at the door). A cell that cannot be typed becomes an
+//! [`Issue`], reported by the sheet as a data-quality finding naming the cell.
+
+use auditor_model::CellRef;
+use auditor_model::ident::{approval_no, mask, resident_id, trace_code, uscc};
+use chrono::NaiveTime;
+
+use crate::column::{Column, PersonKey, days_from_date, secs_from_datetime};
+use crate::privacy::IdHasher;
+use crate::quality::DqRule;
+use crate::row::{RawRow, RawValue};
+use crate::spec::{DatasetSpec, FieldType};
+use crate::value::{
+    from_excel_serial, parse_bool, parse_datetime_text, parse_gestation, parse_names,
+    parse_quantity, parse_sex, parse_time_text, plausible_serial,
+};
+
+pub(crate) struct Issue {
+    pub(crate) rule: DqRule,
+    pub(crate) field: usize,
+    pub(crate) col: u32,
+    /// The offending value as it may be shown (masked for personal data).
+    pub(crate) shown: String,
+    pub(crate) reason: Option<(String, String)>,
+    /// The value was stored anyway (organisation codes): the cell must not also be blanked.
+    pub(crate) kept: bool,
+}
+
+pub(crate) fn issue_message(
+    issue: &Issue,
+    f: &crate::spec::FieldSpec,
+    cell: CellRef,
+) -> (String, String) {
+    let v = &issue.shown;
+    let (what_zh, what_en) = match issue.rule {
+        DqRule::RequiredMissing => {
+            return (
+                format!("{cell}「{}」为空，该项必填", f.zh),
+                format!("{cell} {} ({}) is empty but required", f.en, f.name),
+            );
+        }
+        DqRule::DateInvalid => ("不是有效日期", "is not a valid date"),
+        DqRule::TimeInvalid => ("不是有效时间", "is not a valid time"),
+        DqRule::NumberInvalid => ("不是有效数值", "is not a valid number"),
+        DqRule::FlagInvalid => ("应为“是/否”", "is not a yes/no value"),
+        DqRule::SexInvalid => ("应为“男/女”", "is not 男/女 (male/female)"),
+        DqRule::GestationInvalid => ("不是有效孕周", "is not a valid gestational age"),
+        DqRule::PersonIdInvalid => (
+            "不是有效的居民身份证号",
+            "is not a valid resident ID number",
+        ),
+        DqRule::UsccInvalid => (
+            "不是有效的统一社会信用代码",
+            "is not a valid unified social credit code",
+        ),
+        DqRule::ApprovalNoInvalid => (
+            "不是有效的药品批准文号",
+            "is not a valid drug approval number",
+        ),
+        DqRule::TraceCodeInvalid => (
+            "不是有效的药品追溯码",
+            "is not a valid drug traceability code",
+        ),
+        _ => ("有误", "is invalid"),
+    };
+    let (rz, re) = issue
+        .reason
+        .clone()
+        .map_or((String::new(), String::new()), |(z, e)| {
+            (format!("：{z}"), format!(": {e}"))
+        });
+    (
+        format!("{cell}「{}」的值“{v}”{what_zh}{rz}", f.zh),
+        format!("{cell} {} ({}) \"{v}\" {what_en}{re}", f.en, f.name),
+    )
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the cell's context"
+)]
+pub(crate) fn store(
+    column: &mut Column,
+    spec: &DatasetSpec,
+    field: usize,
+    col: u32,
+    row: &RawRow<'_>,
+    v: &RawValue<'_>,
+    companion: Option<(u32, &RawValue<'_>)>,
+    hasher: &IdHasher,
+) -> Result<(), Issue> {
+    let f = &spec.fields[field];
+    // Numbers and dates need their text only to be quoted in a finding; rendering it for every
+    // cell would cost an allocation per cell on million-row ledgers.
+    let text = if v.is_text() || matches!(column, Column::Text(_) | Column::Person(_)) {
+        row.display(v)
+    } else {
+        std::borrow::Cow::Borrowed("")
+    };
+    let text: &str = &text; // row text is stored trimmed
+    let shown = || row.display(v).trim().to_owned();
+    let fail = |rule: DqRule, shown: String, reason: Option<(String, String)>| Issue {
+        rule,
+        field,
+        col,
+        shown,
+        reason,
+        kept: false,
+    };
+    match (column, f.kind) {
+        (Column::Text(t), FieldType::Names | FieldType::TraceCodes) => {
+            // Most cells hold one name or one code: no list to build.
+            if !text.contains(['、', ',', '，', ';', '；', '/', '|', '\n', ' ', '\t']) {
+                t.push(text);
+                if f.kind == FieldType::TraceCodes
+                    && let Err(e) = trace_code::validate_trace_code(text)
+                {
+                    return keep_value(fail(
+                        DqRule::TraceCodeInvalid,
+                        text.to_owned(),
+                        Some((e.zh(), e.en())),
+                    ));
+                }
+                return Ok(());
+            }
+            let parts = parse_names(text);
+            if f.kind == FieldType::Names {
+                t.push(&parts.join("、"));
+                return Ok(());
+            }
+            t.push(&parts.join(","));
+            // The list is kept whole; the finding names the first code that is not valid.
+            for p in &parts {
+                if let Err(e) = trace_code::validate_trace_code(p) {
+                    return keep_value(fail(
+                        DqRule::TraceCodeInvalid,
+                        p.clone(),
+                        Some((e.zh(), e.en())),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Uscc | FieldType::ApprovalNo | FieldType::TraceCode) => {
+            let checked = match f.kind {
+                FieldType::Uscc => uscc::validate_uscc(text).map_err(|e| (DqRule::UsccInvalid, e)),
+                FieldType::ApprovalNo => approval_no::validate_approval_no(text)
+                    .map_err(|e| (DqRule::ApprovalNoInvalid, e)),
+                _ => {
+                    trace_code::validate_trace_code(text).map_err(|e| (DqRule::TraceCodeInvalid, e))
+                }
+            };
+            match checked {
+                Ok(normal) => {
+                    t.push(&normal);
+                    Ok(())
+                }
+                Err((rule, e)) => {
+                    // Organisation codes are not personal data: keep what was written so rules
+                    // can still match it, and report it.
+                    t.push(text);
+                    keep_value(fail(rule, text.to_owned(), Some((e.zh(), e.en()))))
+                }
+            }
+        }
+        // Privacy at the door: names and phones are kept only masked (rules need to know that a
+        // name is there, never what it is; people are linked by id_hash), and an address only
+        // down to its county.
+        (Column::Text(t), FieldType::Name) => {
+            t.push(&mask::mask_name(text));
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Phone) => {
+            t.push(&phone_for_storage(text));
+            Ok(())
+        }
+        (Column::Text(t), FieldType::Address) => {
+            t.push(county_of(text));
+            Ok(())
+        }
+        (Column::Text(t), _) => {
+            t.push(text);
+            Ok(())
+        }
+        (Column::Date(d), _) => match to_datetime(v, text) {
+            Some((date, _)) => {
+                d.push(days_from_date(date));
+                Ok(())
+            }
+            None => Err(fail(DqRule::DateInvalid, shown(), None)),
+        },
+        (Column::DateTime(d), _) => match to_datetime(v, text) {
+            Some((date, time)) => {
+                let time = time
+                    .or_else(|| companion.and_then(|(_, cv)| to_time(cv, &row.display(cv))))
+                    .unwrap_or(NaiveTime::MIN);
+                d.push(secs_from_datetime(date.and_time(time)));
+                Ok(())
+            }
+            None => Err(fail(DqRule::DateInvalid, shown(), None)),
+        },
+        (Column::Time(t), _) => match to_time(v, text) {
+            Some(time) => {
+                t.push(chrono::Timelike::num_seconds_from_midnight(&time) as i32);
+                Ok(())
+            }
+            None => Err(fail(DqRule::TimeInvalid, shown(), None)),
+        },
+        (Column::Number(n), FieldType::Gestation) => {
+            let bare_is_days = f.name.ends_with("days");
+            let parsed = match *v {
+                RawValue::Int(i) => Some(if bare_is_days {
+                    i as f64
+                } else {
+                    i as f64 * 7.0
+                }),
+                RawValue::Float(x) => Some(if bare_is_days { x } else { x * 7.0 }),
+                _ => parse_gestation(text, bare_is_days),
+            };
+            match parsed {
+                Some(days) => {
+                    n.push(days);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::GestationInvalid, shown(), None)),
+            }
+        }
+        (Column::Number(n), _) => {
+            let parsed = match *v {
+                RawValue::Int(i) => Some(i as f64),
+                RawValue::Float(x) => Some(x),
+                _ => parse_quantity(text).map(|(x, _)| x),
+            };
+            match parsed.filter(|x| f.kind != FieldType::Integer || x.fract() == 0.0) {
+                Some(x) => {
+                    n.push(x);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::NumberInvalid, shown(), None)),
+            }
+        }
+        (Column::Quantity(n, units), _) => {
+            let parsed = match *v {
+                RawValue::Int(i) => Some((i as f64, String::new())),
+                RawValue::Float(x) => Some((x, String::new())),
+                _ => parse_quantity(text),
+            };
+            match parsed {
+                Some((x, unit)) => {
+                    n.push(x);
+                    units.push(&unit);
+                    Ok(())
+                }
+                None => Err(fail(DqRule::NumberInvalid, shown(), None)),
+            }
+        }
+        (Column::Flag(b), FieldType::Sex) => {
+            let parsed = match *v {
+                RawValue::Int(1) => Some(true),
+                RawValue::Int(2) => Some(false),
+                _ => parse_sex(text),
+            };
+            match parsed {
+                Some(male) => {
+                    b.push(u8::from(male));
+                    Ok(())
+                }
+                None => Err(fail(DqRule::SexInvalid, shown(), None)),
+            }
+        }
+        (Column::Flag(b), _) => {
+            let parsed = match *v {
+                RawValue::Bool(x) => Some(x),
+                RawValue::Int(1) => Some(true),
+                RawValue::Int(0) => Some(false),
+                _ => parse_bool(text),
+            };
+            match parsed {
+                Some(x) => {
+                    b.push(u8::from(x));
+                    Ok(())
+                }
+                None => Err(fail(DqRule::FlagInvalid, shown(), None)),
+            }
+        }
+        (Column::Person(p), _) => match resident_id::parse_resident_id(text) {
+            Ok(id) => {
+                use chrono::Datelike;
+                p.push(Some(PersonKey {
+                    id_hash: hasher.pseudonym(&id.normalized),
+                    sex: id.sex,
+                    birth_year: id.birth.year() as u16,
+                    region: id.region,
+                }));
+                Ok(())
+            }
+            // The raw number never leaves this function: the finding shows it masked.
+            Err(e) => Err(fail(
+                DqRule::PersonIdInvalid,
+                mask::mask_id(&auditor_model::ident::normalize(text)),
+                Some((e.zh(), e.en())),
+            )),
+        },
+    }
+}
+
+/// A phone kept to its first three and last two characters ("138******34"): enough to tell
+/// two numbers apart on screen, and few enough distinct values to store compactly.
+fn phone_for_storage(phone: &str) -> String {
+    let n = phone.chars().count();
+    if n < 7 {
+        return "*".repeat(n);
+    }
+    phone
+        .chars()
+        .enumerate()
+        .map(|(i, c)| if i < 3 || i + 2 >= n { c } else { '*' })
+        .collect()
+}
+
+/// The address down to its county or district ("山东省泰安市宁阳县文庙街道…" -> "山东省泰安市宁阳县"):
+/// enough to route and count, without the house number.
+fn county_of(address: &str) -> &str {
+    ['县', '区', '旗']
+        .iter()
+        .filter_map(|c| address.find(*c).map(|i| i + c.len_utf8()))
+        .min()
+        .or_else(|| address.find('市').map(|i| i + '市'.len_utf8()))
+        .map_or("", |end| &address[..end])
+}
+
+/// An issue whose value has already been stored: reported, but the cell is not blanked.
+fn keep_value(issue: Issue) -> Result<(), Issue> {
+    Err(Issue {
+        kept: true,
+        ..issue
+    })
+}
+
+fn to_datetime(v: &RawValue, text: &str) -> Option<(chrono::NaiveDate, Option<NaiveTime>)> {
+    let split =
+        |t: chrono::NaiveDateTime| (t.date(), (t.time() != NaiveTime::MIN).then_some(t.time()));
+    match *v {
+        RawValue::DateTime(serial) => from_excel_serial(serial).map(split),
+        RawValue::Float(x) if plausible_serial(x) => from_excel_serial(x).map(split),
+        RawValue::Int(i) if plausible_serial(i as f64) => from_excel_serial(i as f64).map(split),
+        RawValue::Int(i) if (19_000_101..=21_001_231).contains(&i) => {
+            parse_datetime_text(&i.to_string())
+        }
+        _ => parse_datetime_text(text),
+    }
+}
+
+fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
+    match *v {
+        RawValue::DateTime(serial) | RawValue::Float(serial)
+            if (0.0..1.0).contains(&serial.fract()) && serial >= 0.0 =>
+        {
+            from_excel_serial(serial + 1.0).map(|t| t.time())
+        }
+        _ => parse_time_text(text).or_else(|| parse_datetime_text(text).and_then(|(_, t)| t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::county_of;
+
+    #[test]
+    fn addresses_are_cut_to_the_county() {
+        assert_eq!(
+            county_of("山东省泰安市宁阳县文庙街道1号"),
+            "山东省泰安市宁阳县"
+        );
+        assert_eq!(county_of("南京市玄武区中山路8号"), "南京市玄武区");
+        assert_eq!(county_of("泰安市某某路3号"), "泰安市");
+        assert_eq!(county_of("某某村3组"), "");
+    }
+}
