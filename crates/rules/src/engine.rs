@@ -31,18 +31,46 @@ pub fn evaluate(
         as_of,
         drugs,
     };
+    let rules: Vec<Rule> = catalogue
+        .rules
+        .iter()
+        .filter(|r| pack.selects(&r.id))
+        .map(|r| pack.apply(r))
+        .collect();
+    // Rules are independent: alternate rules on each core (neighbours in id order often read
+    // the same dataset), then merged in a fixed order so the report stays deterministic.
+    let (first, second): (Vec<Rule>, Vec<Rule>) = {
+        let (even, odd): (Vec<_>, Vec<_>) =
+            rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        (
+            even.into_iter().map(|(_, r)| r).collect(),
+            odd.into_iter().map(|(_, r)| r).collect(),
+        )
+    };
+    let (mut a, b) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| judge(&second, &ctx));
+        let mine = judge(&first, &ctx);
+        (mine, other.join())
+    });
+    let b = b.unwrap_or_else(|_| judge(&second, &ctx));
+    a.0.extend(b.0);
+    a.1.extend(b.1);
+    a
+}
+
+fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
-    for rule in catalogue.rules.iter().filter(|r| pack.selects(&r.id)) {
-        let rule = pack.apply(rule);
-        let judged: Vec<&Table> = tables
+    for rule in rules {
+        let judged: Vec<&Table> = ctx
+            .tables
             .iter()
             .filter(|t| rule.datasets.contains(&t.dataset))
             .collect();
         if judged.is_empty() {
             continue;
         }
-        if needs_registry(&rule) && !tables.iter().any(|t| t.dataset == Dataset::Institution) {
+        if needs_registry(rule) && !ctx.tables.iter().any(|t| t.dataset == Dataset::Institution) {
             skipped.push(Skipped {
                 rule: rule.id.clone(),
                 zh: format!(
@@ -57,10 +85,10 @@ pub fn evaluate(
             continue;
         }
         for table in judged {
-            let hits = rule.check.evaluate(&rule, &ctx, table);
-            findings.extend(hits.listed.iter().map(|hit| to_finding(&rule, table, hit)));
+            let hits = rule.check.evaluate(rule, ctx, table);
+            findings.extend(hits.listed.iter().map(|hit| to_finding(rule, table, hit)));
             if hits.more > 0 {
-                findings.push(summary(&rule, table, hits.more));
+                findings.push(summary(rule, table, hits.more));
             }
         }
     }
