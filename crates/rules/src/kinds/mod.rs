@@ -6,6 +6,7 @@ mod expiry;
 mod prescription;
 mod qualified_buyer;
 mod required;
+mod terms;
 mod two_signers;
 
 use auditor_ingest::Table;
@@ -71,6 +72,9 @@ pub enum Check {
     },
     /// Dates that must not lie before `as_of` (licences, certificates).
     Expiry { fields: Vec<String> },
+    /// Text fields that must not contain any of the `terms` parameter (after removing the
+    /// `allowed` phrases).
+    Terms { fields: Vec<String> },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -145,7 +149,9 @@ impl Check {
                 .chain(drug.as_deref())
                 .chain(only_field.as_deref())
                 .collect(),
-            Self::Expiry { fields } => fields.iter().map(String::as_str).collect(),
+            Self::Expiry { fields } | Self::Terms { fields } => {
+                fields.iter().map(String::as_str).collect()
+            }
         }
     }
 
@@ -215,6 +221,7 @@ impl Check {
                 },
             ),
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
+            Self::Terms { fields } => terms::evaluate(rule, table, fields),
         }
     }
 }
