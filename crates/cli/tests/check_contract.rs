@@ -691,3 +691,53 @@ fn a_rules_directory_overrides_and_adds_rules_and_a_bad_file_stops_the_run() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_traceability_code_dispensed_in_another_file_is_found_and_the_first_use_named() {
+    let first: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "DRUG-TRACE-CODE",
+        "compliant.csv",
+    ]
+    .iter()
+    .collect();
+    let second = std::env::temp_dir().join(format!("auditor-trace-{}.csv", std::process::id()));
+    std::fs::write(
+        &second,
+        "处方号,发药日期,姓名,身份证号,药品名称,批号,处方医师,追溯码\nRX900,2024-05-01,王丽,370921199603140025,米非司酮片,230801,刘医生,81000230801000000112\n",
+    )
+    .unwrap();
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+        ],
+        Some("k"),
+    );
+    let r = json_of(&out);
+    let hits: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DRUG-TRACE-CODE")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["file"], second.to_str().unwrap());
+    assert_eq!(hits[0]["row"], 2);
+    assert!(
+        hits[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("compliant.csv 第 4 行"),
+        "{}",
+        hits[0]["message"]
+    );
+    std::fs::remove_file(&second).ok();
+}

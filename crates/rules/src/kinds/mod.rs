@@ -8,6 +8,7 @@ mod qualified_buyer;
 mod required;
 mod terms;
 mod two_signers;
+mod unique;
 
 use auditor_ingest::Table;
 use chrono::NaiveDate;
@@ -75,6 +76,8 @@ pub enum Check {
     /// Text fields that must not contain any of the `terms` parameter (after removing the
     /// `allowed` phrases).
     Terms { fields: Vec<String> },
+    /// Codes in `field` used once across all tables of the rule's datasets in the run.
+    Unique { field: String },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -152,6 +155,7 @@ impl Check {
             Self::Expiry { fields } | Self::Terms { fields } => {
                 fields.iter().map(String::as_str).collect()
             }
+            Self::Unique { field } => vec![field.as_str()],
         }
     }
 
@@ -222,6 +226,7 @@ impl Check {
             ),
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
             Self::Terms { fields } => terms::evaluate(rule, table, fields),
+            Self::Unique { field } => unique::evaluate(rule, ctx, table, field),
         }
     }
 }
