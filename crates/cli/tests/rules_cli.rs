@@ -1,0 +1,265 @@
+//! The rules from the command line: packs, registries among the inputs, `--rules`, and
+//! `auditor rules list|show`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{auditor, fixture, json_of};
+use serde_json::Value;
+
+#[test]
+fn a_registry_among_the_inputs_lets_the_buyer_rule_judge_and_its_absence_is_noted() {
+    let dir: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "DRUG-BUYER-QUALIFIED",
+    ]
+    .iter()
+    .collect();
+    let ledger = dir.join("violating.csv");
+    let registry = dir.join("institutions.csv");
+    let (ledger, registry) = (ledger.to_str().unwrap(), registry.to_str().unwrap());
+    let without = json_of(&auditor(
+        &["check", "--format", "json", "--as-of", "2024-06-30", ledger],
+        Some("k"),
+    ));
+    assert_eq!(without["notes"][0]["rule"], "DRUG-BUYER-QUALIFIED");
+    assert!(
+        without["notes"][0]["message_en"]
+            .as_str()
+            .unwrap()
+            .contains("institution registry")
+    );
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-30",
+            ledger,
+            registry,
+        ],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(1), "critical findings fail the run");
+    let with = json_of(&out);
+    assert!(with.get("notes").is_none());
+    let rows: Vec<u64> = with["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DRUG-BUYER-QUALIFIED")
+        .map(|f| f["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [4, 5, 7, 11, 13]);
+}
+
+#[test]
+fn rules_list_and_show_in_both_languages() {
+    let out = auditor(&["rules", "list"], Some("k"));
+    assert_eq!(out.status.code(), Some(0));
+    let list = String::from_utf8_lossy(&out.stdout);
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("US-DUAL-SIGN"))
+        .unwrap();
+    assert!(
+        line.contains("高")
+            && line.contains("us_exam")
+            && line.contains("B超检查双人操作、双人签字"),
+        "{line}"
+    );
+    let out = auditor(
+        &["rules", "show", "us-device-filed-on-time", "--lang", "en"],
+        Some("k"),
+    );
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(show.starts_with("US-DEVICE-FILED-ON-TIME — "), "{show}");
+    for part in [
+        "What it checks",
+        "Why it matters",
+        "How to fix",
+        "Citations",
+        "days = 30",
+    ] {
+        assert!(show.contains(part), "{part}: {show}");
+    }
+    let out = auditor(&["rules", "show", "NO-SUCH-RULE"], Some("k"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule \"NO-SUCH-RULE\""));
+}
+
+#[test]
+fn the_guangxi_pack_judges_device_filing_at_20_days_and_says_so() {
+    let f: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "US-DEVICE-FILED-ON-TIME",
+        "violating.csv",
+    ]
+    .iter()
+    .collect();
+    let f = f.to_str().unwrap();
+    let rows = |pack: &str| -> (Value, Vec<u64>) {
+        let r = json_of(&auditor(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--as-of",
+                "2024-06-30",
+                "--pack",
+                pack,
+                f,
+            ],
+            Some("k"),
+        ));
+        let rows = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == "US-DEVICE-FILED-ON-TIME")
+            .map(|x| x["row"].as_u64().unwrap())
+            .collect();
+        (r["pack"].clone(), rows)
+    };
+    let (national, national_rows) = rows("national");
+    let (guangxi, guangxi_rows) = rows("guangxi");
+    assert_eq!(national["name"], "national");
+    assert_eq!(guangxi["name"], "guangxi");
+    // Line 2 was filed on day 30: on time nationally, late in Guangxi.
+    assert!(
+        !national_rows.contains(&2) && guangxi_rows.contains(&2),
+        "{national_rows:?} {guangxi_rows:?}"
+    );
+    assert!(national_rows.iter().all(|r| guangxi_rows.contains(r)));
+}
+
+#[test]
+fn a_rules_directory_overrides_and_adds_rules_and_a_bad_file_stops_the_run() {
+    let dir = std::env::temp_dir().join(format!("auditor-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let builtin: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "rules",
+        "catalogue",
+        "US-DUAL-SIGN.toml",
+    ]
+    .iter()
+    .collect();
+    // A local version of the rule that only judges exams from 14 weeks on.
+    let local = std::fs::read_to_string(builtin)
+        .unwrap()
+        .replace("min_weeks = 0", "min_weeks = 14");
+    std::fs::write(dir.join("US-DUAL-SIGN.toml"), &local).unwrap();
+    let exam = fixture("us_exam_title_rows.xlsx");
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules",
+            dir.to_str().unwrap(),
+            &exam,
+        ],
+        Some("k"),
+    );
+    // Row 5 (12+3 weeks) lacks its second signature, but is below 14 weeks now.
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json_of(&out)["findings"].as_array().unwrap().is_empty());
+    std::fs::write(
+        dir.join("US-DUAL-SIGN.toml"),
+        local.replace("severity =", "severty ="),
+    )
+    .unwrap();
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rules",
+            dir.to_str().unwrap(),
+            &exam,
+        ],
+        Some("k"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("US-DUAL-SIGN.toml") && err.contains("severty") && err.contains("line"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_traceability_code_dispensed_in_another_file_is_found_and_the_first_use_named() {
+    let first: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "DRUG-TRACE-CODE",
+        "compliant.csv",
+    ]
+    .iter()
+    .collect();
+    let second = std::env::temp_dir().join(format!("auditor-trace-{}.csv", std::process::id()));
+    std::fs::write(
+        &second,
+        "处方号,发药日期,姓名,身份证号,药品名称,批号,处方医师,追溯码\nRX900,2024-05-01,王丽,370921199603140025,米非司酮片,230801,刘医生,81000230801000000112\n",
+    )
+    .unwrap();
+    let out = auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            first.to_str().unwrap(),
+            second.to_str().unwrap(),
+        ],
+        Some("k"),
+    );
+    let r = json_of(&out);
+    let hits: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "DRUG-TRACE-CODE")
+        .collect();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0]["file"], second.to_str().unwrap());
+    assert_eq!(hits[0]["row"], 2);
+    assert!(
+        hits[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("compliant.csv 第 4 行"),
+        "{}",
+        hits[0]["message"]
+    );
+    std::fs::remove_file(&second).ok();
+}
