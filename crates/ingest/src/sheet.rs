@@ -70,6 +70,8 @@ struct Mapped {
     /// Per record, a digest of its cells; rows entered twice are found by sorting these once
     /// the sheet is read (8 bytes a row, where a hash map would take over twice that).
     digests: Vec<u64>,
+    /// Per field, whether it is a yes/no field.
+    yes_no: Vec<bool>,
     /// Per field, this row's value (reused between rows to avoid an allocation per row).
     values: Vec<Option<usize>>,
     /// The header row's text per mapped column, as written.
@@ -291,6 +293,11 @@ impl<'a> SheetReader<'a> {
             digests: Vec::with_capacity(expected),
             header_raw: Vec::new(),
             values: Vec::new(),
+            yes_no: spec
+                .fields
+                .iter()
+                .map(|f| f.kind == FieldType::Bool)
+                .collect(),
             merge_values: HashMap::new(),
         }
     }
@@ -452,9 +459,10 @@ impl<'a> SheetReader<'a> {
         values.clear();
         values.resize(m.table.columns.len(), None);
         for (i, (col, v)) in row.cells().iter().enumerate() {
+            // 无 is "nothing" in most columns but "no" in a yes/no one (身份证查验：无).
             if let Some(Some(field)) = m.field_of_col.get(*col as usize)
                 && m.table.source_cols[*field] == Some(*col)
-                && !is_blank(row, v)
+                && (!is_blank(row, v) || (m.yes_no[*field] && matches!(row.text(v), "无" | "没有")))
             {
                 values[*field] = Some(i);
             }

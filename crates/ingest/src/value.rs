@@ -292,8 +292,8 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
     match s.as_ref() {
         "是" | "√" | "✓" | "✔" | "有" | "y" | "yes" | "true" | "1" | "已" | "已查验" | "已核对"
         | "已核验" | "查验" | "合格" | "通过" | "对" => Some(true),
-        "否" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "未" | "未查验" | "未核对"
-        | "未核验" | "不合格" | "错" => Some(false),
+        "否" | "无" | "没有" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "未"
+        | "未查验" | "未核对" | "未核验" | "不合格" | "错" => Some(false),
         _ => None,
     }
 }
@@ -465,6 +465,7 @@ mod tests {
         assert_eq!(parse_bool("是"), Some(true));
         assert_eq!(parse_bool("否"), Some(false));
         assert_eq!(parse_bool("也许"), None);
+        assert_eq!(parse_bool("无"), Some(false));
         for p in ["", " ", "无", "/", "—", "——", "空", "N/A", "－"] {
             assert!(is_placeholder(p), "{p:?}");
         }

@@ -111,3 +111,24 @@ fn utf16_unicode_text_export_is_read() {
     assert_eq!(r.encoding, Some("UTF-16LE"));
     assert_eq!(r.tables[0].display("ga_weeks", 0), "112");
 }
+
+#[test]
+fn in_a_yes_no_column_wu_means_no_elsewhere_it_means_nothing() {
+    let csv = "检查日期,姓名,身份证号,第二人,身份证查验\n2024-03-01,张三,11010519491231002X,无,无\n2024-03-02,李四,11010519491231002X,王强,是\n2024-03-03,王五,11010519491231002X,王强,/\n";
+    let path = scratch("yesno.csv", csv.as_bytes());
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "yesno.csv");
+    let t = &r.tables[0];
+    assert_eq!(
+        (0..3)
+            .map(|i| t.display("id_checked", i))
+            .collect::<Vec<_>>(),
+        ["否", "是", ""]
+    );
+    assert_eq!(
+        t.display("op2_id", 0),
+        "",
+        "无 in a name column is a placeholder"
+    );
+}
