@@ -15,6 +15,7 @@ pub mod sheet;
 pub mod sniff;
 pub mod spec;
 mod table;
+mod titles;
 mod typing;
 pub mod value;
 mod workbook;
