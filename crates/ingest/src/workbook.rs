@@ -133,21 +133,32 @@ fn read_xlsx<R: Read + Seek>(
         // at least 40 bytes of sheet XML, which bounds it.
         let declared = cells.dimensions().end.0 as usize + 1;
         reader.expect_rows(declared.min(usize::try_from(sheet_bytes / 40).unwrap_or(usize::MAX)));
-        let ((), typed) = pipeline::run(reader, |sink| {
-            let mut rows = RowAssembler::new(ingest);
-            while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
-                let (r, c) = cell.get_position();
-                rows.cell(r, c, cell.get_value(), sink)?;
-            }
-            rows.finish(sink);
-            Ok(())
-        })?;
-        typed_sheets.push(typed);
+        typed_sheets.push(stream(ingest, reader, || {
+            cells.next_cell().map_err(xlsx_error)
+        })?);
     }
     // The shared strings go before the sheets are finished: the peak is then their tables, not
     // their tables plus calamine's copy of every distinct string.
     drop(book);
     Ok(typed_sheets.into_iter().map(SheetReader::finish).collect())
+}
+
+/// Streams a sheet's cells, as calamine's cell readers yield them, through the typing pipeline.
+fn stream<'s, 'c>(
+    ingest: &Ingest<'_>,
+    reader: SheetReader<'c>,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'s>>>, InputError>,
+) -> Result<SheetReader<'c>, InputError> {
+    let ((), typed) = pipeline::run(reader, |sink| {
+        let mut rows = RowAssembler::new(ingest);
+        while let Some(cell) = next()? {
+            let (r, c) = cell.get_position();
+            rows.cell(r, c, cell.get_value(), sink)?;
+        }
+        rows.finish(sink);
+        Ok(())
+    })?;
+    Ok(typed)
 }
 
 fn read_format<R: Read + Seek>(
@@ -171,19 +182,12 @@ fn read_format<R: Read + Seek>(
                 let mut cells = book
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| InputError::Corrupt(e.to_string()))?;
-                let ((), typed) = pipeline::run(reader, |sink| {
-                    let mut rows = RowAssembler::new(ingest);
-                    while let Some(cell) = cells
+                let next = || {
+                    cells
                         .next_cell()
-                        .map_err(|e| InputError::Corrupt(e.to_string()))?
-                    {
-                        let (r, c) = cell.get_position();
-                        rows.cell(r, c, cell.get_value(), sink)?;
-                    }
-                    rows.finish(sink);
-                    Ok(())
-                })?;
-                out.push(typed.finish());
+                        .map_err(|e| InputError::Corrupt(e.to_string()))
+                };
+                out.push(stream(ingest, reader, next)?.finish());
             }
             Ok(out)
         }

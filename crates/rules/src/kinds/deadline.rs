@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use chrono::Duration;
 
-use super::{Context, Hit, Hits, absent_columns, date, missing_entries};
+use super::{Context, Field, Hit, Hits, absent_columns, missing_entries};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -20,10 +20,11 @@ pub fn evaluate(
     let names: Vec<&str> = required.iter().map(String::as_str).collect();
     let mut hits = Hits::default();
     hits.extend(absent_columns(table, &names));
+    let (starts, ends) = (Field::of(table, start), Field::of(table, end));
     for i in 0..table.len() {
-        if let Some(from) = date(table, start, i) {
+        if let Some(from) = starts.date(i) {
             let due = from + Duration::days(days);
-            match date(table, end, i) {
+            match ends.date(i) {
                 Some(done) if done > due => hits.push(Hit {
                     record: Some(i),
                     fields: vec![start.to_owned(), end.to_owned()],

@@ -3,18 +3,20 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Hit, Hits, date};
+use super::{Context, Field, Hit, Hits};
 
 pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Hits {
     let mut hits = Hits::default();
+    let columns: Vec<(&String, Field<'_>)> =
+        fields.iter().map(|f| (f, Field::of(table, f))).collect();
     for i in 0..table.len() {
-        for field in fields {
-            if let Some(to) = date(table, field, i)
+        for (field, column) in &columns {
+            if let Some(to) = column.date(i)
                 && to < ctx.as_of
             {
                 hits.push(Hit {
                     record: Some(i),
-                    fields: vec![field.clone()],
+                    fields: vec![(*field).clone()],
                     zh: format!(
                         "“{}”为 {to}，至 {} 已过期 {} 天",
                         table.label(field).0,

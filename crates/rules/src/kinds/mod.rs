@@ -11,6 +11,7 @@ mod two_signers;
 mod unique;
 
 use auditor_ingest::Table;
+use auditor_ingest::column::Column;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -307,11 +308,23 @@ pub(crate) fn missing_entries(
     })
 }
 
-/// The text of field `name` for record `i`, when present.
-pub(crate) fn text<'t>(table: &'t Table, name: &str, i: usize) -> Option<&'t str> {
-    table.column(name).and_then(|c| c.text(i))
-}
+/// A field's column looked up once per sheet, not once per row (`Table::column` searches the
+/// field names).
+#[derive(Clone, Copy)]
+pub(crate) struct Field<'t>(Option<&'t Column>);
 
-pub(crate) fn date(table: &Table, name: &str, i: usize) -> Option<NaiveDate> {
-    table.column(name).and_then(|c| c.date(i))
+impl<'t> Field<'t> {
+    pub(crate) fn of(table: &'t Table, name: &str) -> Self {
+        Self(table.column(name))
+    }
+
+    /// The text of record `i`, when present.
+    pub(crate) fn text(self, i: usize) -> Option<&'t str> {
+        self.0.and_then(|c| c.text(i))
+    }
+
+    /// The date of record `i` (the date part of a date-time), when present.
+    pub(crate) fn date(self, i: usize) -> Option<NaiveDate> {
+        self.0.and_then(|c| c.date(i))
+    }
 }

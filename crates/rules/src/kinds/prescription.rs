@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Hit, Hits, date, text};
+use super::{Context, Field, Hit, Hits};
 
 pub struct Fields<'a> {
     pub product: &'a str,
@@ -15,8 +15,14 @@ pub struct Fields<'a> {
 
 pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
     let mut hits = Hits::default();
+    let (products, rxs, prescribers) = (
+        Field::of(table, f.product),
+        Field::of(table, f.rx),
+        Field::of(table, f.prescriber),
+    );
+    let (written_on, given_on) = (Field::of(table, f.rx_date), Field::of(table, f.dispensed));
     for i in 0..table.len() {
-        let Some(product) = text(table, f.product, i) else {
+        let Some(product) = products.text(i) else {
             continue;
         };
         let Some(drug) = ctx.drugs.termination_drug(product) else {
@@ -25,12 +31,12 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
         let mut missing_zh = Vec::new();
         let mut missing_en = Vec::new();
         let mut fields = Vec::new();
-        if text(table, f.rx, i).is_none() {
+        if rxs.text(i).is_none() {
             missing_zh.push("处方号");
             missing_en.push("prescription number");
             fields.push(f.rx.to_owned());
         }
-        if text(table, f.prescriber, i).is_none() {
+        if prescribers.text(i).is_none() {
             missing_zh.push("处方医师");
             missing_en.push("prescriber");
             fields.push(f.prescriber.to_owned());
@@ -51,8 +57,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
                 ),
             });
         }
-        if let (Some(written), Some(given)) =
-            (date(table, f.rx_date, i), date(table, f.dispensed, i))
+        if let (Some(written), Some(given)) = (written_on.date(i), given_on.date(i))
             && written > given
         {
             hits.push(Hit {

@@ -7,7 +7,7 @@ use auditor_ingest::Table;
 use auditor_model::Dataset;
 use chrono::NaiveDate;
 
-use super::{Context, Hit, Hits, date, text};
+use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -30,13 +30,19 @@ struct Registered<'t> {
 fn registry(tables: &[Table]) -> Vec<Registered<'_>> {
     let mut out = Vec::new();
     for t in tables.iter().filter(|t| t.dataset == Dataset::Institution) {
+        let (names, usccs, classes) = (
+            Field::of(t, "name"),
+            Field::of(t, "uscc"),
+            Field::of(t, "inst_class"),
+        );
+        let (items, valid_to) = (Field::of(t, "mch_items"), Field::of(t, "mch_valid_to"));
         for i in 0..t.len() {
             out.push(Registered {
-                name: text(t, "name", i).unwrap_or(""),
-                uscc: text(t, "uscc", i),
-                class: text(t, "inst_class", i),
-                items: text(t, "mch_items", i),
-                valid_to: date(t, "mch_valid_to", i),
+                name: names.text(i).unwrap_or(""),
+                uscc: usccs.text(i),
+                class: classes.text(i),
+                items: items.text(i),
+                valid_to: valid_to.date(i),
             });
         }
     }
@@ -69,22 +75,31 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         return Hits::default();
     }
     let mut hits = Hits::default();
+    let (kinds, products, dates) = (
+        Field::of(table, f.txn_type),
+        Field::of(table, f.product),
+        Field::of(table, f.date),
+    );
+    let (buyer_usccs, buyer_names) = (
+        Field::of(table, f.buyer_uscc),
+        Field::of(table, f.buyer_name),
+    );
     for i in 0..table.len() {
-        let Some(kind) = text(table, f.txn_type, i) else {
+        let Some(kind) = kinds.text(i) else {
             continue;
         };
         // Exact types: "销售退回" (a return) is not a sale.
         if !sale_types.iter().any(|s| kind == s.as_str()) {
             continue;
         }
-        let Some(product) = text(table, f.product, i) else {
+        let Some(product) = products.text(i) else {
             continue;
         };
         let Some(drug) = ctx.drugs.termination_drug(product) else {
             continue;
         };
-        let uscc = text(table, f.buyer_uscc, i);
-        let name = text(table, f.buyer_name, i);
+        let uscc = buyer_usccs.text(i);
+        let name = buyer_names.text(i);
         let by_code = uscc.and_then(|code| registry.iter().find(|r| r.uscc == Some(code)));
         let (found, by_name) = match (by_code, name) {
             (Some(r), _) => (Some(r), false),
@@ -106,7 +121,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         } else {
             ""
         };
-        let sale_date = date(table, f.date, i);
+        let sale_date = dates.date(i);
         let why = match found {
             None => Some((
                 format!("购货单位“{buyer}”不在机构名录中，无法证明其资质"),
