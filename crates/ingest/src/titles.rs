@@ -1,10 +1,23 @@
 //! What the title rows above a header say about the ledger: the institution it belongs to
-//! (填报单位), which enters every fingerprint so two hospitals' identical rows stay distinct.
+//! (填报单位), which enters every fingerprint so two hospitals' identical rows stay distinct,
+//! and which registry rules look up when the rows do not name it.
 
 use crate::header::HeaderCell;
 
-/// 填报单位：XX医院 in a title row, or 填报单位 with the name in the next cell.
+/// 填报单位：XX医院 in a title row, or 填报单位 with the name in the next cell; failing that, the
+/// institution a title names before the ledger's own name ("XX县人民医院B超检查登记表").
 pub(crate) fn institution_from_titles(rows: &[Vec<HeaderCell>]) -> String {
+    let labelled = labelled_institution(rows);
+    if !labelled.is_empty() {
+        return labelled;
+    }
+    rows.iter()
+        .flatten()
+        .find_map(|cell| institution_in_title(&cell.text))
+        .unwrap_or_default()
+}
+
+fn labelled_institution(rows: &[Vec<HeaderCell>]) -> String {
     const LABELS: [&str; 5] = [
         "填报单位",
         "单位名称",
@@ -30,6 +43,61 @@ pub(crate) fn institution_from_titles(rows: &[Vec<HeaderCell>]) -> String {
         }
     }
     String::new()
+}
+
+/// The words an institution's name ends with, longest first so "卫生服务中心" wins over "中心".
+const UNIT_ENDINGS: [&str; 16] = [
+    "社区卫生服务中心",
+    "卫生服务中心",
+    "妇幼保健计划生育服务中心",
+    "医药有限公司",
+    "药业有限公司",
+    "有限公司",
+    "妇幼保健院",
+    "妇幼保健所",
+    "卫生院",
+    "卫生室",
+    "门诊部",
+    "医院",
+    "诊所",
+    "药店",
+    "大药房",
+    "公司",
+];
+
+/// Words that begin a ledger's own name after the institution's: "…医院 / B超检查登记表".
+const LEDGER_WORDS: [&str; 9] = [
+    "登记", "台账", "记录", "明细", "统计", "报表", "名录", "名单", "一览",
+];
+
+/// "2024年青山县人民医院B超检查登记表" -> "青山县人民医院": the name before the ledger's words,
+/// cut after the last institution ending, without a leading year or month.
+fn institution_in_title(title: &str) -> Option<String> {
+    let text: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let ledger_at = LEDGER_WORDS.iter().filter_map(|w| text.find(w)).min()?;
+    let head = &text[..ledger_at];
+    let end = UNIT_ENDINGS
+        .iter()
+        .filter_map(|w| head.rfind(w).map(|i| i + w.len()))
+        .max()?;
+    let name = strip_period(&head[..end]);
+    (name.chars().count() >= 4).then(|| name.to_owned())
+}
+
+/// "2024年3月青山县人民医院" -> "青山县人民医院".
+fn strip_period(s: &str) -> &str {
+    let mut rest = s;
+    for unit in ['年', '月', '度'] {
+        if let Some(i) = rest.find(unit)
+            && rest[..i]
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+            && i > 0
+        {
+            rest = &rest[i + unit.len_utf8()..];
+        }
+    }
+    rest.trim_start_matches(['度', '第'])
 }
 
 /// "XX医院填报日期：2024年3月" -> "XX医院": a title row often carries several labels.
@@ -74,6 +142,26 @@ mod tests {
         assert_eq!(institution_from_titles(&same_cell), "XX医药有限公司");
         let next_cell = vec![vec![cell(0, "单位名称："), cell(1, "XX诊所")]];
         assert_eq!(institution_from_titles(&next_cell), "XX诊所");
+        assert_eq!(
+            institution_from_titles(&[vec![cell(0, "青山县人民医院B超检查登记表")]]),
+            "青山县人民医院"
+        );
+        assert_eq!(
+            institution_from_titles(&[vec![cell(
+                0,
+                "2024年3月 青山县妇幼保健院终止妊娠手术登记表"
+            )]]),
+            "青山县妇幼保健院"
+        );
+        assert_eq!(
+            institution_from_titles(&[vec![cell(0, "鲁中医药有限公司终止妊娠药品购销台账")]]),
+            "鲁中医药有限公司"
+        );
+        // A title without an institution before the ledger's name names none.
+        assert_eq!(
+            institution_from_titles(&[vec![cell(0, "医院B超检查登记表")]]),
+            ""
+        );
         assert_eq!(
             institution_from_titles(&[vec![cell(0, "B超检查登记表")]]),
             ""

@@ -88,6 +88,10 @@ impl Rule {
         self.params.get(name).and_then(toml::Value::as_str)
     }
 
+    pub fn param_bool(&self, name: &str) -> Option<bool> {
+        self.params.get(name).and_then(toml::Value::as_bool)
+    }
+
     pub fn param_list(&self, name: &str) -> Vec<String> {
         self.params
             .get(name)

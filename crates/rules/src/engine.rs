@@ -70,18 +70,14 @@ fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
         if judged.is_empty() {
             continue;
         }
-        if needs_registry(rule) && !ctx.tables.iter().any(|t| t.dataset == Dataset::Institution) {
-            skipped.push(Skipped {
-                rule: rule.id.clone(),
-                zh: format!(
-                    "{} 需要机构名录（institution）作为输入，本次未检查",
-                    rule.id
-                ),
-                en: format!(
-                    "{} needs an institution registry among the inputs; not checked in this run",
-                    rule.id
-                ),
-            });
+        let lacking: Vec<Dataset> = rule
+            .check
+            .needs()
+            .into_iter()
+            .filter(|d| !ctx.tables.iter().any(|t| t.dataset == *d))
+            .collect();
+        if !lacking.is_empty() {
+            skipped.push(lacking_inputs(rule, &lacking));
             continue;
         }
         for table in judged {
@@ -89,6 +85,13 @@ fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
             findings.extend(hits.listed.iter().map(|hit| to_finding(rule, table, hit)));
             if hits.more > 0 {
                 findings.push(summary(rule, table, hits.more));
+            }
+            if let Some((zh, en)) = hits.unjudged {
+                skipped.push(Skipped {
+                    rule: rule.id.clone(),
+                    zh: format!("{zh}（{}）", table.file),
+                    en: format!("{en} ({})", table.file),
+                });
             }
         }
     }
@@ -114,8 +117,31 @@ fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
     }
 }
 
-fn needs_registry(rule: &Rule) -> bool {
-    matches!(rule.check, crate::kinds::Check::QualifiedBuyer { .. })
+/// The note for a rule that joins with ledgers or registries none of the inputs is.
+fn lacking_inputs(rule: &Rule, lacking: &[Dataset]) -> Skipped {
+    let zh: Vec<&str> = lacking.iter().map(|d| dataset_names(*d).0).collect();
+    let en: Vec<&str> = lacking.iter().map(|d| dataset_names(*d).1).collect();
+    Skipped {
+        rule: rule.id.clone(),
+        zh: format!("{} 需要{}作为输入，本次未检查", rule.id, zh.join("和")),
+        en: format!(
+            "{} needs {} among the inputs; not checked in this run",
+            rule.id,
+            en.join(" and ")
+        ),
+    }
+}
+
+fn dataset_names(d: Dataset) -> (&'static str, &'static str) {
+    match d {
+        Dataset::Institution => ("机构名录（institution）", "an institution registry"),
+        Dataset::Staff => ("人员名录（staff）", "a staff registry"),
+        Dataset::UsDevice => (
+            "超声设备备案台账（us_device）",
+            "the ultrasound device filings (us_device)",
+        ),
+        _ => ("相关台账", "another ledger"),
+    }
 }
 
 fn to_finding(rule: &Rule, table: &Table, hit: &crate::kinds::Hit) -> Finding {

@@ -52,12 +52,18 @@ pub enum PackError {
     Invalid(String, String),
 }
 
-const BUILTIN: [(&str, &str); 2] = [
+const BUILTIN: [(&str, &str); 5] = [
     (
         "national",
         include_str!("../../../rules/packs/national.toml"),
     ),
+    ("anhui", include_str!("../../../rules/packs/anhui.toml")),
     ("guangxi", include_str!("../../../rules/packs/guangxi.toml")),
+    ("henan", include_str!("../../../rules/packs/henan.toml")),
+    (
+        "shandong",
+        include_str!("../../../rules/packs/shandong.toml"),
+    ),
 ];
 
 impl Pack {
@@ -79,6 +85,11 @@ impl Pack {
             Some(base) if base != pack.name => Ok(Self::builtin_base(&base)?.overlaid_by(pack)),
             _ => Ok(pack),
         }
+    }
+
+    /// The names of the built-in packs, `national` first.
+    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(n, _)| *n)
     }
 
     fn builtin_base(name: &str) -> Result<Self, PackError> {

@@ -118,6 +118,18 @@ struct Expected {
     violating: Vec<u32>,
     #[serde(default)]
     inputs: Vec<String>,
+    /// Rows that fire under a pack that changes the rule, where they differ from `violating`.
+    #[serde(default)]
+    packs: std::collections::BTreeMap<String, PackExpected>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackExpected {
+    violating: Vec<u32>,
+    /// Rows of the national compliant file that a stricter pack rightly flags.
+    #[serde(default)]
+    compliant: Vec<u32>,
 }
 
 fn tables(dir: &Path, main: &str, extra: &[String]) -> Vec<Table> {
@@ -134,36 +146,90 @@ fn tables(dir: &Path, main: &str, extra: &[String]) -> Vec<Table> {
 }
 
 #[test]
-fn each_rule_fires_exactly_on_its_violating_rows_and_never_on_its_compliant_file() {
+fn each_rule_fires_exactly_on_its_violating_rows_and_never_on_its_compliant_file_under_every_pack()
+{
     let catalogue = Catalogue::builtin().unwrap();
-    let pack = Pack::builtin("national").unwrap();
     let drugs = DrugCatalog::builtin().unwrap();
+    let packs: Vec<Pack> = Pack::builtin_names()
+        .map(|n| Pack::builtin(n).unwrap())
+        .collect();
     for rule in &catalogue.rules {
         let dir = fixtures().join(&rule.id);
         let expected: Expected =
             toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
-        for (file, want) in [
-            ("violating.csv", expected.violating.clone()),
-            ("compliant.csv", Vec::new()),
-        ] {
-            let tables = tables(&dir, file, &expected.inputs);
-            let (findings, skipped) = evaluate(&catalogue, &pack, &drugs, &tables, expected.as_of);
-            assert!(skipped.is_empty(), "{}: {skipped:?}", rule.id);
-            let mut rows: Vec<u32> = findings
-                .iter()
-                .filter(|f| f.rule == rule.id && f.file == file)
-                .filter_map(|f| f.row)
-                .collect();
-            rows.dedup();
-            assert_eq!(rows, want, "{} on {file}", rule.id);
-            for f in findings.iter().filter(|f| f.rule == rule.id) {
+        for name in expected.packs.keys() {
+            assert!(
+                packs.iter().any(|p| &p.name == name),
+                "{}: expected.toml names an unknown pack {name}",
+                rule.id
+            );
+        }
+        let none = Vec::new();
+        for pack in packs.iter().filter(|p| p.selects(&rule.id)) {
+            let (violating, compliant) = expected
+                .packs
+                .get(&pack.name)
+                .map_or((&expected.violating, &none), |p| {
+                    (&p.violating, &p.compliant)
+                });
+            for (file, want) in [
+                ("violating.csv", violating.clone()),
+                ("compliant.csv", compliant.clone()),
+            ] {
+                let tables = tables(&dir, file, &expected.inputs);
+                let (findings, skipped) =
+                    evaluate(&catalogue, pack, &drugs, &tables, expected.as_of);
                 assert!(
-                    !f.cells.is_empty()
-                        && !f.citation.is_empty()
-                        && f.message.starts_with(&rule.title.zh),
-                    "{f:?}"
+                    !skipped.iter().any(|s| s.rule == rule.id),
+                    "{}: {skipped:?}",
+                    rule.id
+                );
+                let mut rows: Vec<u32> = findings
+                    .iter()
+                    .filter(|f| f.rule == rule.id && f.file == file)
+                    .filter_map(|f| f.row)
+                    .collect();
+                rows.dedup();
+                assert_eq!(rows, want, "{} on {file} under {}", rule.id, pack.name);
+                for f in findings.iter().filter(|f| f.rule == rule.id) {
+                    assert!(
+                        !f.cells.is_empty()
+                            && !f.citation.is_empty()
+                            && f.message.starts_with(&rule.title.zh),
+                        "{f:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_pack_override_names_a_real_rule_and_parameter_and_says_why() {
+    let catalogue = Catalogue::builtin().unwrap();
+    for name in Pack::builtin_names() {
+        let pack = Pack::builtin(name).unwrap();
+        for (id, params) in &pack.params {
+            let rule = catalogue
+                .get(id)
+                .unwrap_or_else(|| panic!("pack {name} overrides unknown rule {id}"));
+            for key in params.keys() {
+                // A misspelt parameter would silently change nothing.
+                assert!(
+                    rule.params.contains_key(key),
+                    "pack {name}: {id} has no parameter {key}"
                 );
             }
+            assert!(
+                pack.reasons.iter().any(|r| &r.rule == id),
+                "pack {name} changes {id} without a reason"
+            );
+        }
+        for id in pack.exclude.iter().chain(pack.severity.keys()) {
+            assert!(
+                catalogue.get(id).is_some(),
+                "pack {name}: unknown rule {id}"
+            );
         }
     }
 }

@@ -1,10 +1,16 @@
 //! Check kinds: the code behind rules. A rule file names a kind and the fields it reads; the
 //! kind decides which records break the rule and says why, quoting the values.
 
+mod certified;
 mod deadline;
 mod expiry;
+mod filed_device;
+mod licensed_institution;
+mod no_retail;
 mod prescription;
 mod qualified_buyer;
+mod qualified_staff;
+mod registry;
 mod required;
 mod terms;
 mod two_signers;
@@ -12,6 +18,7 @@ mod unique;
 
 use auditor_ingest::Table;
 use auditor_ingest::column::Column;
+use auditor_model::Dataset;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -79,6 +86,58 @@ pub enum Check {
     Terms { fields: Vec<String> },
     /// Codes in `field` used once across all tables of the rule's datasets in the run.
     Unique { field: String },
+    /// No termination drug moved by, or sold to, a retail pharmacy (or a barred private clinic).
+    NoRetail {
+        product: String,
+        txn_type: String,
+        buyer_name: String,
+        buyer_uscc: String,
+    },
+    /// The record's institution is registered with the licence item, 诊疗科目 or setup the act
+    /// needs on its date; with `person`, that person holds the item's qualification too.
+    LicensedInstitution {
+        #[serde(default)]
+        institution_code: Option<String>,
+        #[serde(default)]
+        institution: Option<String>,
+        #[serde(default)]
+        date: Option<String>,
+        #[serde(default)]
+        product: Option<String>,
+        #[serde(default)]
+        person: Option<String>,
+    },
+    /// The person a record names is registered staff in good standing for the act; with
+    /// `device`, on the operator list filed for that device.
+    QualifiedStaff {
+        person: String,
+        #[serde(default)]
+        date: Option<String>,
+        #[serde(default)]
+        product: Option<String>,
+        #[serde(default)]
+        device: Option<String>,
+        /// The record's institution; the title rows' 填报单位 when absent.
+        #[serde(default)]
+        institution: Option<String>,
+    },
+    /// The exam's device is filed, by this institution.
+    FiledDevice {
+        device: String,
+        #[serde(default)]
+        institution: Option<String>,
+    },
+    /// At or beyond `min_weeks`, a certificate of an accepted type from an authorised issuer,
+    /// or an emergency reported in time.
+    Certified {
+        gestation: String,
+        cert_type: String,
+        cert_no: String,
+        issuer: String,
+        date: String,
+        reason: String,
+        reported: String,
+    },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -157,6 +216,70 @@ impl Check {
                 fields.iter().map(String::as_str).collect()
             }
             Self::Unique { field } => vec![field.as_str()],
+            Self::FiledDevice {
+                device,
+                institution,
+            } => std::iter::once(device.as_str())
+                .chain(institution.as_deref())
+                .collect(),
+            Self::NoRetail {
+                product,
+                txn_type,
+                buyer_name,
+                buyer_uscc,
+            } => vec![product, txn_type, buyer_name, buyer_uscc],
+            Self::LicensedInstitution {
+                institution_code,
+                institution,
+                date,
+                product,
+                person,
+            } => [institution_code, institution, date, product, person]
+                .into_iter()
+                .filter_map(Option::as_deref)
+                .collect(),
+            Self::QualifiedStaff {
+                person,
+                date,
+                product,
+                device,
+                institution,
+            } => std::iter::once(person.as_str())
+                .chain(
+                    [date, product, device, institution]
+                        .into_iter()
+                        .filter_map(Option::as_deref),
+                )
+                .collect(),
+            Self::Certified {
+                gestation,
+                cert_type,
+                cert_no,
+                issuer,
+                date,
+                reason,
+                reported,
+            } => vec![
+                gestation, cert_type, cert_no, issuer, date, reason, reported,
+            ],
+        }
+    }
+
+    /// The registries (or other ledgers) this check joins with: without them it cannot judge.
+    pub fn needs(&self) -> Vec<Dataset> {
+        match self {
+            Self::QualifiedBuyer { .. } => vec![Dataset::Institution],
+            Self::LicensedInstitution { person, .. } => {
+                let mut d = vec![Dataset::Institution];
+                if person.is_some() {
+                    d.push(Dataset::Staff);
+                }
+                d
+            }
+            // Without device filings the operator list is simply not checked.
+            Self::QualifiedStaff { .. } => vec![Dataset::Staff],
+            Self::FiledDevice { .. } => vec![Dataset::UsDevice],
+            _ => Vec::new(),
         }
     }
 
@@ -228,6 +351,83 @@ impl Check {
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
             Self::Terms { fields } => terms::evaluate(rule, table, fields),
             Self::Unique { field } => unique::evaluate(rule, ctx, table, field),
+            Self::NoRetail {
+                product,
+                txn_type,
+                buyer_name,
+                buyer_uscc,
+            } => no_retail::evaluate(
+                rule,
+                ctx,
+                table,
+                &no_retail::Fields {
+                    product,
+                    txn_type,
+                    buyer_name,
+                    buyer_uscc,
+                },
+            ),
+            Self::LicensedInstitution {
+                institution_code,
+                institution,
+                date,
+                product,
+                person,
+            } => licensed_institution::evaluate(
+                rule,
+                ctx,
+                table,
+                &licensed_institution::Fields {
+                    code: institution_code.as_deref(),
+                    name: institution.as_deref(),
+                    date: date.as_deref(),
+                    product: product.as_deref(),
+                    person: person.as_deref(),
+                },
+            ),
+            Self::QualifiedStaff {
+                person,
+                date,
+                product,
+                device,
+                institution,
+            } => qualified_staff::evaluate(
+                rule,
+                ctx,
+                table,
+                &qualified_staff::Fields {
+                    person,
+                    date: date.as_deref(),
+                    product: product.as_deref(),
+                    device: device.as_deref(),
+                    institution: institution.as_deref(),
+                },
+            ),
+            Self::FiledDevice {
+                device,
+                institution,
+            } => filed_device::evaluate(ctx, table, device, institution.as_deref()),
+            Self::Certified {
+                gestation,
+                cert_type,
+                cert_no,
+                issuer,
+                date,
+                reason,
+                reported,
+            } => certified::evaluate(
+                rule,
+                table,
+                &certified::Fields {
+                    gestation,
+                    cert_type,
+                    cert_no,
+                    issuer,
+                    date,
+                    reason,
+                    reported,
+                },
+            ),
         }
     }
 }
@@ -241,6 +441,9 @@ pub const MAX_LISTED: usize = 1000;
 pub struct Hits {
     pub listed: Vec<Hit>,
     pub more: usize,
+    /// Why some records could not be judged at all (e.g. no institution to look up), for the
+    /// report's notes.
+    pub unjudged: Option<(String, String)>,
 }
 
 impl Hits {
@@ -316,6 +519,11 @@ pub(crate) struct Field<'t>(Option<&'t Column>);
 impl<'t> Field<'t> {
     pub(crate) fn of(table: &'t Table, name: &str) -> Self {
         Self(table.column(name))
+    }
+
+    /// Whether the sheet has the field's column at all.
+    pub(crate) fn is_present(self) -> bool {
+        self.0.is_some()
     }
 
     /// The text of record `i`, when present.

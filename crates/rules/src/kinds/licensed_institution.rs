@@ -1,0 +1,236 @@
+//! `licensed_institution`: the institution a record belongs to must be in the institution
+//! registry and hold what the act needs on the record's date — a 母婴保健 licence item (终止妊娠
+//! for dispensing termination drugs or operating), a 诊疗科目 (医学影像/超声 for an ultrasound
+//! device), and, where a province bars them, must not be set up by an individual. With `person`,
+//! the person who acted must hold the item's 考核合格证 too.
+
+use auditor_ingest::Table;
+use chrono::NaiveDate;
+
+use super::registry::{Institutions, ItemStatus, Staff, contains_any, ledger_owner};
+use super::{Context, Field, Hit, Hits};
+use crate::catalogue::Rule;
+use crate::reference::DrugMemo;
+
+pub struct Fields<'a> {
+    /// The record's institution by code and by name; the title rows' 填报单位 when absent.
+    pub code: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub date: Option<&'a str>,
+    /// Only rows of a termination drug are judged.
+    pub product: Option<&'a str>,
+    pub person: Option<&'a str>,
+}
+
+/// What the rule's parameters ask of the institution.
+struct Duties {
+    item: Option<String>,
+    scopes: Vec<String>,
+    private_words: Vec<String>,
+}
+
+pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
+    let duties = Duties {
+        item: rule.param_str("licence_item").map(str::to_owned),
+        scopes: rule.param_list("scopes"),
+        private_words: rule.param_list("private_words"),
+    };
+    let registry = Institutions::of(ctx.tables);
+    let staff = Staff::of(ctx.tables);
+    let mut hits = Hits::default();
+    let (codes, names) = (
+        f.code.map(|c| Field::of(table, c)),
+        f.name.map(|n| Field::of(table, n)),
+    );
+    let dates = f.date.map(|d| Field::of(table, d));
+    let products = f.product.map(|p| Field::of(table, p));
+    let persons = f.person.map(|p| Field::of(table, p));
+    let mut memo = DrugMemo::default();
+    let mut unowned = 0usize;
+    for i in 0..table.len() {
+        if let Some(products) = products {
+            let drug = products
+                .text(i)
+                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p));
+            if !drug {
+                continue;
+            }
+        }
+        let code = codes.and_then(|c| c.text(i));
+        let name = match names {
+            Some(n) => ledger_owner(table, n, i),
+            None => (!table.institution.is_empty()).then_some(table.institution.as_str()),
+        };
+        if code.is_none() && name.is_none() {
+            unowned += 1;
+            continue;
+        }
+        let day = dates.and_then(|d| d.date(i));
+        // The institution's own cells, or, when only the title names it, the record's date.
+        let mut fields: Vec<String> = [f.name, f.code, f.date]
+            .into_iter()
+            .flatten()
+            .filter(|n| table.column(n).is_some())
+            .take(2)
+            .map(str::to_owned)
+            .collect();
+        let could_code = codes.is_some_and(Field::is_present);
+        if let Some(why) = institution_fault(&registry, code, name, day, &duties, could_code) {
+            hits.push(Hit {
+                record: Some(i),
+                fields: fields.clone(),
+                zh: why.0,
+                en: why.1,
+            });
+        }
+        if let (Some(field), Some(item)) = (f.person, duties.item.as_deref())
+            && let Some(who) = persons.and_then(|p| p.text(i))
+            && let Some((zh, en)) = person_fault(&staff, who, item, day)
+        {
+            fields = vec![field.to_owned()];
+            hits.push(Hit {
+                record: Some(i),
+                fields,
+                zh,
+                en,
+            });
+        }
+    }
+    if unowned > 0 {
+        hits.unjudged = Some((
+            format!(
+                "{} 有 {unowned} 条记录无法确定所属机构（表中没有机构列，标题行也没有“填报单位”），未检查",
+                rule.id
+            ),
+            format!(
+                "{}: {unowned} records could not be tied to an institution (no institution column and no 填报单位 in the title rows); not checked",
+                rule.id
+            ),
+        ));
+    }
+    hits
+}
+
+fn institution_fault(
+    registry: &Institutions<'_>,
+    code: Option<&str>,
+    name: Option<&str>,
+    day: Option<NaiveDate>,
+    duties: &Duties,
+    could_code: bool,
+) -> Option<(String, String)> {
+    let shown = name.or(code).unwrap_or_default();
+    let Some((inst, matched)) = registry.find(code, name) else {
+        return Some((
+            format!("机构“{shown}”不在机构名录中，无法证明其执业许可"),
+            format!(
+                "institution \"{shown}\" is not in the institution registry, so it is not shown to be licensed"
+            ),
+        ));
+    };
+    let (by_zh, by_en) = if could_code {
+        matched.note()
+    } else {
+        matched.person_note()
+    };
+    if !duties.private_words.is_empty()
+        && (contains_any(inst.profit_type, &duties.private_words)
+            || contains_any(inst.class, &duties.private_words))
+    {
+        let kind = inst.profit_type.or(inst.class).unwrap_or_default();
+        return Some((
+            format!(
+                "机构“{}”为个人设置的医疗机构（{kind}），不得从事此项业务{by_zh}",
+                inst.name
+            ),
+            format!(
+                "institution \"{}\" is set up by an individual ({kind}) and may not do this{by_en}",
+                inst.name
+            ),
+        ));
+    }
+    if !duties.scopes.is_empty()
+        && !contains_any(inst.scopes, &duties.scopes)
+        && !contains_any(inst.mch_items, &duties.scopes)
+    {
+        let scopes = inst.scopes.unwrap_or("未填");
+        let wanted = duties.scopes.join("/");
+        return Some((
+            format!(
+                "机构“{}”的诊疗科目（{scopes}）中没有{wanted}{by_zh}",
+                inst.name
+            ),
+            format!(
+                "institution \"{}\" has no {wanted} among its licensed departments ({scopes}){by_en}",
+                inst.name
+            ),
+        ));
+    }
+    let item = duties.item.as_deref()?;
+    match inst.holds_item_on(item, day) {
+        ItemStatus::Held => None,
+        ItemStatus::Lacking => Some((
+            format!(
+                "机构“{}”没有{item}母婴保健技术服务许可项目{by_zh}",
+                inst.name
+            ),
+            format!(
+                "institution \"{}\" holds no {item} maternal and child health licence item{by_en}",
+                inst.name
+            ),
+        )),
+        ItemStatus::Expired(to) => {
+            let on = day.map(|d| d.to_string()).unwrap_or_default();
+            Some((
+                format!(
+                    "机构“{}”的{item}许可已于 {to} 过期，记录日期 {on}{by_zh}",
+                    inst.name
+                ),
+                format!(
+                    "institution \"{}\"'s {item} licence expired on {to}, before the record of {on}{by_en}",
+                    inst.name
+                ),
+            ))
+        }
+    }
+}
+
+fn person_fault(
+    staff: &Staff<'_>,
+    who: &str,
+    item: &str,
+    day: Option<NaiveDate>,
+) -> Option<(String, String)> {
+    let Some((member, matched)) = staff.find(who) else {
+        return Some((
+            format!("施术人员“{who}”不在人员名录中，无法证明其持有{item}考核合格证"),
+            format!("\"{who}\" is not in the staff registry, so no {item} qualification is shown"),
+        ));
+    };
+    let (by_zh, by_en) = matched.person_note();
+    if !member.mch_items.is_some_and(|items| items.contains(item)) {
+        return Some((
+            format!(
+                "施术人员“{}”没有{item}母婴保健技术考核合格证{by_zh}",
+                member.name
+            ),
+            format!(
+                "\"{}\" holds no {item} maternal and child health qualification{by_en}",
+                member.name
+            ),
+        ));
+    }
+    match (member.mch_valid_to, day) {
+        (Some(to), Some(on)) if to < on => Some((
+            format!(
+                "施术人员“{}”的{item}考核合格证已于 {to} 过期，记录日期 {on}{by_zh}",
+                member.name
+            ),
+            format!(
+                "\"{}\"'s {item} qualification expired on {to}, before the record of {on}{by_en}",
+                member.name
+            ),
+        )),
+        _ => None,
+    }
+}

@@ -1,0 +1,177 @@
+//! `qualified_staff`: the person a record names (a prescriber, an ultrasound operator) must be
+//! in the staff registry with the right standing on the record's date: a doctor's category, a
+//! practice scope (or a 母婴保健 item standing in for it), a post certificate where the province
+//! requires one, a qualification not expired, registered at this institution, and — with
+//! `device` — on the operator list filed for the device the exam used.
+
+use auditor_ingest::Table;
+use chrono::NaiveDate;
+
+use super::filed_device::Devices;
+use super::registry::{Member, Staff, contains_any, ledger_owner, normal_name};
+use super::{Context, Field, Hit, Hits};
+use crate::catalogue::Rule;
+use crate::reference::DrugMemo;
+
+pub struct Fields<'a> {
+    pub person: &'a str,
+    pub date: Option<&'a str>,
+    /// Only rows of a termination drug are judged.
+    pub product: Option<&'a str>,
+    /// The exam's device, whose filed operator list must name the person.
+    pub device: Option<&'a str>,
+    pub institution: Option<&'a str>,
+}
+
+/// What the rule's parameters ask of the person.
+struct Standing {
+    categories: Vec<String>,
+    scopes: Vec<String>,
+    items: Vec<String>,
+    cert_required: bool,
+    same_site: bool,
+}
+
+pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
+    let standing = Standing {
+        categories: rule.param_list("categories"),
+        scopes: rule.param_list("scopes"),
+        items: rule.param_list("scope_items"),
+        cert_required: rule.param_bool("cert_required").unwrap_or(false),
+        same_site: rule.param_bool("same_site").unwrap_or(false),
+    };
+    let staff = Staff::of(ctx.tables);
+    let devices = f.device.map(|_| Devices::of(ctx.tables));
+    let (persons, dates) = (
+        Field::of(table, f.person),
+        f.date.map(|d| Field::of(table, d)),
+    );
+    let products = f.product.map(|p| Field::of(table, p));
+    let device_col = f.device.map(|d| Field::of(table, d));
+    let owners = Field::of(table, f.institution.unwrap_or_default());
+    let mut memo = DrugMemo::default();
+    let mut hits = Hits::default();
+    for i in 0..table.len() {
+        if let Some(products) = products {
+            let drug = products
+                .text(i)
+                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p));
+            if !drug {
+                continue;
+            }
+        }
+        // An empty entry is another rule's finding (no prescriber, no second signature).
+        let Some(who) = persons.text(i) else { continue };
+        let day = dates.and_then(|d| d.date(i));
+        let owner = ledger_owner(table, owners, i);
+        let found = staff.find(who);
+        // A staff number in the register stands for the registered name on the filed list.
+        let known_as = found.map_or(who, |(m, _)| m.name);
+        let mut why = match found {
+            None => vec![(
+                format!("“{who}”不在人员名录中，无法证明其执业资格"),
+                format!("\"{who}\" is not in the staff registry, so no qualification is shown"),
+            )],
+            Some((member, matched)) => {
+                let (by_zh, by_en) = matched.person_note();
+                faults(member, &standing, day, owner)
+                    .into_iter()
+                    .map(|(zh, en)| (format!("{zh}{by_zh}"), format!("{en}{by_en}")))
+                    .collect()
+            }
+        };
+        if let (Some(devices), Some(column)) = (&devices, device_col)
+            && let Some(device) = column.text(i)
+            && let Some(listed) = devices.operators(device, owner)
+            && !listed.iter().any(|n| {
+                normal_name(n) == normal_name(who) || normal_name(n) == normal_name(known_as)
+            })
+        {
+            why.push((
+                format!(
+                    "“{who}”不在设备 {device} 备案的操作人员名单（{}）中",
+                    listed.join("、")
+                ),
+                format!(
+                    "\"{who}\" is not on the operator list filed for device {device} ({})",
+                    listed.join(", ")
+                ),
+            ));
+        }
+        if !why.is_empty() {
+            let (zh, en): (Vec<String>, Vec<String>) = why.into_iter().unzip();
+            hits.push(Hit {
+                record: Some(i),
+                fields: vec![f.person.to_owned()],
+                zh: zh.join("；"),
+                en: en.join("; "),
+            });
+        }
+    }
+    hits
+}
+
+fn faults(
+    member: &Member<'_>,
+    standing: &Standing,
+    day: Option<NaiveDate>,
+    owner: Option<&str>,
+) -> Vec<(String, String)> {
+    let name = member.name;
+    let mut out = Vec::new();
+    if !standing.categories.is_empty() && !contains_any(member.category, &standing.categories) {
+        let category = member.category.unwrap_or("未填");
+        out.push((
+            format!(
+                "“{name}”的执业类别为{category}，不是{}",
+                standing.categories.join("或")
+            ),
+            format!(
+                "\"{name}\" is registered as {category}, not as {}",
+                standing.categories.join(" or ")
+            ),
+        ));
+    }
+    if !standing.scopes.is_empty()
+        && !contains_any(member.scope, &standing.scopes)
+        && !contains_any(member.mch_items, &standing.items)
+    {
+        let scope = member.scope.unwrap_or("未填");
+        out.push((
+            format!(
+                "“{name}”的执业范围（{scope}）不含{}，也没有相应的母婴保健技术考核合格证",
+                standing.scopes.join("/")
+            ),
+            format!(
+                "\"{name}\"'s practice scope ({scope}) is not {} and they hold no matching maternal and child health qualification",
+                standing.scopes.join("/")
+            ),
+        ));
+    }
+    if standing.cert_required && member.us_cert.is_none() {
+        out.push((
+            format!("“{name}”没有超声上岗证"),
+            format!("\"{name}\" holds no ultrasound post certificate"),
+        ));
+    }
+    if let (Some(to), Some(on)) = (member.mch_valid_to, day)
+        && to < on
+    {
+        out.push((
+            format!("“{name}”的资格证书已于 {to} 过期，记录日期 {on}"),
+            format!("\"{name}\"'s qualification expired on {to}, before the record of {on}"),
+        ));
+    }
+    if standing.same_site
+        && let (Some(site), Some(owner)) = (member.site, owner)
+    {
+        let (site_n, owner_n) = (normal_name(site), normal_name(owner));
+        if !site_n.contains(&owner_n) && !owner_n.contains(&site_n) {
+            out.push((
+                format!("“{name}”的执业地点是“{site}”，不是本机构“{owner}”"),
+                format!("\"{name}\" is registered to practise at \"{site}\", not at \"{owner}\""),
+            ));
+        }
+    }
+    out
+}

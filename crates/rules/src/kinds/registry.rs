@@ -1,0 +1,278 @@
+//! The registries among the inputs — institutions (机构资质名录) and staff (人员资质名录) — and
+//! how a ledger's words find an entry in them. Codes first (credit code, licence or staff
+//! number); a name only when no code matched, and then the finding says so, because names are
+//! written loosely and two people may share one.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use auditor_ingest::Table;
+use auditor_model::Dataset;
+use chrono::NaiveDate;
+
+use super::Field;
+
+/// How an entry was found: by a code, or only by a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Matched {
+    Code,
+    Name,
+    /// By a name the registry gives to several entries: the first was taken.
+    SharedName,
+}
+
+impl Matched {
+    /// Words appended to a message when the match rests on a name alone, for records that
+    /// could have given a code.
+    pub(crate) fn note(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Code => ("", ""),
+            Self::Name => (
+                "（按名称匹配，未按代码）",
+                " (matched by name, not by a code)",
+            ),
+            Self::SharedName => (
+                "（名录中有同名者，按名称匹配到第一条）",
+                " (the registry has several entries of this name; the first was taken)",
+            ),
+        }
+    }
+
+    /// The note for ledgers that name people, where a name is the usual key: only a name
+    /// shared by several people is worth a word.
+    pub(crate) fn person_note(self) -> (&'static str, &'static str) {
+        match self {
+            Self::SharedName => self.note(),
+            Self::Code | Self::Name => ("", ""),
+        }
+    }
+}
+
+/// Names compared without white space and with brackets of either width:
+/// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
+pub(crate) fn normal_name(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether `text` contains any of `words`.
+pub(crate) fn contains_any(text: Option<&str>, words: &[String]) -> bool {
+    text.is_some_and(|t| words.iter().any(|w| t.contains(w.as_str())))
+}
+
+/// One institution of the registry, as the rules need it.
+pub(crate) struct Institution<'t> {
+    pub name: &'t str,
+    pub class: Option<&'t str>,
+    pub profit_type: Option<&'t str>,
+    pub scopes: Option<&'t str>,
+    /// 母婴保健技术服务许可项目, e.g. "助产、结扎、终止妊娠".
+    pub mch_items: Option<&'t str>,
+    pub mch_valid_to: Option<NaiveDate>,
+}
+
+impl Institution<'_> {
+    /// Whether it holds licence item `item` on `day` (on its last valid day it still does; an
+    /// entry without an end date is taken as valid).
+    pub(crate) fn holds_item_on(&self, item: &str, day: Option<NaiveDate>) -> ItemStatus {
+        if !self.mch_items.is_some_and(|items| items.contains(item)) {
+            return ItemStatus::Lacking;
+        }
+        match (self.mch_valid_to, day) {
+            (Some(to), Some(on)) if to < on => ItemStatus::Expired(to),
+            _ => ItemStatus::Held,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ItemStatus {
+    Held,
+    Lacking,
+    Expired(NaiveDate),
+}
+
+/// Every institution registry among the inputs, indexed by credit code, licence number and
+/// normalised name.
+#[derive(Default)]
+pub(crate) struct Institutions<'t> {
+    list: Vec<Institution<'t>>,
+    by_code: HashMap<&'t str, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl<'t> Institutions<'t> {
+    pub(crate) fn of(tables: &'t [Table]) -> Self {
+        let mut out = Self::default();
+        for t in tables.iter().filter(|t| t.dataset == Dataset::Institution) {
+            let (names, usccs, licences) = (
+                Field::of(t, "name"),
+                Field::of(t, "uscc"),
+                Field::of(t, "mi_licence_no"),
+            );
+            let (classes, profit, scopes) = (
+                Field::of(t, "inst_class"),
+                Field::of(t, "profit_type"),
+                Field::of(t, "scopes"),
+            );
+            let (items, valid_to) = (Field::of(t, "mch_items"), Field::of(t, "mch_valid_to"));
+            for i in 0..t.len() {
+                let at = out.list.len();
+                let name = names.text(i).unwrap_or("");
+                // The first entry wins: a registry listing one code twice is a registry problem,
+                // not a reason to judge by the later line.
+                for code in [usccs.text(i), licences.text(i)].into_iter().flatten() {
+                    out.by_code.entry(code).or_insert(at);
+                }
+                if !name.is_empty() {
+                    out.by_name.entry(normal_name(name)).or_insert(at);
+                }
+                out.list.push(Institution {
+                    name,
+                    class: classes.text(i),
+                    profit_type: profit.text(i),
+                    scopes: scopes.text(i),
+                    mch_items: items.text(i),
+                    mch_valid_to: valid_to.date(i),
+                });
+            }
+        }
+        out
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The entry a code names, else the one a name names.
+    pub(crate) fn find(
+        &self,
+        code: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<(&Institution<'t>, Matched)> {
+        if let Some(&i) = code.and_then(|c| self.by_code.get(c)) {
+            return Some((&self.list[i], Matched::Code));
+        }
+        let &i = self.by_name.get(&normal_name(name?))?;
+        Some((&self.list[i], Matched::Name))
+    }
+}
+
+/// One person of the staff registry, as the rules need them.
+pub(crate) struct Member<'t> {
+    pub name: &'t str,
+    /// 医师类别, e.g. "执业医师", "执业助理医师", "护士".
+    pub category: Option<&'t str>,
+    /// 执业范围, e.g. "妇产科专业".
+    pub scope: Option<&'t str>,
+    /// 执业地点.
+    pub site: Option<&'t str>,
+    /// 母婴保健技术考核合格证 items.
+    pub mch_items: Option<&'t str>,
+    pub mch_valid_to: Option<NaiveDate>,
+    /// 超声上岗证.
+    pub us_cert: Option<&'t str>,
+}
+
+/// Every staff registry among the inputs, indexed by staff number, practice certificate number
+/// and name. Ledgers sign by name or by staff number, so both are keys.
+#[derive(Default)]
+pub(crate) struct Staff<'t> {
+    list: Vec<Member<'t>>,
+    by_code: HashMap<&'t str, usize>,
+    by_name: HashMap<String, usize>,
+    shared: std::collections::HashSet<String>,
+}
+
+impl<'t> Staff<'t> {
+    pub(crate) fn of(tables: &'t [Table]) -> Self {
+        let mut out = Self::default();
+        for t in tables.iter().filter(|t| t.dataset == Dataset::Staff) {
+            let (names, numbers, certs) = (
+                Field::of(t, "name"),
+                Field::of(t, "staff_no"),
+                Field::of(t, "practice_cert_no"),
+            );
+            let (category, scope, site) = (
+                Field::of(t, "category"),
+                Field::of(t, "scope"),
+                Field::of(t, "site"),
+            );
+            let (items, valid_to, us_cert) = (
+                Field::of(t, "mch_items"),
+                Field::of(t, "mch_valid_to"),
+                Field::of(t, "us_cert_no"),
+            );
+            for i in 0..t.len() {
+                let at = out.list.len();
+                let name = names.text(i).unwrap_or("");
+                for code in [numbers.text(i), certs.text(i)].into_iter().flatten() {
+                    out.by_code.entry(code).or_insert(at);
+                }
+                if !name.is_empty() {
+                    match out.by_name.entry(normal_name(name)) {
+                        Entry::Occupied(e) => {
+                            out.shared.insert(e.key().clone());
+                        }
+                        Entry::Vacant(e) => {
+                            e.insert(at);
+                        }
+                    }
+                }
+                out.list.push(Member {
+                    name,
+                    category: category.text(i),
+                    scope: scope.text(i),
+                    site: site.text(i),
+                    mch_items: items.text(i),
+                    mch_valid_to: valid_to.date(i),
+                    us_cert: us_cert.text(i),
+                });
+            }
+        }
+        out
+    }
+
+    /// The person a ledger's entry names: by staff or certificate number, else by name.
+    pub(crate) fn find(&self, entry: &str) -> Option<(&Member<'t>, Matched)> {
+        if let Some(&i) = self.by_code.get(entry) {
+            return Some((&self.list[i], Matched::Code));
+        }
+        let key = normal_name(entry);
+        let &i = self.by_name.get(&key)?;
+        let matched = if self.shared.contains(&key) {
+            Matched::SharedName
+        } else {
+            Matched::Name
+        };
+        Some((&self.list[i], matched))
+    }
+}
+
+/// The institution a record belongs to: its own column when the ledger has one (a county's
+/// merged ledger), else the 填报单位 of the sheet's title rows.
+pub(crate) fn ledger_owner<'t>(table: &'t Table, column: Field<'t>, i: usize) -> Option<&'t str> {
+    column
+        .text(i)
+        .or_else(|| (!table.institution.is_empty()).then_some(table.institution.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normal_name;
+
+    #[test]
+    fn names_compare_without_spaces_and_bracket_width() {
+        assert_eq!(
+            normal_name("XX县 妇幼保健院（分院）"),
+            normal_name("XX县妇幼保健院(分院)")
+        );
+        assert_ne!(normal_name("XX县人民医院"), normal_name("XX县中医医院"));
+    }
+}
