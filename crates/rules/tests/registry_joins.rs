@@ -1,0 +1,152 @@
+//! How the registry rules behave at their edges, beyond the fixtures: a ledger that does not say
+//! whose it is, a registry missing from the inputs, a pharmacy's own ledger, two people of one
+//! name.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use std::path::PathBuf;
+
+use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
+use auditor_model::Finding;
+use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
+use chrono::NaiveDate;
+
+fn fixture(rule: &str, file: &str) -> String {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        rule,
+        file,
+    ]
+    .iter()
+    .collect();
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// Runs the national pack over CSV texts given as (file name, contents).
+fn run(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "auditor-registry-joins-{}-{run}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"test").unwrap();
+    let ingest = Ingest::new(&catalog, &hasher);
+    let mut tables: Vec<Table> = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let report = ingest.read_path(&path, name);
+        assert_eq!(report.error, None, "{name}");
+        tables.extend(report.tables);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
+    evaluate(
+        &Catalogue::builtin().unwrap(),
+        &Pack::builtin("national").unwrap(),
+        &DrugCatalog::builtin().unwrap(),
+        &tables,
+        as_of,
+    )
+}
+
+fn rows_of(findings: &[Finding], rule: &str) -> Vec<u32> {
+    findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .filter_map(|f| f.row)
+        .collect()
+}
+
+#[test]
+fn a_ledger_that_does_not_say_whose_it_is_gets_a_note_not_a_verdict() {
+    // No institution column, no title row: nobody to look up.
+    let ledger = "发药日期,处方号,开具日期,姓名,身份证号,药品名称,规格,数量,单位,处方医师\n\
+        2024-03-05,MZ1,2024-03-05,王丽,370921199603140025,米非司酮片,25mg,6,片,刘敏\n\
+        2024-03-06,MZ2,2024-03-06,刘芳,370921199311080040,米索前列醇片,0.2mg,3,片,刘敏\n";
+    let (findings, skipped) = run(&[
+        ("unowned.csv", ledger),
+        (
+            "institutions.csv",
+            &fixture("DRUG-USE-APPROVED-INST", "institutions.csv"),
+        ),
+    ]);
+    assert_eq!(
+        rows_of(&findings, "DRUG-USE-APPROVED-INST"),
+        Vec::<u32>::new()
+    );
+    let note = skipped
+        .iter()
+        .find(|s| s.rule == "DRUG-USE-APPROVED-INST")
+        .expect("a note for the unjudged records");
+    assert!(
+        note.zh.contains("2 条记录无法确定所属机构") && note.zh.contains("unowned.csv"),
+        "{note:?}"
+    );
+    assert!(note.en.contains("2 records could not be tied"), "{note:?}");
+}
+
+#[test]
+fn a_rule_whose_registry_is_not_among_the_inputs_says_which_one_it_needs() {
+    let (findings, skipped) = run(&[("violating.csv", &fixture("DRUG-RX-OBGYN", "violating.csv"))]);
+    assert_eq!(rows_of(&findings, "DRUG-RX-OBGYN"), Vec::<u32>::new());
+    let note = skipped.iter().find(|s| s.rule == "DRUG-RX-OBGYN").unwrap();
+    assert!(
+        note.zh.contains("人员名录") && note.en.contains("a staff registry"),
+        "{note:?}"
+    );
+    // A rule whose registry is there is not noted.
+    assert!(!skipped.iter().any(|s| s.rule == "DRUG-RX-PRESENT"));
+}
+
+#[test]
+fn a_retail_pharmacys_own_ledger_fires_on_every_termination_drug_line() {
+    let ledger = "青山康泰大药房药品购进验收记录\n\
+        日期,类型,通用名称,规格,批准文号,批号,有效期至,数量,单位,供货单位\n\
+        2024-03-01,购进,米非司酮片,25mg,国药准字H20010123,230801,2026-07-31,2,盒,鲁中医药有限公司\n\
+        2024-03-02,购进,阿莫西林胶囊,0.25g,国药准字H13023964,240101,2026-12-31,20,盒,鲁中医药有限公司\n\
+        2024-03-03,零售,米索前列醇片,0.2mg,国药准字H20000668,231105,2025-10-31,1,盒,\n";
+    let (findings, _) = run(&[("pharmacy.csv", ledger)]);
+    assert_eq!(rows_of(&findings, "DRUG-NO-RETAIL"), vec![3, 5]);
+    let first = findings
+        .iter()
+        .find(|f| f.rule == "DRUG-NO-RETAIL")
+        .unwrap();
+    assert!(
+        first
+            .message
+            .contains("零售药店“青山康泰大药房”经营终止妊娠药品“米非司酮片”"),
+        "{}",
+        first.message
+    );
+}
+
+#[test]
+fn two_staff_of_one_name_are_flagged_as_an_uncertain_match() {
+    let staff = "姓名,工号,执业类别,执业范围,执业地点\n\
+        赵红,QS0103,执业医师,内科专业,青山县人民医院\n\
+        赵红,QS0199,执业医师,妇产科专业,青山县人民医院\n";
+    let ledger = fixture("DRUG-RX-OBGYN", "violating.csv");
+    let (findings, _) = run(&[("violating.csv", &ledger), ("staff.csv", staff)]);
+    let hit = findings
+        .iter()
+        .find(|f| f.rule == "DRUG-RX-OBGYN" && f.row == Some(4))
+        .unwrap();
+    assert!(
+        hit.message.contains("名录中有同名者") && hit.message_en.contains("several entries"),
+        "{}",
+        hit.message
+    );
+}
