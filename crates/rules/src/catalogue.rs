@@ -161,6 +161,7 @@ impl Catalogue {
                     "a rule needs at least one citation and one dataset".to_owned(),
                 ));
             }
+            rule.check.validate(&rule).map_err(invalid)?;
             rules.push(rule);
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -197,6 +198,12 @@ impl Catalogue {
                 },
             })?;
             if let Some(rule) = one.rules.pop() {
+                // Built-in rules are held to this by the catalogue tests; a user's rule with a
+                // misspelt field would otherwise never fire, silently.
+                unknown_field(&rule).map_err(|reason| CatalogueError::Invalid {
+                    file: path.display().to_string(),
+                    reason,
+                })?;
                 self.rules.retain(|r| r.id != rule.id);
                 self.rules.push(rule);
             }
@@ -208,6 +215,29 @@ impl Catalogue {
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// An error naming the first field the rule's check reads that one of its datasets lacks.
+fn unknown_field(rule: &Rule) -> Result<(), String> {
+    let datasets = auditor_ingest::Catalog::builtin().map_err(|e| e.to_string())?;
+    for dataset in &rule.datasets {
+        let Some(spec) = datasets.spec(*dataset) else {
+            continue;
+        };
+        if let Some(field) = rule
+            .check
+            .fields()
+            .into_iter()
+            .find(|f| spec.field_index(f).is_none())
+        {
+            let known: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+            return Err(format!(
+                "数据集 {dataset} 没有字段 \"{field}\" / dataset {dataset} has no field \"{field}\"; fields: {}",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn well_formed_id(id: &str) -> bool {

@@ -7,6 +7,7 @@ mod expiry;
 mod filed_device;
 mod licensed_institution;
 mod no_retail;
+mod pattern;
 mod prescription;
 mod qualified_buyer;
 mod qualified_staff;
@@ -121,6 +122,11 @@ pub enum Check {
         #[serde(default)]
         institution: Option<String>,
     },
+    /// Text fields matching the `regex` parameter (whole value; `format_zh`/`format_en` say it
+    /// in words).
+    Pattern { fields: Vec<String> },
+    /// A number within the `min` and `max` parameters.
+    Range { field: String },
     /// The exam's device is filed, by this institution.
     FiledDevice {
         device: String,
@@ -212,10 +218,10 @@ impl Check {
                 .chain(drug.as_deref())
                 .chain(only_field.as_deref())
                 .collect(),
-            Self::Expiry { fields } | Self::Terms { fields } => {
+            Self::Expiry { fields } | Self::Terms { fields } | Self::Pattern { fields } => {
                 fields.iter().map(String::as_str).collect()
             }
-            Self::Unique { field } => vec![field.as_str()],
+            Self::Unique { field } | Self::Range { field } => vec![field.as_str()],
             Self::FiledDevice {
                 device,
                 institution,
@@ -262,6 +268,16 @@ impl Check {
             } => vec![
                 gestation, cert_type, cert_no, issuer, date, reason, reported,
             ],
+        }
+    }
+
+    /// Whether the rule's parameters are what its check needs (a valid expression, numeric
+    /// bounds): a rule file that cannot work stops the load, naming itself.
+    pub fn validate(&self, rule: &Rule) -> Result<(), String> {
+        match self {
+            Self::Pattern { .. } => pattern::compiled(rule).map(drop),
+            Self::Range { .. } => pattern::bounds(rule).map(drop),
+            _ => Ok(()),
         }
     }
 
@@ -351,6 +367,8 @@ impl Check {
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
             Self::Terms { fields } => terms::evaluate(rule, table, fields),
             Self::Unique { field } => unique::evaluate(rule, ctx, table, field),
+            Self::Pattern { fields } => pattern::evaluate_pattern(rule, table, fields),
+            Self::Range { field } => pattern::evaluate_range(rule, table, field),
             Self::NoRetail {
                 product,
                 txn_type,
