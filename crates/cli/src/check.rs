@@ -11,7 +11,10 @@ use auditor_rules::{Catalogue, DrugCatalog, Pack};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::report::{Input, Note, PackRef, Report, Summary, Tool, render_json, render_table};
+use crate::report::{
+    Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_json, render_table,
+    render_xlsx,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -88,10 +91,20 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             OutputFormat::Json
         },
     );
-    if !matches!(format, OutputFormat::Table | OutputFormat::Json) {
+    if matches!(
+        format,
+        OutputFormat::Html | OutputFormat::Sarif | OutputFormat::Junit
+    ) {
         return usage_error(&format!(
-            "本版本尚不支持报告格式 {format:?}，可用 table 或 json / report format {format:?} is not available in this version; use table or json"
+            "本版本尚不支持报告格式 {format:?}，可用 table、json、csv 或 xlsx / report format {format:?} is not available in this version; use table, json, csv or xlsx"
         ));
+    }
+    // A workbook is binary: like gzip, refuse to spill it onto a terminal, but let it go
+    // down a pipe or into a redirected file.
+    if format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+        return usage_error(
+            "xlsx 报告是二进制文件，请用 --output 指定保存路径 / the xlsx report is a binary file; name it with --output PATH",
+        );
     }
     let pack = match Pack::builtin(&args.pack) {
         Ok(p) => p,
@@ -145,7 +158,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .flat_map(|i| std::mem::take(&mut i.tables))
         .collect();
     let (rule_findings, skipped) = auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
-    drop(tables);
+    // Only the xlsx report copies the sheets; otherwise free the tables before rendering.
+    let tables = if format == OutputFormat::Xlsx {
+        tables
+    } else {
+        drop(tables);
+        Vec::new()
+    };
     findings.extend(rule_findings);
     for s in &skipped {
         eprintln!("{}\n{}", s.zh, s.en);
@@ -169,14 +188,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         summary: Summary::of(&findings),
         findings,
     };
-    let text = match format {
-        OutputFormat::Json => match render_json(&report) {
-            Ok(t) => t,
-            Err(e) => return usage_error(&format!("无法生成报告 / cannot render the report: {e}")),
-        },
-        _ => render_table(&report, args.lang),
+    let book = RuleBook::for_pack(&rules, &pack);
+    let bytes = match render(format, &report, &book, &tables, &catalog, args) {
+        Ok(b) => b,
+        Err(e) => return usage_error(&format!("无法生成报告 / cannot render the report: {e}")),
     };
-    if let Err(e) = write_output(args.output.as_deref(), &text) {
+    if let Err(e) = write_output(args.output.as_deref(), &bytes) {
         return usage_error(&e);
     }
     if unreadable {
@@ -186,6 +203,25 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn render(
+    format: OutputFormat,
+    report: &Report,
+    book: &RuleBook,
+    tables: &[Table],
+    catalog: &Catalog,
+    args: &CheckArgs,
+) -> anyhow::Result<Vec<u8>> {
+    Ok(match format {
+        OutputFormat::Table => render_table(report, args.lang).into_bytes(),
+        OutputFormat::Json => render_json(report)?.into_bytes(),
+        OutputFormat::Csv => render_csv(report)?,
+        OutputFormat::Xlsx => render_xlsx(report, book, tables, catalog)?,
+        OutputFormat::Html | OutputFormat::Sarif | OutputFormat::Junit => {
+            anyhow::bail!("{format:?}")
+        }
+    })
 }
 
 fn today_in_china() -> NaiveDate {
@@ -220,14 +256,14 @@ fn sort_findings(findings: &mut [Finding], inputs: &[InputReport]) {
     });
 }
 
-fn write_output(path: Option<&Path>, text: &str) -> Result<(), String> {
+fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, text)
+        Some(p) => std::fs::write(p, bytes)
             .map_err(|e| format!("无法写入 {0} / cannot write {0}: {e}", p.display())),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            match out.write_all(bytes).and_then(|()| out.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
                 _ => Ok(()),
             }

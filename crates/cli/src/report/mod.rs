@@ -1,14 +1,24 @@
 //! The report of a `check` run, in the shape of the JSON contract (schema v1), and its renderers.
 
+mod columns;
+mod csv;
+mod escape;
 mod json;
+mod rule_book;
+mod sheet_copy;
+mod sheet_name;
 mod table;
+mod xlsx;
 
 use auditor_ingest::{InputReport, SheetReport};
 use auditor_model::{Dataset, Finding, Severity};
 use serde::Serialize;
 
+pub use csv::render_csv;
 pub use json::render_json;
+pub use rule_book::RuleBook;
 pub use table::render_table;
+pub use xlsx::render_xlsx;
 
 #[derive(Debug, Serialize)]
 pub struct Report {

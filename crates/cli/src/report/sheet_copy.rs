@@ -1,0 +1,255 @@
+//! One ledger sheet copied into the xlsx report: each field's label on the header row, each
+//! record's values (as ingest read them, personal data masked) in their original cells, and the
+//! cells a finding names filled and annotated with the rule and its message.
+//!
+//! Copies are written in Excel's constant-memory mode, row by row, so a million-row ledger is
+//! streamed to disk instead of held as cells; hence everything here goes in row order.
+
+use std::collections::BTreeMap;
+
+use auditor_ingest::column::Column;
+use auditor_ingest::spec::FieldType;
+use auditor_ingest::{Catalog, Table};
+use auditor_model::Finding;
+use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+
+use super::escape::spreadsheet_text;
+use super::rule_book::RuleBook;
+use super::xlsx::Formats;
+
+/// Excel's last row and column (1-based row, 0-based column).
+const MAX_ROW: u32 = 1_048_576;
+const MAX_COL: u32 = 16_383;
+
+pub struct SheetCopy<'a> {
+    pub table: &'a Table,
+    pub name: String,
+    /// The sheet's header row as the user sees it (1-based).
+    pub header_row: Option<u32>,
+    /// Per field, its type in the dataset's spec.
+    pub kinds: Vec<Option<FieldType>>,
+}
+
+impl<'a> SheetCopy<'a> {
+    pub fn new(table: &'a Table, name: String, header_row: Option<u32>, catalog: &Catalog) -> Self {
+        let spec = catalog.spec(table.dataset);
+        let kinds = table
+            .fields
+            .iter()
+            .map(|f| {
+                spec.and_then(|s| s.fields.iter().find(|x| &x.name == f))
+                    .map(|x| x.kind)
+            })
+            .collect();
+        Self {
+            table,
+            name,
+            header_row,
+            kinds,
+        }
+    }
+
+    /// Whether some records lie past Excel's last row and are left out of the copy.
+    pub fn truncated(&self) -> bool {
+        self.table.rows.iter().any(|r| *r > MAX_ROW)
+    }
+}
+
+/// (row, column), 1-based row as in the finding, so the map iterates in row order.
+type Marks<'f> = BTreeMap<(u32, u32), Vec<&'f Finding>>;
+
+pub fn write(
+    ws: &mut Worksheet,
+    copy: &SheetCopy<'_>,
+    findings: &[Finding],
+    book: &RuleBook,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let t = copy.table;
+    ws.set_name(&copy.name)?;
+    ws.set_default_note_author("auditor");
+    let mut marks: Marks<'_> = BTreeMap::new();
+    for f in findings
+        .iter()
+        .filter(|f| f.file == t.file && f.sheet == t.sheet && f.row.is_some())
+    {
+        for cell in &f.cells {
+            marks.entry((cell.row, cell.col)).or_default().push(f);
+        }
+    }
+    // Fields that have a column in the sheet, left to right.
+    let mut placed: Vec<(usize, u32)> = t
+        .source_cols
+        .iter()
+        .enumerate()
+        .filter_map(|(f, c)| c.filter(|c| *c <= MAX_COL).map(|c| (f, c)))
+        .collect();
+    placed.sort_by_key(|(_, c)| *c);
+    for (_, col) in &placed {
+        ws.set_column_width(*col as u16, 14.0)?;
+    }
+
+    if let Some(header) = copy.header_row.filter(|h| *h <= MAX_ROW) {
+        flush_marks_before(ws, &mut marks, header, book, formats)?;
+        let r = header - 1;
+        for (f, col) in &placed {
+            let (zh, en) = t.labels.get(*f).map_or(("", ""), |(z, e)| (z, e));
+            let text = format!("{zh}\n{en}");
+            match marks.remove(&(header, *col)) {
+                Some(fs) => {
+                    ws.write_string_with_format(r, *col as u16, text, &formats.offending)?;
+                    ws.insert_note(r, *col as u16, &note(&fs, book))?;
+                }
+                None => {
+                    ws.write_string_with_format(r, *col as u16, text, &formats.header)?;
+                }
+            }
+        }
+        flush_marks_before(ws, &mut marks, header + 1, book, formats)?;
+        ws.set_freeze_panes(header, 0)?;
+    }
+
+    // Records in row order: ingest keeps them so; sorting an already sorted list is one pass.
+    let mut order: Vec<usize> = (0..t.rows.len()).collect();
+    order.sort_by_key(|i| t.rows[*i]);
+    for i in order {
+        let row = t.rows[i];
+        if row > MAX_ROW {
+            break;
+        }
+        flush_marks_before(ws, &mut marks, row, book, formats)?;
+        for (f, col) in &placed {
+            let Some(column) = t.columns.get(*f).and_then(Option::as_ref) else {
+                continue;
+            };
+            let mark = marks.remove(&(row, *col));
+            let kind = copy.kinds.get(*f).copied().flatten();
+            let cell = (row - 1, *col as u16);
+            write_value(ws, cell, column, kind, i, mark.is_some(), formats)?;
+            if let Some(fs) = mark {
+                ws.insert_note(row - 1, *col as u16, &note(&fs, book))?;
+            }
+        }
+        flush_marks_before(ws, &mut marks, row + 1, book, formats)?;
+    }
+    flush_marks_before(ws, &mut marks, MAX_ROW + 1, book, formats)?;
+    Ok(())
+}
+
+/// A record's value: numbers (and quantities without a unit) as numbers, gestational ages in weeks as ledgers write them,
+/// everything else as the text ingest shows (personal data masked), escaped against formulas
+/// and written as a string, never as a formula.
+fn write_value(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    column: &Column,
+    kind: Option<FieldType>,
+    i: usize,
+    marked: bool,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    // A quantity with its unit ("10盒") stays text, as written; a bare one is a number.
+    let number = match column {
+        Column::Number(_) => column.number(i),
+        Column::Quantity(_, unit) if unit.get(i).is_empty() => column.number(i),
+        _ => None,
+    };
+    let text = match (kind, number) {
+        (Some(FieldType::Gestation), Some(days)) => weeks(days),
+        (_, Some(n)) => {
+            if marked {
+                ws.write_number_with_format(row, col, n, &formats.offending)?;
+            } else {
+                ws.write_number(row, col, n)?;
+            }
+            return Ok(());
+        }
+        _ => column.display(i),
+    };
+    match (marked, text.is_empty()) {
+        (true, true) => ws.write_blank(row, col, &formats.offending)?,
+        (true, false) => {
+            ws.write_string_with_format(row, col, spreadsheet_text(&text), &formats.offending)?
+        }
+        (false, false) => ws.write_string(row, col, spreadsheet_text(&text))?,
+        (false, true) => ws,
+    };
+    Ok(())
+}
+
+/// A gestational age, stored in days, as ledgers write it: `16周`, `12+3`.
+fn weeks(days: f64) -> String {
+    let days = days.round() as i64;
+    match (days / 7, days % 7) {
+        (w, 0) => format!("{w}周"),
+        (w, d) => format!("{w}+{d}"),
+    }
+}
+
+/// Marked cells above `row` that hold no copied value (a column ingest did not map, a blank
+/// row): filled and annotated all the same, so every located finding shows in the copy.
+fn flush_marks_before(
+    ws: &mut Worksheet,
+    marks: &mut Marks<'_>,
+    row: u32,
+    book: &RuleBook,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    while let Some(entry) = marks.first_entry() {
+        let (r, c) = *entry.key();
+        if r >= row {
+            break;
+        }
+        let fs = entry.remove();
+        if r == 0 || r > MAX_ROW || c > MAX_COL {
+            continue;
+        }
+        ws.write_blank(r - 1, c as u16, &formats.offending)?;
+        ws.insert_note(r - 1, c as u16, &note(&fs, book))?;
+    }
+    Ok(())
+}
+
+/// The note on an offending cell: per finding, the rule id and title, then its message in
+/// Chinese and English.
+fn note(findings: &[&Finding], book: &RuleBook) -> Note {
+    let text = findings
+        .iter()
+        .map(|f| {
+            let (zh, en) = book.title(&f.rule);
+            let title = if zh == f.rule {
+                f.rule.clone()
+            } else {
+                format!("{} {zh} / {en}", f.rule)
+            };
+            format!("{title}\n{}\n{}", f.message, f.message_en)
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    // Notes do not grow to fit their text: size the box by a rough count of wrapped lines,
+    // a Chinese character being about two Latin ones wide.
+    let lines: usize = text
+        .lines()
+        .map(|l| {
+            let width: usize = l.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+            width.div_ceil(56).max(1)
+        })
+        .sum();
+    Note::new(text)
+        .set_author("auditor")
+        .add_author_prefix(false)
+        .set_width(400)
+        .set_height((24 + 16 * lines).min(640) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weeks;
+
+    #[test]
+    fn gestational_ages_read_as_ledgers_write_them() {
+        assert_eq!(weeks(112.0), "16周");
+        assert_eq!(weeks(87.0), "12+3");
+        assert_eq!(weeks(0.0), "0周");
+    }
+}

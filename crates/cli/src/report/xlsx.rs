@@ -1,0 +1,267 @@
+//! `--format xlsx`: a workbook an inspector can work in — the findings (filter, frozen header),
+//! a summary, then a copy of every ledger sheet with the offending cells filled and annotated,
+//! each at the address its finding names, so that `H17` in a finding is `H17` in the copy.
+
+use auditor_ingest::{Catalog, Table};
+use auditor_model::Severity;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
+
+use super::columns::{self, HEADERS, values};
+use super::escape::spreadsheet_text;
+use super::rule_book::RuleBook;
+use super::sheet_copy::{self, SheetCopy};
+use super::sheet_name::{SheetNames, quoted};
+use super::{Report, Summary};
+
+const FINDINGS: &str = "发现 Findings";
+const SUMMARY: &str = "摘要 Summary";
+const WIDTHS: [f64; 11] = [
+    26.0, 12.0, 12.0, 36.0, 14.0, 7.0, 12.0, 70.0, 70.0, 40.0, 34.0,
+];
+/// Excel keeps at most 65,530 links per sheet; findings past this are written without one.
+const MAX_LINKS: usize = 65_000;
+
+/// The formats shared by every sheet of the report.
+pub struct Formats {
+    pub header: Format,
+    pub title: Format,
+    pub offending: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Self {
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_background_color(Color::RGB(0x00D9_E1F2))
+                .set_border_bottom(FormatBorder::Thin),
+            title: Format::new().set_bold().set_font_size(14),
+            // Excel's own "Bad" cell style: light red fill, dark red text.
+            offending: Format::new()
+                .set_background_color(Color::RGB(0x00FF_C7CE))
+                .set_font_color(Color::RGB(0x009C_0006)),
+        }
+    }
+}
+
+pub fn render_xlsx(
+    report: &Report,
+    book: &RuleBook,
+    tables: &[Table],
+    catalog: &Catalog,
+) -> anyhow::Result<Vec<u8>> {
+    let formats = Formats::new();
+    let mut names = SheetNames::default();
+    names.reserve(FINDINGS);
+    names.reserve(SUMMARY);
+    let copies: Vec<SheetCopy<'_>> = tables
+        .iter()
+        .map(|t| {
+            let name = names.for_copy(&t.file, t.sheet.as_deref());
+            SheetCopy::new(t, name, header_row_of(report, t), catalog)
+        })
+        .collect();
+
+    let mut wb = Workbook::new();
+    write_findings(wb.add_worksheet(), report, &copies, &formats)?;
+    write_summary(wb.add_worksheet(), report, &copies, &formats)?;
+    for copy in &copies {
+        let sheet = wb.add_worksheet_with_constant_memory()?;
+        sheet_copy::write(sheet, copy, &report.findings, book, &formats)?;
+    }
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The header row the input's sheet report gives for this table's sheet.
+fn header_row_of(report: &Report, t: &Table) -> Option<u32> {
+    let sheet = t.sheet.as_deref().unwrap_or("");
+    report
+        .inputs
+        .iter()
+        .filter(|i| i.file == t.file)
+        .flat_map(|i| &i.sheets)
+        .find(|s| s.sheet == sheet && s.dataset == Some(t.dataset))
+        .and_then(|s| s.header_row)
+}
+
+fn write_findings(
+    ws: &mut Worksheet,
+    report: &Report,
+    copies: &[SheetCopy<'_>],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(FINDINGS)?;
+    for (col, (header, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+        let col = col as u16;
+        ws.write_string_with_format(0, col, *header, &formats.header)?;
+        ws.set_column_width(col, width)?;
+    }
+    let mut links = 0;
+    for (i, f) in report.findings.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (col, value) in values(f).iter().enumerate() {
+            let c = col as u16;
+            match (col, f.row) {
+                (columns::ROW, Some(n)) => {
+                    ws.write_number(row, c, f64::from(n))?;
+                }
+                _ if value.is_empty() => {}
+                _ => {
+                    ws.write_string(row, c, spreadsheet_text(value))?;
+                }
+            }
+        }
+        // The cells link to the same cells in the copy of their sheet.
+        let target = copies
+            .iter()
+            .find(|c| c.table.file == f.file && c.table.sheet == f.sheet);
+        if let (Some(copy), Some(cell), Some(_)) = (target, f.cells.first(), f.row)
+            && links < MAX_LINKS
+        {
+            let url = Url::new(format!("internal:{}!{cell}", quoted(&copy.name)))
+                .set_text(columns::cells_text(f));
+            ws.write_url(row, columns::CELLS as u16, url)?;
+            links += 1;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(
+        0,
+        0,
+        report.findings.len() as u32,
+        (HEADERS.len() - 1) as u16,
+    )?;
+    Ok(())
+}
+
+fn write_summary(
+    ws: &mut Worksheet,
+    report: &Report,
+    copies: &[SheetCopy<'_>],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name(SUMMARY)?;
+    ws.set_column_width(0, 36.0)?;
+    for col in 1..=6 {
+        ws.set_column_width(col, 18.0)?;
+    }
+    ws.write_string_with_format(
+        0,
+        0,
+        "两非合规审计报告 / Compliance audit report",
+        &formats.title,
+    )?;
+    let about = [
+        (
+            "工具 tool",
+            format!("{} {}", report.tool.name, report.tool.version),
+        ),
+        (
+            "规则包 pack",
+            format!("{} {}", report.pack.name, report.pack.version),
+        ),
+        ("判定日期 as of", report.as_of.clone()),
+    ];
+    let mut row = 2;
+    for (label, value) in about {
+        ws.write_string(row, 0, label)?;
+        ws.write_string(row, 1, spreadsheet_text(&value))?;
+        row += 1;
+    }
+
+    row += 1;
+    ws.write_string_with_format(row, 0, "级别 severity", &formats.header)?;
+    ws.write_string_with_format(row, 1, "发现数 findings", &formats.header)?;
+    let s: &Summary = &report.summary;
+    let counts = [s.critical, s.high, s.medium, s.low];
+    for (severity, count) in Severity::ALL.iter().zip(counts) {
+        row += 1;
+        ws.write_string(row, 0, columns::severity_label(*severity))?;
+        ws.write_number(row, 1, count as f64)?;
+    }
+    row += 1;
+    ws.write_string(row, 0, "合计 total")?;
+    ws.write_number(row, 1, s.total as f64)?;
+
+    row += 2;
+    let heads = [
+        "文件 file",
+        "工作表 sheet",
+        "数据集 dataset",
+        "表头行 header row",
+        "记录数 records",
+        "副本 copy",
+        "说明 remark",
+    ];
+    for (col, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *h, &formats.header)?;
+    }
+    for input in &report.inputs {
+        row += 1;
+        ws.write_string(row, 0, spreadsheet_text(&input.file))?;
+        if let Some(e) = &input.error {
+            ws.write_string(
+                row,
+                6,
+                spreadsheet_text(&format!("{} / {}", e.message, e.message_en)),
+            )?;
+        }
+        for (i, sheet) in input.sheets.iter().enumerate() {
+            if i > 0 {
+                row += 1;
+                ws.write_string(row, 0, spreadsheet_text(&input.file))?;
+            }
+            ws.write_string(row, 1, spreadsheet_text(&sheet.sheet))?;
+            if let Some(d) = sheet.dataset {
+                ws.write_string(row, 2, d.as_str())?;
+            }
+            if let Some(h) = sheet.header_row {
+                ws.write_number(row, 3, f64::from(h))?;
+            }
+            ws.write_number(row, 4, sheet.rows as f64)?;
+            let copy = copies.iter().find(|c| {
+                c.table.file == input.file
+                    && c.table.sheet.as_deref().unwrap_or("") == sheet.sheet
+                    && Some(c.table.dataset) == sheet.dataset
+            });
+            if let Some(copy) = copy {
+                ws.write_url(
+                    row,
+                    5,
+                    Url::new(format!("internal:{}!A1", quoted(&copy.name))).set_text(&copy.name),
+                )?;
+                if copy.truncated() {
+                    ws.write_string(
+                        row,
+                        6,
+                        "副本超出 Excel 行数上限，已截断 / the copy stops at Excel's row limit",
+                    )?;
+                }
+            } else if sheet.dataset.is_none() {
+                ws.write_string(
+                    row,
+                    6,
+                    spreadsheet_text(&format!(
+                        "未识别的台账 / not a known ledger: {}",
+                        sheet.headers.join(", ")
+                    )),
+                )?;
+            }
+        }
+    }
+
+    if !report.notes.is_empty() {
+        row += 2;
+        ws.write_string_with_format(row, 0, "注 notes", &formats.header)?;
+        for note in &report.notes {
+            row += 1;
+            ws.write_string(
+                row,
+                0,
+                spreadsheet_text(&format!("{} / {}", note.message, note.message_en)),
+            )?;
+        }
+    }
+    Ok(())
+}

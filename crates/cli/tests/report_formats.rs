@@ -1,0 +1,416 @@
+//! The report formats of `auditor check` beyond json and table, on real rule fixtures: csv
+//! compared with the snapshots in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites them), the
+//! xlsx workbook read back cell by cell, and ledger values that look like formulas kept inert.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::Value;
+
+const DUAL_SIGN: &[&str] = &["fixtures/rules/US-DUAL-SIGN/violating.csv"];
+const BUYER: &[&str] = &[
+    "fixtures/rules/DRUG-BUYER-QUALIFIED/violating.csv",
+    "fixtures/rules/DRUG-BUYER-QUALIFIED/institutions.csv",
+];
+/// GBK, title rows above the header, data-quality findings and a sheet-level finding.
+const GBK: &[&str] = &["fixtures/ingest/drug_txn_gbk.csv"];
+/// (snapshot name, inputs), relative to the repository root so snapshots hold no local path.
+const CASES: [(&str, &[&str]); 3] = [
+    ("us_dual_sign", DUAL_SIGN),
+    ("drug_buyer_qualified", BUYER),
+    ("drug_txn_gbk", GBK),
+];
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `auditor check --as-of 2024-06-30 ARGS` run in `dir`, under a fixed ID key.
+fn check_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_auditor"))
+        .current_dir(dir)
+        .args(["check", "--as-of", "2024-06-30"])
+        .args(args)
+        .env("AUDITOR_ID_KEY", "report-formats-test")
+        .output()
+        .expect("run auditor")
+}
+
+/// The report in `format` on stdout; every case has a finding at or above high, so exit 1.
+fn report(format: &str, inputs: &[&str], extra: &[&str]) -> Vec<u8> {
+    let mut args = vec!["--format", format];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(inputs);
+    let out = check_in(&repo_root(), &args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{format}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn json_report(inputs: &[&str]) -> Value {
+    serde_json::from_slice(&report("json", inputs, &[])).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Compare with `tests/snapshots/NAME`, or rewrite it when `UPDATE_SNAPSHOTS=1`.
+fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let accept = "if the change is intended: UPDATE_SNAPSHOTS=1 cargo test -p auditor-cli --test report_formats";
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("snapshot {} unreadable ({e}); {accept}", path.display()));
+    if expected == actual {
+        return;
+    }
+    let (want, got): (Vec<&str>, Vec<&str>) =
+        (expected.lines().collect(), actual.lines().collect());
+    let line = (0..want.len().max(got.len()))
+        .find(|i| want.get(*i) != got.get(*i))
+        .unwrap_or(want.len());
+    let (want, got) = (
+        want.get(line).copied().unwrap_or("<end of text>"),
+        got.get(line).copied().unwrap_or("<end of text>"),
+    );
+    panic!(
+        "{name} differs from its snapshot at line {}:\n  expected: {want}\n  actual:   {got}\n{accept}",
+        line + 1
+    );
+}
+
+fn open_xlsx(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    Xlsx::new(Cursor::new(bytes.to_vec())).expect("the report is an xlsx workbook")
+}
+
+/// Every part of the workbook package, by name, as text.
+fn xlsx_parts(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            part.read_to_string(&mut text).unwrap();
+            (part.name().unwrap().into_owned(), text)
+        })
+        .collect()
+}
+
+fn part<'a>(parts: &'a [(String, String)], name: &str) -> &'a str {
+    parts
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or_else(|| panic!("no part {name}"), |(_, t)| t.as_str())
+}
+
+fn string_at(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    match r.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Empty) | None => String::new(),
+        Some(other) => panic!("cell ({row}, {col}) is {other:?}, not text"),
+    }
+}
+
+#[test]
+fn csv_report_is_excel_ready_and_matches_its_snapshots() {
+    for (name, inputs) in CASES {
+        let bytes = report("csv", inputs, &[]);
+        assert!(bytes.starts_with(BOM), "{name}: no byte-order mark");
+        let text = String::from_utf8(bytes).unwrap();
+        let mut csv = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        assert_eq!(
+            csv.headers().unwrap().iter().collect::<Vec<_>>(),
+            [
+                "规则 rule",
+                "级别 severity",
+                "数据集 dataset",
+                "文件 file",
+                "工作表 sheet",
+                "行 row",
+                "单元格 cells",
+                "说明 message",
+                "说明(英) message_en",
+                "依据 citation",
+                "指纹 fingerprint"
+            ]
+        );
+        let rows = csv.records().count();
+        let findings = json_report(inputs)["findings"].as_array().unwrap().len();
+        assert_eq!(rows, findings, "{name}: one row per finding");
+        assert_snapshot(&format!("{name}.csv"), &text);
+    }
+}
+
+#[test]
+fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets() {
+    let dir = temp_dir("report-formats-xlsx");
+    let path = dir.join("report.xlsx");
+    let mut args = vec!["--format", "xlsx", "--output", path.to_str().unwrap()];
+    args.extend_from_slice(BUYER);
+    assert_eq!(check_in(&repo_root(), &args).status.code(), Some(1));
+    let bytes = std::fs::read(&path).unwrap();
+    let mut wb = open_xlsx(&bytes);
+    assert_eq!(
+        wb.sheet_names(),
+        ["发现 Findings", "摘要 Summary", "violating", "institutions"]
+    );
+
+    let json = json_report(BUYER);
+    let findings = json["findings"].as_array().unwrap();
+    let sheet = wb.worksheet_range("发现 Findings").unwrap();
+    assert_eq!(sheet.height(), findings.len() + 1);
+    assert_eq!(string_at(&sheet, 0, 0), "规则 rule");
+    assert_eq!(string_at(&sheet, 0, 10), "指纹 fingerprint");
+    let at = findings
+        .iter()
+        .position(|f| f["rule"] == "DRUG-BUYER-QUALIFIED" && f["row"] == 4)
+        .unwrap();
+    let f = &findings[at];
+    let row = u32::try_from(at).unwrap() + 1;
+    let texts: Vec<String> = [0, 1, 2, 3, 4, 6, 7, 8, 9, 10]
+        .iter()
+        .map(|c| string_at(&sheet, row, *c))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "DRUG-BUYER-QUALIFIED",
+            "严重 critical",
+            "drug_txn",
+            BUYER[0],
+            "",
+            "K4 L4",
+            f["message"].as_str().unwrap(),
+            f["message_en"].as_str().unwrap(),
+            f["citation"].as_str().unwrap(),
+            f["fingerprint"].as_str().unwrap(),
+        ]
+    );
+    assert_eq!(sheet.get_value((row, 5)), Some(&Data::Float(4.0)));
+
+    // The copy holds each value at its original cell: K4 is the buyer the finding names.
+    let copy = wb.worksheet_range("violating").unwrap();
+    assert!(string_at(&copy, 0, 10).starts_with("购货单位"));
+    assert_eq!(string_at(&copy, 3, 0), "2024-03-12");
+    assert_eq!(string_at(&copy, 3, 10), "青山康宁诊所");
+    assert_eq!(string_at(&copy, 3, 11), "92370921MA3E7H2P3L");
+    assert_eq!(copy.get_value((3, 7)), Some(&Data::Float(5.0)));
+    let registry = wb.worksheet_range("institutions").unwrap();
+    assert_eq!(string_at(&registry, 3, 0), "青山县妇幼保健院");
+
+    let summary = wb.worksheet_range("摘要 Summary").unwrap();
+    let cells: Vec<String> = summary
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Float(n) => n.to_string(),
+                    other => other.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    for line in [
+        "规则包 pack|national 2024.1",
+        "判定日期 as of|2024-06-30",
+        "严重 critical|5",
+        "合计 total|7",
+    ] {
+        assert!(
+            cells.iter().any(|c| c.starts_with(line)),
+            "{line} not in {cells:#?}"
+        );
+    }
+
+    let parts = xlsx_parts(&bytes);
+    let comments = part(&parts, "xl/comments1.xml");
+    assert!(comments.contains("<comment ref=\"K4\""), "{comments}");
+    assert!(comments.contains("DRUG-BUYER-QUALIFIED 终止妊娠药品只售给有资质的单位"));
+    assert!(
+        comments.contains(f["message"].as_str().unwrap()),
+        "{comments}"
+    );
+    let styles = part(&parts, "xl/styles.xml");
+    assert!(
+        styles.contains("<patternFill patternType=\"solid\"><fgColor rgb=\"FFFFC7CE\"/>"),
+        "{styles}"
+    );
+    let copy_xml = part(&parts, "xl/worksheets/sheet3.xml");
+    let style_of = |cell: &str| -> Option<String> {
+        let start = copy_xml.find(&format!("<c r=\"{cell}\""))?;
+        let tag = &copy_xml[start..start + copy_xml[start..].find('>')?];
+        tag.split(" s=\"")
+            .nth(1)
+            .map(|s| s.split('"').next().unwrap().to_owned())
+    };
+    assert!(style_of("K4").is_some(), "the offending cell is filled");
+    assert_eq!(style_of("A4"), None, "other cells are not");
+    assert_eq!(style_of("K4"), style_of("L4"));
+}
+
+#[test]
+fn xlsx_copy_keeps_cells_below_title_rows_where_the_findings_say() {
+    let bytes = report("xlsx", GBK, &[]);
+    let mut wb = open_xlsx(&bytes);
+    let copy = wb.worksheet_range("drug_txn_gbk").unwrap();
+    // Two title rows, the header on row 3, records from row 4: as in the ledger.
+    assert_eq!(string_at(&copy, 0, 0), "");
+    assert!(string_at(&copy, 2, 0).starts_with("日期"));
+    assert_eq!(string_at(&copy, 3, 0), "2024-01-05");
+    assert_eq!(string_at(&copy, 6, 10), "91350100M000100Y44", "K7");
+    assert_eq!(
+        string_at(&copy, 7, 0),
+        "2024-01-05",
+        "A8, the duplicate row"
+    );
+    let comments = part(&xlsx_parts(&bytes), "xl/comments1.xml").to_owned();
+    let a6 = comments
+        .split("<comment ref=\"A6\"")
+        .nth(1)
+        .unwrap()
+        .split("</comment>")
+        .next()
+        .unwrap();
+    // The unreadable date and the empty required date, both on A6, in one note.
+    assert!(
+        a6.contains("DQ-DATE-INVALID\n") && a6.contains("2024-02-30"),
+        "{a6}"
+    );
+    assert!(
+        a6.contains("DRUG-SALE-FIELDS 终止妊娠药品购销记录要素齐全"),
+        "{a6}"
+    );
+    assert!(comments.contains("<comment ref=\"K7\""));
+    // The sheet-level finding (no column for 生产企业) is in the findings sheet only.
+    let findings = wb.worksheet_range("发现 Findings").unwrap();
+    assert_eq!(string_at(&findings, 1, 0), "DRUG-SALE-FIELDS");
+    assert_eq!(findings.get_value((1, 5)), Some(&Data::Empty), "no row");
+}
+
+#[test]
+fn xlsx_report_goes_down_a_pipe_when_no_output_is_named() {
+    let bytes = report("xlsx", DUAL_SIGN, &[]);
+    assert!(bytes.starts_with(b"PK\x03\x04"), "not a zip package");
+    let mut wb = open_xlsx(&bytes);
+    let copy = wb.worksheet_range("violating").unwrap();
+    // Row 2: the second signer wrote 无, so I2 is empty, filled and annotated.
+    assert_eq!(string_at(&copy, 1, 7), "张伟");
+    assert_eq!(string_at(&copy, 1, 8), "");
+    assert_eq!(string_at(&copy, 3, 7), "李娜");
+    assert_eq!(string_at(&copy, 3, 8), "李娜");
+    let comments = part(&xlsx_parts(&bytes), "xl/comments1.xml").to_owned();
+    assert!(comments.contains("<comment ref=\"I2\""));
+    assert!(comments.contains("US-DUAL-SIGN B超检查双人操作、双人签字"));
+}
+
+#[test]
+fn values_that_look_like_formulas_stay_text_in_csv_and_xlsx() {
+    let dir = temp_dir("report-formats-injection");
+    let name = "=HYPERLINK(1).csv";
+    let link = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    std::fs::write(
+        dir.join(name),
+        "检查日期,检查号,姓名,年龄,孕周,检查项目,操作医师,第二人\n\
+         2024-03-01 08:30,+US1,王丽,27,16周,@SUM(A1),\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"\n\
+         2024-03-01 09:30,US2,刘芳,27,16周,-1+2,张伟,李娜\n",
+    )
+    .unwrap();
+
+    let out = check_in(&dir, &["--format", "csv", name]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut csv = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(&row[3], "'=HYPERLINK(1).csv");
+        for field in row {
+            assert!(!field.starts_with(['=', '+', '-', '@']), "{field}");
+        }
+    }
+
+    let path = dir.join("report.xlsx");
+    let out = check_in(
+        &dir,
+        &["--format", "xlsx", "--output", path.to_str().unwrap(), name],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let bytes = std::fs::read(&path).unwrap();
+    let mut wb = open_xlsx(&bytes);
+    let findings = wb.worksheet_range("发现 Findings").unwrap();
+    assert_eq!(string_at(&findings, 1, 3), "'=HYPERLINK(1).csv");
+    let copy_name = wb.sheet_names()[2].clone();
+    let copy = wb.worksheet_range(&copy_name).unwrap();
+    assert_eq!(string_at(&copy, 1, 1), "'+US1");
+    assert_eq!(string_at(&copy, 1, 5), "'@SUM(A1)");
+    assert_eq!(string_at(&copy, 1, 6), format!("'{link}"));
+    assert_eq!(string_at(&copy, 1, 7), format!("'{link}"));
+    assert_eq!(string_at(&copy, 2, 5), "'-1+2");
+    for sheet in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&sheet).unwrap();
+        assert!(
+            formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+            "{sheet} has a formula"
+        );
+    }
+    for (part, text) in xlsx_parts(&bytes) {
+        assert!(!text.contains("<f>"), "{part} holds a formula");
+    }
+}
+
+#[test]
+fn no_format_writes_a_raw_id_number() {
+    let ledger = std::fs::read_to_string(repo_root().join(DUAL_SIGN[0])).unwrap();
+    let ids: Vec<String> = ledger
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 14);
+    for format in ["csv", "xlsx"] {
+        let bytes = report(format, DUAL_SIGN, &[]);
+        let text = if format == "xlsx" {
+            xlsx_parts(&bytes)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            String::from_utf8(bytes).unwrap()
+        };
+        for id in &ids {
+            assert!(!text.contains(id.as_str()), "{format} holds {id}");
+            assert!(!text.contains(&id[..14]), "{format} holds most of {id}");
+        }
+    }
+}
