@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use crate::report::{
-    Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_json, render_table,
-    render_xlsx,
+    Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html, render_json,
+    render_sarif, render_table, render_xlsx,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,13 +91,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             OutputFormat::Json
         },
     );
-    if matches!(
-        format,
-        OutputFormat::Html | OutputFormat::Sarif | OutputFormat::Junit
-    ) {
-        return usage_error(&format!(
-            "本版本尚不支持报告格式 {format:?}，可用 table、json、csv 或 xlsx / report format {format:?} is not available in this version; use table, json, csv or xlsx"
-        ));
+    if format == OutputFormat::Junit {
+        return usage_error(
+            "本版本尚不支持报告格式 junit / report format junit is not available in this version",
+        );
     }
     // A workbook is binary: like gzip, refuse to spill it onto a terminal, but let it go
     // down a pipe or into a redirected file.
@@ -218,9 +215,9 @@ fn render(
         OutputFormat::Json => render_json(report)?.into_bytes(),
         OutputFormat::Csv => render_csv(report)?,
         OutputFormat::Xlsx => render_xlsx(report, book, tables, catalog)?,
-        OutputFormat::Html | OutputFormat::Sarif | OutputFormat::Junit => {
-            anyhow::bail!("{format:?}")
-        }
+        OutputFormat::Html => render_html(report, book, catalog, args.lang).into_bytes(),
+        OutputFormat::Sarif => render_sarif(report, book)?.into_bytes(),
+        OutputFormat::Junit => anyhow::bail!("{format:?}"),
     })
 }
 

@@ -315,9 +315,9 @@ fn usage_errors_exit_2_with_a_bilingual_message() {
             "未知的严重程度",
         ),
         (
-            &["check", "--format", "sarif", &f],
-            "not available",
-            "尚不支持",
+            &["check", "--dataset", "ledger", &f],
+            "unknown dataset",
+            "未知的数据集",
         ),
     ];
     for (args, en, zh) in cases {

@@ -1,6 +1,7 @@
-//! The report formats of `auditor check` beyond json and table, on real rule fixtures: csv
-//! compared with the snapshots in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites them), the
-//! xlsx workbook read back cell by cell, and ledger values that look like formulas kept inert.
+//! The report formats of `auditor check` beyond json and table, on real rule fixtures: csv,
+//! html and sarif compared with the snapshots in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1`
+//! rewrites them), the xlsx workbook read back cell by cell, and ledger values that look like
+//! formulas kept inert.
 
 #![allow(
     clippy::unwrap_used,
@@ -59,6 +60,10 @@ fn report(format: &str, inputs: &[&str], extra: &[&str]) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
+}
+
+fn text_report(format: &str, inputs: &[&str], extra: &[&str]) -> String {
+    String::from_utf8(report(format, inputs, extra)).expect("a text report is UTF-8")
 }
 
 fn json_report(inputs: &[&str]) -> Value {
@@ -162,6 +167,110 @@ fn csv_report_is_excel_ready_and_matches_its_snapshots() {
         let findings = json_report(inputs)["findings"].as_array().unwrap().len();
         assert_eq!(rows, findings, "{name}: one row per finding");
         assert_snapshot(&format!("{name}.csv"), &text);
+    }
+}
+
+#[test]
+fn html_report_is_self_contained_and_matches_its_snapshots() {
+    for (name, inputs) in CASES {
+        let html = text_report("html", inputs, &[]);
+        for external in ["<script", "<link", " src=", "http://", "https://", "url("] {
+            assert!(!html.contains(external), "{name}: {external} in the page");
+        }
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{name}");
+        assert!(html.contains("@media print"), "{name}");
+        assert_snapshot(&format!("{name}.html"), &html);
+    }
+    let en = text_report("html", DUAL_SIGN, &["--lang", "en"]);
+    let report = json_report(DUAL_SIGN);
+    let first = &report["findings"][0];
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(
+        en.contains(
+            first["message_en"]
+                .as_str()
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        )
+    );
+    assert!(!en.contains(first["message"].as_str().unwrap()));
+    assert_snapshot("us_dual_sign.en.html", &en);
+}
+
+#[test]
+fn html_escapes_what_users_wrote() {
+    let dir = temp_dir("report-formats-html");
+    let name = "<b>台账&amp.csv";
+    std::fs::write(
+        dir.join(name),
+        "检查日期,检查号,姓名,操作医师,第二人\n2024-03-01 08:30,US1,王丽,<script>x</script>,<script>x</script>\n",
+    )
+    .unwrap();
+    let out = check_in(&dir, &["--format", "html", name]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(!html.contains("<b>"));
+    assert!(html.contains("&lt;b&gt;台账&amp;amp.csv"));
+    assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+}
+
+#[test]
+fn sarif_report_is_sarif_2_1_0_with_a_result_per_finding() {
+    for (name, inputs) in CASES {
+        let text = text_report("sarif", inputs, &[]);
+        let sarif: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(sarif["version"], "2.1.0");
+        assert!(
+            sarif["$schema"]
+                .as_str()
+                .unwrap()
+                .contains("sarif-schema-2.1.0")
+        );
+        let run = &sarif["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "auditor");
+        let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        let results = run["results"].as_array().unwrap();
+        let json = json_report(inputs);
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(results.len(), findings.len(), "{name}");
+        for (r, f) in results.iter().zip(findings) {
+            assert_eq!(r["ruleId"], f["rule"]);
+            let index = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
+            assert_eq!(rules[index], f["rule"].as_str().unwrap());
+            let level = match f["severity"].as_str().unwrap() {
+                "critical" | "high" => "error",
+                "medium" => "warning",
+                _ => "note",
+            };
+            assert_eq!(r["level"], level, "{r}");
+            assert_eq!(r["partialFingerprints"]["auditor/v1"], f["fingerprint"]);
+            let location = &r["locations"][0];
+            assert_eq!(
+                location["physicalLocation"]["artifactLocation"]["uri"],
+                f["file"]
+            );
+            assert_eq!(
+                location["physicalLocation"]["region"]["startLine"], f["row"],
+                "no region for a finding without a row"
+            );
+            let text = r["message"]["text"].as_str().unwrap();
+            assert_eq!(
+                text,
+                format!(
+                    "{}\n{}",
+                    f["message"].as_str().unwrap(),
+                    f["message_en"].as_str().unwrap()
+                )
+            );
+        }
+        assert_snapshot(&format!("{name}.sarif"), &text);
     }
 }
 
@@ -397,7 +506,7 @@ fn no_format_writes_a_raw_id_number() {
         .map(|l| l.split(',').nth(3).unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 14);
-    for format in ["csv", "xlsx"] {
+    for format in ["csv", "html", "sarif", "xlsx"] {
         let bytes = report(format, DUAL_SIGN, &[]);
         let text = if format == "xlsx" {
             xlsx_parts(&bytes)

@@ -3,8 +3,10 @@
 mod columns;
 mod csv;
 mod escape;
+mod html;
 mod json;
 mod rule_book;
+mod sarif;
 mod sheet_copy;
 mod sheet_name;
 mod table;
@@ -15,8 +17,10 @@ use auditor_model::{Dataset, Finding, Severity};
 use serde::Serialize;
 
 pub use csv::render_csv;
+pub use html::render_html;
 pub use json::render_json;
 pub use rule_book::RuleBook;
+pub use sarif::render_sarif;
 pub use table::render_table;
 pub use xlsx::render_xlsx;
 
