@@ -13,7 +13,7 @@ use clap::{Args, ValueEnum};
 
 use crate::report::{
     Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html, render_json,
-    render_sarif, render_table, render_xlsx,
+    render_junit, render_sarif, render_table, render_xlsx,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,11 +91,6 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             OutputFormat::Json
         },
     );
-    if format == OutputFormat::Junit {
-        return usage_error(
-            "本版本尚不支持报告格式 junit / report format junit is not available in this version",
-        );
-    }
     // A workbook is binary: like gzip, refuse to spill it onto a terminal, but let it go
     // down a pipe or into a redirected file.
     if format == OutputFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
@@ -217,7 +212,7 @@ fn render(
         OutputFormat::Xlsx => render_xlsx(report, book, tables, catalog)?,
         OutputFormat::Html => render_html(report, book, catalog, args.lang).into_bytes(),
         OutputFormat::Sarif => render_sarif(report, book)?.into_bytes(),
-        OutputFormat::Junit => anyhow::bail!("{format:?}"),
+        OutputFormat::Junit => render_junit(report, book, args.fail_on).into_bytes(),
     })
 }
 

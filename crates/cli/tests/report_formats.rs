@@ -1,5 +1,5 @@
 //! The report formats of `auditor check` beyond json and table, on real rule fixtures: csv,
-//! html and sarif compared with the snapshots in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1`
+//! html, sarif and junit compared with the snapshots in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1`
 //! rewrites them), the xlsx workbook read back cell by cell, and ledger values that look like
 //! formulas kept inert.
 
@@ -275,6 +275,66 @@ fn sarif_report_is_sarif_2_1_0_with_a_result_per_finding() {
 }
 
 #[test]
+fn junit_report_fails_a_testcase_per_rule_with_findings_at_or_above_fail_on() {
+    for (name, inputs) in CASES {
+        let xml = text_report("junit", inputs, &[]);
+        let (cases, failures) = testcases(&xml);
+        assert!(
+            xml.contains(&format!(
+                "<testsuites name=\"auditor check\" tests=\"{cases}\" failures=\"{failures}\""
+            )),
+            "{name}: totals"
+        );
+        assert_snapshot(&format!("{name}.junit.xml"), &xml);
+    }
+    let xml = text_report("junit", DUAL_SIGN, &[]);
+    let failure = xml
+        .split("<testcase name=\"US-DUAL-SIGN\"")
+        .nth(1)
+        .unwrap()
+        .split("</testcase>")
+        .next()
+        .unwrap();
+    assert!(failure.contains("<failure type=\"high\""), "{failure}");
+    for row in [2, 3, 4, 5, 6, 7, 8] {
+        assert!(
+            failure.contains(&format!("行 row {row} [H{row} I{row}]")),
+            "{row}"
+        );
+    }
+    // Under --fail-on critical the same findings are below the bar: listed, not failing.
+    let out = check_in(
+        &repo_root(),
+        &["--format", "junit", "--fail-on", "critical", DUAL_SIGN[0]],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(testcases(&xml).1, 0);
+    assert!(xml.contains("<system-out>7 项发现，低于 critical / 7 findings below critical"));
+}
+
+/// (testcases, failed testcases), reading the XML with a real parser so a malformed document
+/// fails the test.
+fn testcases(xml: &str) -> (usize, usize) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let (mut cases, mut failures) = (0, 0);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e) => {
+                match e.name().as_ref() {
+                    "testcase" => cases += 1,
+                    "failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    (cases, failures)
+}
+
+#[test]
 fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets() {
     let dir = temp_dir("report-formats-xlsx");
     let path = dir.join("report.xlsx");
@@ -506,7 +566,7 @@ fn no_format_writes_a_raw_id_number() {
         .map(|l| l.split(',').nth(3).unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 14);
-    for format in ["csv", "html", "sarif", "xlsx"] {
+    for format in ["csv", "html", "sarif", "junit", "xlsx"] {
         let bytes = report(format, DUAL_SIGN, &[]);
         let text = if format == "xlsx" {
             xlsx_parts(&bytes)

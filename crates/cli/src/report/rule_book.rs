@@ -2,6 +2,7 @@
 //! titles, docs and citations. Data-quality findings (`DQ-…`) come from ingest, which gives them
 //! no title: they are named by their id.
 
+use auditor_model::Dataset;
 use auditor_rules::{Catalogue, Pack, Rule};
 
 pub struct RuleBook {
@@ -28,5 +29,12 @@ impl RuleBook {
     pub fn title<'a>(&'a self, id: &'a str) -> (&'a str, &'a str) {
         self.get(id)
             .map_or((id, id), |r| (r.title.zh.as_str(), r.title.en.as_str()))
+    }
+
+    /// The pack's rules that judge sheets of `dataset`, in id order.
+    pub fn judging(&self, dataset: Dataset) -> impl Iterator<Item = &Rule> {
+        self.rules
+            .iter()
+            .filter(move |r| r.datasets.contains(&dataset))
     }
 }
