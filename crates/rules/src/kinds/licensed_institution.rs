@@ -8,9 +8,8 @@ use auditor_ingest::Table;
 use chrono::NaiveDate;
 
 use super::registry::{Institutions, ItemStatus, Staff, contains_any, ledger_owner};
-use super::{Context, Field, Hit, Hits};
+use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
-use crate::reference::DrugMemo;
 
 pub struct Fields<'a> {
     /// The record's institution by code and by name; the title rows' 填报单位 when absent.
@@ -43,18 +42,12 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         f.name.map(|n| Field::of(table, n)),
     );
     let dates = f.date.map(|d| Field::of(table, d));
-    let products = f.product.map(|p| Field::of(table, p));
+    let mut drug_rows = DrugRows::of(table, f.product);
     let persons = f.person.map(|p| Field::of(table, p));
-    let mut memo = DrugMemo::default();
     let mut unowned = 0usize;
     for i in 0..table.len() {
-        if let Some(products) = products {
-            let drug = products
-                .text(i)
-                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p));
-            if !drug {
-                continue;
-            }
+        if !drug_rows.admits(ctx.drugs, i) {
+            continue;
         }
         let code = codes.and_then(|c| c.text(i));
         let name = match names {

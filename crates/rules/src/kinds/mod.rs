@@ -554,3 +554,27 @@ impl<'t> Field<'t> {
         self.0.and_then(|c| c.date(i))
     }
 }
+
+/// With a product field, only rows of a termination drug are judged; without one, every row.
+pub(crate) struct DrugRows<'t> {
+    products: Option<Field<'t>>,
+    memo: crate::reference::DrugMemo<'t>,
+}
+
+impl<'t> DrugRows<'t> {
+    pub(crate) fn of(table: &'t Table, product: Option<&str>) -> Self {
+        Self {
+            products: product.map(|p| Field::of(table, p)),
+            memo: crate::reference::DrugMemo::default(),
+        }
+    }
+
+    pub(crate) fn admits(&mut self, drugs: &DrugCatalog, i: usize) -> bool {
+        match self.products {
+            None => true,
+            Some(products) => products
+                .text(i)
+                .is_some_and(|p| self.memo.is_termination_drug(drugs, p)),
+        }
+    }
+}

@@ -9,9 +9,8 @@ use chrono::NaiveDate;
 
 use super::filed_device::Devices;
 use super::registry::{Member, Staff, contains_any, ledger_owner, normal_name};
-use super::{Context, Field, Hit, Hits};
+use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
-use crate::reference::DrugMemo;
 
 pub struct Fields<'a> {
     pub person: &'a str,
@@ -46,19 +45,13 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         Field::of(table, f.person),
         f.date.map(|d| Field::of(table, d)),
     );
-    let products = f.product.map(|p| Field::of(table, p));
+    let mut drug_rows = DrugRows::of(table, f.product);
     let device_col = f.device.map(|d| Field::of(table, d));
     let owners = Field::of(table, f.institution.unwrap_or_default());
-    let mut memo = DrugMemo::default();
     let mut hits = Hits::default();
     for i in 0..table.len() {
-        if let Some(products) = products {
-            let drug = products
-                .text(i)
-                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p));
-            if !drug {
-                continue;
-            }
+        if !drug_rows.admits(ctx.drugs, i) {
+            continue;
         }
         // An empty entry is another rule's finding (no prescriber, no second signature).
         let Some(who) = persons.text(i) else { continue };
