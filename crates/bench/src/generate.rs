@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use rust_xlsxwriter::{Format as XlsxFormat, Workbook};
 
-use crate::ledger::{Cell, Kind};
+use crate::ledger::{Cell, DATE_FORMAT, DATETIME_FORMAT, Kind};
 
 /// Bump when the generated content changes, so files from an older generator are not reused.
 const GENERATOR_VERSION: u32 = 1;
@@ -110,8 +110,8 @@ fn write_xlsx(path: &Path, tempdir: &Path, kind: Kind, rows: u64) -> Result<()> 
 
     let sheet = book.add_worksheet_with_low_memory()?;
     sheet.set_name(kind.sheet_name())?;
-    for (c, (_, width)) in kind.headers().iter().enumerate() {
-        sheet.set_column_width(c as u16, *width)?;
+    for (c, column) in kind.columns().iter().enumerate() {
+        sheet.set_column_width(c as u16, column.width)?;
     }
     let mut r: u32 = 0;
     for cells in kind.title_rows() {
@@ -121,8 +121,8 @@ fn write_xlsx(path: &Path, tempdir: &Path, kind: Kind, rows: u64) -> Result<()> 
         }
         r += 1;
     }
-    for (c, (header, _)) in kind.headers().iter().enumerate() {
-        sheet.write_string_with_format(r, c as u16, *header, &bold)?;
+    for (c, column) in kind.columns().iter().enumerate() {
+        sheet.write_string_with_format(r, c as u16, column.header, &bold)?;
     }
     r += 1;
     for row in kind.rows(rows) {
@@ -147,7 +147,7 @@ fn write_xlsx(path: &Path, tempdir: &Path, kind: Kind, rows: u64) -> Result<()> 
 fn write_csv(path: &Path, kind: Kind, rows: u64) -> Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
     out.write_all("\u{feff}".as_bytes())?;
-    let width = kind.headers().len();
+    let width = kind.columns().len();
     let mut line = String::new();
     for cells in kind.title_rows() {
         let mut fields = vec![""; width];
@@ -164,8 +164,8 @@ fn write_csv(path: &Path, kind: Kind, rows: u64) -> Result<()> {
         out.write_all(line.as_bytes())?;
     }
     line.clear();
-    for (i, (header, _)) in kind.headers().iter().enumerate() {
-        push_text(&mut line, i, header);
+    for (i, column) in kind.columns().iter().enumerate() {
+        push_text(&mut line, i, column.header);
     }
     line.push_str("\r\n");
     out.write_all(line.as_bytes())?;
@@ -179,8 +179,8 @@ fn write_csv(path: &Path, kind: Kind, rows: u64) -> Result<()> {
                 Cell::Text(s) => push_text(&mut line, 0, s),
                 Cell::Int(v) => write!(line, "{v}")?,
                 Cell::Money(v) => write!(line, "{v:.2}")?,
-                Cell::Date(d) => write!(line, "{}", d.format("%Y-%m-%d"))?,
-                Cell::DateTime(t) => write!(line, "{}", t.format("%Y-%m-%d %H:%M"))?,
+                Cell::Date(d) => write!(line, "{}", d.format(DATE_FORMAT))?,
+                Cell::DateTime(t) => write!(line, "{}", t.format(DATETIME_FORMAT))?,
                 Cell::Empty => {}
             }
         }

@@ -4,7 +4,11 @@
 //! ```text
 //! cargo build --release -p auditor-cli -p auditor-bench && ./target/release/auditor-bench --rows 100000,1000000
 //! ```
+//!
+//! `crates/bench/frictionless.sh` adds the comparison with `frictionless validate`, installed in
+//! a throwaway venv.
 
+mod frictionless;
 mod generate;
 mod ledger;
 mod measure;
@@ -14,9 +18,10 @@ mod summary;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::frictionless::Frictionless;
 use crate::ledger::Kind;
 use crate::measure::Sample;
 use crate::report::Measured;
@@ -66,9 +71,13 @@ struct RunArgs {
         default_value = "us_exam,drug_txn"
     )]
     datasets: Vec<Kind>,
-    /// Also time `frictionless validate` on the same files, if it is on PATH.
+    /// Also time `frictionless validate` (from PATH) on the same files, with a Table Schema and
+    /// dialect equivalent to the auditor's dataset definitions.
     #[arg(long)]
     frictionless: bool,
+    /// The `frictionless` executable to time; implies --frictionless.
+    #[arg(long, value_name = "PATH")]
+    frictionless_cmd: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -99,18 +108,35 @@ fn run(args: &RunArgs) -> Result<()> {
             auditor.display()
         );
     }
-    let frictionless = if args.frictionless {
-        measure::on_path("frictionless")
-    } else {
-        None
-    };
+    let frictionless = match (&args.frictionless_cmd, args.frictionless) {
+        (Some(cmd), _) => Some(cmd.clone()),
+        (None, true) => Some(measure::on_path("frictionless").ok_or_else(|| {
+            anyhow!(
+                "--frictionless: no `frictionless` command on PATH. crates/bench/frictionless.sh \
+                 installs it in a throwaway venv and runs the comparison; or pass \
+                 --frictionless-cmd PATH"
+            )
+        })?),
+        (None, false) => None,
+    }
+    .map(Frictionless::new)
+    .transpose()?;
     eprintln!("auditor: {}", auditor.display());
+    if let Some(f) = &frictionless {
+        eprintln!("frictionless: {} ({})", f.cmd.display(), f.version);
+    }
     eprintln!("xlsx strings: {}", generate::XLSX_STRINGS);
 
     let mut files = Vec::new();
     for &rows in &args.rows {
         for &kind in &args.datasets {
             files.extend(generate::ensure(&args.dir, kind, rows)?);
+        }
+    }
+    let mut descriptors = Vec::new();
+    if frictionless.is_some() {
+        for &kind in &args.datasets {
+            descriptors.push((kind, frictionless::write_descriptors(&args.dir, kind)?));
         }
     }
 
@@ -146,7 +172,21 @@ fn run(args: &RunArgs) -> Result<()> {
         let _ = std::fs::remove_file(&report_path);
         let check = Sample::combine(&samples).context("no check runs")?;
         let friction = match &frictionless {
-            Some(cmd) => Some(measure::frictionless(cmd, &file.path)?),
+            Some(f) => {
+                let (_, desc) = descriptors
+                    .iter()
+                    .find(|(k, _)| *k == file.kind)
+                    .context("no schema written for the dataset")?;
+                let mut outcomes = Vec::new();
+                for _ in 0..runs {
+                    outcomes.push(frictionless::validate(f, &file, desc)?);
+                }
+                let samples: Vec<Sample> = outcomes.iter().map(|o| o.sample).collect();
+                let sample = Sample::combine(&samples).context("no frictionless runs")?;
+                outcomes
+                    .pop()
+                    .map(|o| frictionless::Outcome { sample, ..o })
+            }
             None => None,
         };
         results.push(Measured {
@@ -161,8 +201,8 @@ fn run(args: &RunArgs) -> Result<()> {
 
     report::print_table(&results, runs);
     report::print_summaries(&results);
-    if args.frictionless {
-        report::print_frictionless(&results, frictionless.is_some());
+    if let Some(f) = &frictionless {
+        report::print_frictionless(&results, runs, &f.version, &args.dir);
     }
     println!("\nxlsx strings: {}", generate::XLSX_STRINGS);
     Ok(())

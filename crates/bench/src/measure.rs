@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -71,7 +71,6 @@ pub fn calamine_stream(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs the baseline in a fresh copy of this program; returns the sample and the cell count.
 /// Reads the file once so every measurement starts from the page cache: this machine's memory
 /// manager reclaims cache eagerly, and a cold read would time the disk, not the parser.
 fn warm(file: &Path) -> Result<()> {
@@ -80,6 +79,7 @@ fn warm(file: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Runs the baseline in a fresh copy of this program; returns the sample and the cell count.
 pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
     warm(file)?;
     let out = Command::new(this_exe)
@@ -111,21 +111,39 @@ pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
 /// `auditor check --format json --output REPORT FILE` as a child, timed from spawn to exit,
 /// its peak memory polled from /proc while it runs.
 pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
-    warm(file)?;
     let stderr_path =
         std::env::temp_dir().join(format!("auditor-bench-{}.stderr", std::process::id()));
-    let stderr = File::create(&stderr_path)?;
-    let start = Instant::now();
-    let mut child = Command::new(auditor)
+    let mut command = Command::new(auditor);
+    command
         .args(["check", "--format", "json", "--output"])
         .arg(report)
         .arg(file)
         .env("AUDITOR_ID_KEY", "bench")
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(stderr)
+        .stderr(File::create(&stderr_path)?);
+    let (status, sample) = timed(file, &mut command)?;
+    // 0: clean, 1: findings at or above --fail-on; anything else means the file was not read.
+    if !matches!(status.code(), Some(0 | 1)) {
+        let message = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        bail!(
+            "auditor check {} exited with {status}: {}",
+            file.display(),
+            message.trim()
+        );
+    }
+    let _ = std::fs::remove_file(&stderr_path);
+    Ok(sample)
+}
+
+/// Runs `command` (its stdout and stderr already directed) on `file`, with the file warm in
+/// the page cache; timed from spawn to exit, its peak memory polled from /proc while it runs.
+pub fn timed(file: &Path, command: &mut Command) -> Result<(ExitStatus, Sample)> {
+    warm(file)?;
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
         .spawn()
-        .with_context(|| format!("starting {}", auditor.display()))?;
+        .with_context(|| format!("starting {}", command.get_program().display()))?;
     let pid = child.id().to_string();
     let exited = AtomicBool::new(false);
     let (status, secs, peak_kb) = std::thread::scope(|scope| {
@@ -145,18 +163,7 @@ pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
         let peak = poller.join().unwrap_or(0);
         (status, secs, peak)
     });
-    let status = status?;
-    // 0: clean, 1: findings at or above --fail-on; anything else means the file was not read.
-    if !matches!(status.code(), Some(0 | 1)) {
-        let message = std::fs::read_to_string(&stderr_path).unwrap_or_default();
-        bail!(
-            "auditor check {} exited with {status}: {}",
-            file.display(),
-            message.trim()
-        );
-    }
-    let _ = std::fs::remove_file(&stderr_path);
-    Ok(Sample { secs, peak_kb })
+    Ok((status?, Sample { secs, peak_kb }))
 }
 
 /// An executable named `name` on PATH.
@@ -165,22 +172,6 @@ pub fn on_path(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
-}
-
-/// `frictionless validate FILE`, timed once (it is slow, and invalid cells make it exit 1,
-/// which is expected here).
-pub fn frictionless(cmd: &Path, file: &Path) -> Result<f64> {
-    warm(file)?;
-    let start = Instant::now();
-    Command::new(cmd)
-        .arg("validate")
-        .arg(file)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .with_context(|| format!("running {}", cmd.display()))?;
-    Ok(start.elapsed().as_secs_f64())
 }
 
 /// Peak resident set size in KiB from /proc/`pid`/status; `None` once the process is gone.

@@ -1,6 +1,9 @@
 //! The printed results: one table row per file with its budgets marked, then one line per file
 //! of what the check read and found.
 
+use std::path::Path;
+
+use crate::frictionless::Outcome;
 use crate::generate::{Format, LedgerFile};
 use crate::measure::Sample;
 use crate::summary::CheckSummary;
@@ -23,7 +26,7 @@ pub struct Measured {
     pub calamine: Option<(Sample, u64)>,
     pub check: Sample,
     pub summary: CheckSummary,
-    pub frictionless: Option<f64>,
+    pub frictionless: Option<Outcome>,
 }
 
 fn mb(kb: u64) -> f64 {
@@ -124,29 +127,48 @@ pub fn print_summaries(results: &[Measured]) {
     }
 }
 
-pub fn print_frictionless(results: &[Measured], available: bool) {
-    if !available {
-        println!("\nfrictionless: skipped (no `frictionless` command on PATH)");
-        return;
-    }
+/// Wall time of each side on the same file, the speed-up against its target, and what
+/// Frictionless read, so a run that skipped rows or failed on the header cannot pass for fast.
+pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir: &Path) {
     println!(
-        "\nfrictionless validate (one run each; its default checks, not the auditor's rules):"
+        "\nauditor check vs frictionless validate {version}: same file, page cache warm, median of {runs} runs each, wall time from spawn to exit (Python start-up included); frictionless with the Table Schema and dialect <dataset>.schema.json/.dialect.json in {}, auditor with its default pack",
+        dir.display()
+    );
+    println!(
+        "{:<9} {:<8} {:>8} {:>14} {:>8} {:>10} {:>9}  target",
+        "dataset", "format", "rows", "frictionless s", "FL RSS", "check s", "speed-up"
     );
     for m in results {
-        let Some(f) = m.frictionless else { continue };
+        let Some(f) = &m.frictionless else { continue };
         let target = if m.file.format == Format::Xlsx {
             FRICTIONLESS_XLSX
         } else {
             FRICTIONLESS_CSV
         };
-        let speedup = f / m.check.secs;
+        let speedup = f.sample.secs / m.check.secs;
         println!(
-            "  {:<9} {:<8} {:>8}: frictionless {f:.2} s, check {:.3} s, check {speedup:.1}x faster (≥{target}x {})",
+            "{:<9} {:<8} {:>8} {:>14.3} {:>8.1} {:>10.3} {:>8.1}x  ≥{target}x {}",
             m.file.kind.name(),
             m.file.format.label(),
             m.file.rows,
+            f.sample.secs,
+            mb(f.sample.peak_kb),
             m.check.secs,
-            mark(speedup >= target)
+            speedup,
+            if speedup >= target { "PASS" } else { "FAIL" }
+        );
+    }
+    println!("\nwhat frictionless read (JSON report of the last run):");
+    for m in results {
+        let Some(f) = &m.frictionless else { continue };
+        let errors: Vec<String> = f.errors.iter().map(|(e, n)| format!("{e} {n}")).collect();
+        println!(
+            "  {}: {} rows = rows generated; {} cell errors ({}); the check: {} findings",
+            m.file.path.display(),
+            f.rows,
+            f.error_total(),
+            errors.join(", "),
+            m.summary.findings
         );
     }
 }

@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 use super::ids::{USCC_CHARS, break_check, uscc};
 use super::lcg::Lcg;
-use super::{BAD_DATES, Cell, day_of};
+use super::{BAD_DATES, Cell, Column, FieldType, day_of};
 
 pub const TITLES: &[&[(u16, &str)]] = &[
     &[(0, "终止妊娠药品购销台账")],
@@ -13,23 +13,29 @@ pub const TITLES: &[&[(u16, &str)]] = &[
 ];
 
 /// Every header is an alias in `rules/datasets/drug_txn.toml`.
-pub const HEADERS: &[(&str, f64)] = &[
-    ("日期", 11.0),
-    ("类型", 6.0),
-    ("单据号", 16.0),
-    ("通用名称", 12.0),
-    ("规格", 11.0),
-    ("批准文号", 18.0),
-    ("批号", 9.0),
-    ("有效期至", 11.0),
-    ("数量", 7.0),
-    ("单位", 5.0),
-    ("单价", 8.0),
-    ("金额", 10.0),
-    ("供货单位", 24.0),
-    ("购货单位", 24.0),
-    ("购货单位统一社会信用代码", 21.0),
-    ("追溯码", 46.0),
+pub const COLUMNS: &[Column] = &[
+    Column::new("日期", 11.0, FieldType::Date).required(),
+    Column::text("类型", 6.0),
+    Column::text("单据号", 16.0),
+    Column::text("通用名称", 12.0).required(),
+    Column::text("规格", 11.0),
+    // The forms the auditor's approval number type accepts.
+    Column::text("批准文号", 18.0).pattern("^国药准字([HZS][CJ]?|[BTFJ])[0-9]{8}$"),
+    Column::text("批号", 9.0),
+    Column::new("有效期至", 11.0, FieldType::Date),
+    // A quantity with an optional unit, "10盒".
+    Column::text("数量", 7.0).pattern(r"^[0-9]+(\.[0-9]+)?\s*[^0-9\s]*$"),
+    Column::text("单位", 5.0),
+    Column::new("单价", 8.0, FieldType::Number),
+    Column::new("金额", 10.0, FieldType::Number),
+    Column::text("供货单位", 24.0),
+    Column::text("购货单位", 24.0),
+    // GB 32100 alphabet with digits in the region code; the auditor also checks the MOD 31
+    // check character.
+    Column::text("购货单位统一社会信用代码", 21.0)
+        .pattern("^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"),
+    // 20-digit trace codes, comma-separated.
+    Column::text("追溯码", 46.0).pattern("^[0-9]{20}(,[0-9]{20})*$"),
 ];
 
 /// Generic name, strength, approval number (made up, in the valid format), unit price.

@@ -11,6 +11,59 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use self::lcg::Lcg;
 
+/// How CSV cells hold dates and times: written with chrono, read back by Python's `strptime`
+/// in the Table Schema, both of which take these directives.
+pub const DATE_FORMAT: &str = "%Y-%m-%d";
+pub const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// What a column holds, as a Frictionless Table Schema type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Date,
+    DateTime,
+}
+
+/// One generated column: its header, its xlsx width, and what an equivalent Table Schema
+/// demands of it. The constraints follow the catalog (`rules/datasets/*.toml`): `required` where
+/// the catalog requires the field, a `pattern` where the auditor validates the field's shape.
+pub struct Column {
+    pub header: &'static str,
+    pub width: f64,
+    pub ty: FieldType,
+    pub required: bool,
+    /// A Python regular expression the whole cell must match.
+    pub pattern: Option<&'static str>,
+}
+
+impl Column {
+    pub const fn new(header: &'static str, width: f64, ty: FieldType) -> Self {
+        Self {
+            header,
+            width,
+            ty,
+            required: false,
+            pattern: None,
+        }
+    }
+
+    pub const fn text(header: &'static str, width: f64) -> Self {
+        Self::new(header, width, FieldType::String)
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub const fn pattern(mut self, pattern: &'static str) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+}
+
 /// One cell as the writers see it; each writer renders it the way its format would hold it.
 pub enum Cell {
     Text(String),
@@ -53,11 +106,11 @@ impl Kind {
         }
     }
 
-    /// Header row, with a column width for the xlsx.
-    pub fn headers(self) -> &'static [(&'static str, f64)] {
+    /// The columns, in order: the header row, xlsx widths and the Table Schema's fields.
+    pub fn columns(self) -> &'static [Column] {
         match self {
-            Self::UsExam => us_exam::HEADERS,
-            Self::DrugTxn => drug_txn::HEADERS,
+            Self::UsExam => us_exam::COLUMNS,
+            Self::DrugTxn => drug_txn::COLUMNS,
         }
     }
 
@@ -124,3 +177,35 @@ const BAD_DATES: &[&str] = &[
     "5月12日",
     "2024-06-31",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The columns describe the rows: one cell per column, of the column's type (or a deliberately
+    /// bad date written as text), never empty where the column is required.
+    #[test]
+    fn columns_describe_the_generated_rows() {
+        for kind in [Kind::UsExam, Kind::DrugTxn] {
+            let columns = kind.columns();
+            for row in kind.rows(2_000) {
+                assert_eq!(row.len(), columns.len(), "{}", kind.name());
+                for (cell, column) in row.iter().zip(columns) {
+                    let fits = match (cell, column.ty) {
+                        (Cell::Empty, _) => !column.required,
+                        (Cell::Text(_), FieldType::String)
+                        | (Cell::Int(_), FieldType::Integer)
+                        | (Cell::Money(_), FieldType::Number)
+                        | (Cell::Date(_), FieldType::Date)
+                        | (Cell::DateTime(_), FieldType::DateTime) => true,
+                        (Cell::Text(t), FieldType::Date | FieldType::DateTime) => {
+                            BAD_DATES.contains(&t.as_str())
+                        }
+                        _ => false,
+                    };
+                    assert!(fits, "{} {}", kind.name(), column.header);
+                }
+            }
+        }
+    }
+}

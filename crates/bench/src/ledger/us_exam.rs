@@ -4,7 +4,7 @@ use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 
 use super::ids::{ID_CHECK_CHARS, break_check, female_id};
 use super::lcg::Lcg;
-use super::{BAD_DATES, Cell, day_of};
+use super::{BAD_DATES, Cell, Column, FieldType, day_of};
 
 pub const TITLES: &[&[(u16, &str)]] = &[
     &[(0, "XX县人民医院B超检查登记表")],
@@ -12,20 +12,22 @@ pub const TITLES: &[&[(u16, &str)]] = &[
 ];
 
 /// Every header is an alias in `rules/datasets/us_exam.toml`.
-pub const HEADERS: &[(&str, f64)] = &[
-    ("检查时间", 17.0),
-    ("检查号", 14.0),
-    ("姓名", 8.0),
-    ("身份证号", 20.0),
-    ("年龄", 5.0),
-    ("住址", 30.0),
-    ("电话", 13.0),
-    ("检查项目", 12.0),
-    ("孕周", 8.0),
-    ("设备", 30.0),
-    ("操作医师", 9.0),
-    ("第二人", 9.0),
-    ("结论", 28.0),
+pub const COLUMNS: &[Column] = &[
+    Column::new("检查时间", 17.0, FieldType::DateTime).required(),
+    Column::text("检查号", 14.0),
+    Column::text("姓名", 8.0),
+    // The auditor also checks the GB 11643 check character, which no pattern can.
+    Column::text("身份证号", 20.0).pattern("^[0-9]{17}[0-9Xx]$"),
+    Column::new("年龄", 5.0, FieldType::Integer),
+    Column::text("住址", 30.0),
+    Column::text("电话", 13.0),
+    Column::text("检查项目", 12.0),
+    // The forms the auditor's gestation type reads: "16+3", "16周", "16周3天".
+    Column::text("孕周", 8.0).pattern(r"^[0-9]{1,2}(\+[0-6]|周([0-6]天)?)$"),
+    Column::text("设备", 30.0),
+    Column::text("操作医师", 9.0),
+    Column::text("第二人", 9.0),
+    Column::text("结论", 28.0),
 ];
 
 pub const SURNAMES: &[&str] = &[
