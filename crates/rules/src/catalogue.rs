@@ -182,6 +182,7 @@ impl Catalogue {
             .filter(|p| p.extension().is_some_and(|e| e == "toml"))
             .collect();
         files.sort();
+        let datasets = auditor_ingest::Catalog::builtin().map_err(|e| unreadable(e.to_string()))?;
         for path in files {
             let name = path
                 .file_name()
@@ -200,7 +201,7 @@ impl Catalogue {
             if let Some(rule) = one.rules.pop() {
                 // Built-in rules are held to this by the catalogue tests; a user's rule with a
                 // misspelt field would otherwise never fire, silently.
-                unknown_field(&rule).map_err(|reason| CatalogueError::Invalid {
+                unknown_field(&rule, &datasets).map_err(|reason| CatalogueError::Invalid {
                     file: path.display().to_string(),
                     reason,
                 })?;
@@ -218,8 +219,7 @@ impl Catalogue {
 }
 
 /// An error naming the first field the rule's check reads that one of its datasets lacks.
-fn unknown_field(rule: &Rule) -> Result<(), String> {
-    let datasets = auditor_ingest::Catalog::builtin().map_err(|e| e.to_string())?;
+fn unknown_field(rule: &Rule, datasets: &auditor_ingest::Catalog) -> Result<(), String> {
     for dataset in &rule.datasets {
         let Some(spec) = datasets.spec(*dataset) else {
             continue;
