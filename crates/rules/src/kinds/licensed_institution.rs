@@ -44,6 +44,15 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let dates = f.date.map(|d| Field::of(table, d));
     let mut drug_rows = DrugRows::of(table, f.product);
     let persons = f.person.map(|p| Field::of(table, p));
+    // The institution's own cells, or, when only the title names it, the record's date.
+    let inst_fields: Vec<String> = [f.name, f.code, f.date]
+        .into_iter()
+        .flatten()
+        .filter(|n| table.column(n).is_some())
+        .take(2)
+        .map(str::to_owned)
+        .collect();
+    let could_code = codes.is_some_and(Field::is_present);
     let mut unowned = 0usize;
     for i in 0..table.len() {
         if !drug_rows.admits(ctx.drugs, i) {
@@ -59,19 +68,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             continue;
         }
         let day = dates.and_then(|d| d.date(i));
-        // The institution's own cells, or, when only the title names it, the record's date.
-        let mut fields: Vec<String> = [f.name, f.code, f.date]
-            .into_iter()
-            .flatten()
-            .filter(|n| table.column(n).is_some())
-            .take(2)
-            .map(str::to_owned)
-            .collect();
-        let could_code = codes.is_some_and(Field::is_present);
         if let Some(why) = institution_fault(&registry, code, name, day, &duties, could_code) {
             hits.push(Hit {
                 record: Some(i),
-                fields: fields.clone(),
+                fields: inst_fields.clone(),
                 zh: why.0,
                 en: why.1,
             });
@@ -80,10 +80,9 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             && let Some(who) = persons.and_then(|p| p.text(i))
             && let Some((zh, en)) = person_fault(&staff, who, item, day)
         {
-            fields = vec![field.to_owned()];
             hits.push(Hit {
                 record: Some(i),
-                fields,
+                fields: vec![field.to_owned()],
                 zh,
                 en,
             });
