@@ -4,6 +4,7 @@ mod check;
 mod key;
 mod report;
 mod rules_cmd;
+mod server_cmd;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,16 @@ enum Command {
     /// 规则目录 / the rule catalogue
     #[command(subcommand)]
     Rules(rules_cmd::RulesCommand),
+    /// 启动服务器 / run the server
+    Serve(server_cmd::ServeArgs),
+    /// 升级数据库结构 / bring the database schema up to date
+    Migrate(server_cmd::MigrateArgs),
+    /// 用户管理 / manage users
+    #[command(subcommand)]
+    Users(server_cmd::UsersCommand),
+    /// API 令牌 / API tokens
+    #[command(subcommand)]
+    Tokens(server_cmd::TokensCommand),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +61,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Rules(command) => rules_cmd::run(&command),
+        Command::Serve(args) => server_cmd::serve(&args),
+        Command::Migrate(args) => server_cmd::migrate(&args),
+        Command::Users(command) => server_cmd::users(&command),
+        Command::Tokens(command) => server_cmd::tokens(&command),
     }
 }

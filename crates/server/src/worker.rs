@@ -1,0 +1,81 @@
+//! Processes an upload in the background: ingest and judge on a blocking thread, then store
+//! everything in one transaction, or mark the upload failed with its reason.
+
+use auditor_store::entity::upload;
+use auditor_store::findings::Incoming;
+
+use crate::engine::{Engine, RegistryFile};
+use crate::state::AppState;
+
+/// Runs the upload to its end; errors are recorded on the upload, never lost.
+pub async fn process(state: AppState, up: upload::Model) {
+    let id = up.id;
+    if let Err(e) = run(&state, &up).await {
+        tracing::error!(upload = id, "upload failed: {e}");
+        let _ = state
+            .store()
+            .fail_upload(
+                id,
+                "处理上传时出错，请重试或联系管理员",
+                "the upload could not be processed; retry or contact the administrator",
+            )
+            .await;
+    }
+    state.set_progress(id, None);
+}
+
+async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
+    let store = state.store();
+    store
+        .set_upload_status(up.id, "processing")
+        .await
+        .map_err(|e| e.to_string())?;
+    let registries = if up.mode == "registry" {
+        Vec::new()
+    } else {
+        store
+            .registries_for(&up.region_code)
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| RegistryFile {
+                path: state.uploads_dir().join(&r.sha256),
+                name: format!("名录#{}/{}", r.id, r.file_name),
+            })
+            .collect()
+    };
+    let pack = Engine::pack(&up.pack)?;
+    let path = state.uploads_dir().join(&up.sha256);
+    let outcome = {
+        let st = state.clone();
+        let name = up.file_name.clone();
+        let as_of = up.as_of;
+        let id = up.id;
+        tokio::task::spawn_blocking(move || {
+            let report = |n: u64| {
+                // Progress is per sheet; publish every 10k rows so polling stays cheap.
+                if n.is_multiple_of(10_000) {
+                    st.set_progress(id, Some(n));
+                }
+            };
+            st.0.engine
+                .run(&path, &name, &pack, as_of, &registries, &report)
+        })
+        .await
+        .map_err(|e| format!("worker: {e}"))?
+    };
+    match outcome {
+        Err((zh, en)) => store
+            .fail_upload(up.id, &zh, &en)
+            .await
+            .map_err(|e| e.to_string()),
+        Ok(out) => {
+            let findings: Vec<Incoming> = out.findings.into_iter().map(Incoming::from).collect();
+            store
+                .store_results(up, out.sheets, findings)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Who is asking, and which rows they may see. Every query of uploads and findings goes through
+//! these conditions, so a row outside the viewer's lane is simply not there (the API answers
+//! 404, never 403 with data).
+
+use sea_orm::{ColumnTrait, Condition};
+
+use crate::entity::{finding, upload};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Inspector,
+    Institution,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Inspector => "inspector",
+            Self::Institution => "institution",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Self::Admin),
+            "inspector" => Some(Self::Inspector),
+            "institution" => Some(Self::Institution),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user_id: i32,
+    pub email: String,
+    pub role: Role,
+    /// An inspector's jurisdiction (37, 3709, 370921); an institution's own region.
+    pub region_code: String,
+    pub organisation_id: Option<i32>,
+}
+
+/// `code` lies within `region`: 370921 within 3709 within 37. Codes are digits only, checked
+/// when users are made, so the prefix is safe inside LIKE.
+pub fn region_within(code: &str, region: &str) -> bool {
+    code.starts_with(region)
+}
+
+pub fn valid_region(code: &str) -> bool {
+    (2..=6).contains(&code.len())
+        && code.len().is_multiple_of(2)
+        && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Viewer {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+
+    /// Findings the viewer may see.
+    pub fn findings(&self) -> Condition {
+        match self.role {
+            Role::Admin => Condition::all(),
+            Role::Inspector => Condition::all()
+                .add(finding::Column::Lane.eq("official"))
+                .add(finding::Column::RegionCode.like(format!("{}%", self.region_code))),
+            Role::Institution => Condition::all()
+                .add(finding::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
+        }
+    }
+
+    /// Uploads the viewer may see: regulators see official ones (and registries) in their
+    /// region; an institution sees its own, self-checks included.
+    pub fn uploads(&self) -> Condition {
+        match self.role {
+            Role::Admin => Condition::all(),
+            Role::Inspector => Condition::all()
+                .add(upload::Column::Mode.ne("self_check"))
+                .add(upload::Column::RegionCode.like(format!("{}%", self.region_code))),
+            Role::Institution => Condition::all()
+                .add(upload::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
+        }
+    }
+
+    /// May the viewer act on a finding they can see (transitions, waivers)? Institutions act on
+    /// their own; inspectors within their region; admins anywhere.
+    pub fn can_review(&self) -> bool {
+        matches!(self.role, Role::Admin | Role::Inspector)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_nest_by_prefix() {
+        assert!(region_within("370921", "3709"));
+        assert!(region_within("370921", "37"));
+        assert!(!region_within("370921", "3708"));
+        assert!(valid_region("37") && valid_region("3709") && valid_region("370921"));
+        assert!(!valid_region("3") && !valid_region("37%") && !valid_region("3709211"));
+    }
+}

@@ -1,0 +1,14 @@
+//! sea-orm entities, one file per table.
+
+pub mod api_token;
+pub mod audit_event;
+pub mod finding;
+pub mod finding_event;
+pub mod organisation;
+pub mod record;
+pub mod registry;
+pub mod session;
+pub mod sheet;
+pub mod upload;
+pub mod user;
+pub mod waiver;

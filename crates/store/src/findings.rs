@@ -1,0 +1,548 @@
+//! Findings as cases: merged across uploads by fingerprint, listed within the viewer's lane,
+//! and moved through their lifecycle with an append-only history.
+
+use std::collections::{HashMap, HashSet};
+
+use auditor_model::{Finding, Severity};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+
+use crate::access::Viewer;
+use crate::entity::{finding, finding_event, upload, waiver};
+use crate::uploads::CHUNK;
+use crate::{Store, StoreError, now};
+
+/// The lifecycle of DESIGN.md §6.
+pub const STATUSES: [&str; 6] = [
+    "open",
+    "acknowledged",
+    "remediating",
+    "resolved",
+    "waived",
+    "false_positive",
+];
+
+/// Statuses in which a finding is still a live problem: a later upload without it resolves it.
+const LIVE: [&str; 3] = ["open", "acknowledged", "remediating"];
+
+/// A finding as an upload reports it, before it is merged into the stored cases.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub rule: String,
+    pub severity: Severity,
+    pub dataset: Option<String>,
+    pub file: String,
+    pub sheet: Option<String>,
+    pub row: Option<i32>,
+    pub cells: String,
+    pub message: String,
+    pub message_en: String,
+    pub citation: String,
+    pub fingerprint: String,
+}
+
+impl From<Finding> for Incoming {
+    fn from(f: Finding) -> Self {
+        let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
+        Self {
+            rule: f.rule,
+            severity: f.severity,
+            dataset: f.dataset.map(|d| d.as_str().to_owned()),
+            file: f.file,
+            sheet: f.sheet,
+            row: f.row.map(|r| r as i32),
+            cells: serde_json::to_string(&cells).unwrap_or_else(|_| "[]".into()),
+            message: f.message,
+            message_en: f.message_en,
+            citation: f.citation,
+            fingerprint: f.fingerprint,
+        }
+    }
+}
+
+fn severity_rank(s: Severity) -> i32 {
+    match s {
+        Severity::Low => 1,
+        Severity::Medium => 2,
+        Severity::High => 3,
+        Severity::Critical => 4,
+    }
+}
+
+/// What merging an upload's findings did to the cases.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MergeSummary {
+    pub opened: u64,
+    pub reopened: u64,
+    pub resolved: u64,
+    pub unchanged: u64,
+    pub waived: u64,
+}
+
+/// The findings of one upload in one lane, as incoming findings again (for submitting a
+/// self-check officially).
+pub async fn of_upload<C: ConnectionTrait>(
+    db: &C,
+    upload_id: i32,
+    lane: &str,
+) -> Result<Vec<Incoming>, StoreError> {
+    let rows = finding::Entity::find()
+        .filter(finding::Column::LastUploadId.eq(upload_id))
+        .filter(finding::Column::Lane.eq(lane))
+        .filter(finding::Column::Status.ne("resolved"))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|f| Incoming {
+            severity: f.severity.parse().unwrap_or(Severity::Medium),
+            rule: f.rule,
+            dataset: f.dataset,
+            file: f.file,
+            sheet: f.sheet,
+            row: f.row_no,
+            cells: f.cells,
+            message: f.message,
+            message_en: f.message_en,
+            citation: f.citation,
+            fingerprint: f.fingerprint,
+        })
+        .collect())
+}
+
+/// Merges `incoming` into the cases of `up`'s institution (or, without one, its region and
+/// uploader) in `lane`, for the datasets the upload contained: new fingerprints open cases,
+/// known ones are refreshed, resolved ones that came back reopen, and live ones the upload no
+/// longer shows are resolved. A live approved waiver for the rule makes a case waived.
+pub async fn merge<C: ConnectionTrait>(
+    db: &C,
+    up: &upload::Model,
+    lane: &str,
+    datasets: &[String],
+    incoming: Vec<Incoming>,
+    actor: Option<i32>,
+) -> Result<MergeSummary, StoreError> {
+    let mut summary = MergeSummary::default();
+    let scope = {
+        let owner = match up.institution_id {
+            Some(id) => Condition::all().add(finding::Column::InstitutionId.eq(id)),
+            None => Condition::all()
+                .add(finding::Column::InstitutionId.is_null())
+                .add(finding::Column::RegionCode.eq(&up.region_code)),
+        };
+        let data = Condition::any()
+            .add(finding::Column::Dataset.is_in(datasets.iter().cloned()))
+            .add(
+                Condition::all()
+                    .add(finding::Column::Dataset.is_null())
+                    .add(finding::Column::File.eq(&up.file_name)),
+            );
+        Condition::all()
+            .add(finding::Column::Lane.eq(lane))
+            .add(owner)
+            .add(data)
+    };
+    let existing: HashMap<String, finding::Model> = finding::Entity::find()
+        .filter(scope)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.fingerprint.clone(), f))
+        .collect();
+    let waivers = match up.institution_id {
+        Some(id) => {
+            waiver::Entity::find()
+                .filter(waiver::Column::InstitutionId.eq(id))
+                .filter(waiver::Column::Status.eq("approved"))
+                .all(db)
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let waived = |rule: &str| {
+        waivers.iter().any(|w| {
+            w.rule == rule
+                && w.period_start <= up.as_of
+                && up.as_of <= w.period_end
+                && up.as_of <= w.expires_on
+        })
+    };
+    let at = now();
+    let mut seen: HashSet<String> = HashSet::with_capacity(incoming.len());
+    let mut new_models: Vec<finding::ActiveModel> = Vec::new();
+    let mut events: Vec<finding_event::ActiveModel> = Vec::new();
+    let note = |zh: &str, en: &str| format!("{zh} / {en}");
+    for f in incoming {
+        if !seen.insert(f.fingerprint.clone()) {
+            continue;
+        }
+        if let Some(old) = existing.get(&f.fingerprint) {
+            let mut status = old.status.clone();
+            if status == "resolved" {
+                status = if waived(&f.rule) { "waived" } else { "open" }.into();
+                summary.reopened += 1;
+                events.push(event(
+                    old.id,
+                    &old.status,
+                    &status,
+                    note(
+                        &format!("上传 #{} 中再次出现，重新打开", up.id),
+                        &format!("reappeared in upload #{}; reopened", up.id),
+                    ),
+                    actor,
+                    up.id,
+                ));
+            } else {
+                summary.unchanged += 1;
+            }
+            finding::ActiveModel {
+                id: Set(old.id),
+                last_upload_id: Set(up.id),
+                status: Set(status),
+                severity: Set(f.severity.as_str().to_owned()),
+                severity_rank: Set(severity_rank(f.severity)),
+                file: Set(f.file),
+                sheet: Set(f.sheet),
+                row_no: Set(f.row),
+                cells: Set(f.cells),
+                message: Set(f.message),
+                message_en: Set(f.message_en),
+                updated_at: Set(at),
+                ..Default::default()
+            }
+            .update(db)
+            .await?;
+            continue;
+        }
+        let status = if waived(&f.rule) {
+            summary.waived += 1;
+            "waived"
+        } else {
+            summary.opened += 1;
+            "open"
+        };
+        new_models.push(finding::ActiveModel {
+            lane: Set(lane.to_owned()),
+            region_code: Set(up.region_code.clone()),
+            institution_id: Set(up.institution_id),
+            first_upload_id: Set(up.id),
+            last_upload_id: Set(up.id),
+            rule: Set(f.rule),
+            severity: Set(f.severity.as_str().to_owned()),
+            severity_rank: Set(severity_rank(f.severity)),
+            dataset: Set(f.dataset),
+            file: Set(f.file),
+            sheet: Set(f.sheet),
+            row_no: Set(f.row),
+            cells: Set(f.cells),
+            message: Set(f.message),
+            message_en: Set(f.message_en),
+            citation: Set(f.citation),
+            fingerprint: Set(f.fingerprint),
+            status: Set(status.to_owned()),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        });
+        if new_models.len() == CHUNK / 4 {
+            finding::Entity::insert_many(std::mem::take(&mut new_models))
+                .exec_without_returning(db)
+                .await?;
+        }
+    }
+    if !new_models.is_empty() {
+        finding::Entity::insert_many(new_models)
+            .exec_without_returning(db)
+            .await?;
+    }
+    // Live cases the upload no longer shows are resolved by it.
+    let gone: Vec<&finding::Model> = existing
+        .values()
+        .filter(|f| !seen.contains(&f.fingerprint) && LIVE.contains(&f.status.as_str()))
+        .collect();
+    summary.resolved = gone.len() as u64;
+    for chunk in gone.chunks(CHUNK) {
+        finding::Entity::update_many()
+            .col_expr(finding::Column::Status, "resolved".into())
+            .col_expr(finding::Column::UpdatedAt, at.into())
+            .filter(finding::Column::Id.is_in(chunk.iter().map(|f| f.id)))
+            .exec(db)
+            .await?;
+        for f in chunk {
+            events.push(event(
+                f.id,
+                &f.status,
+                "resolved",
+                note(
+                    &format!("上传 #{} 中已不再出现，自动解决", up.id),
+                    &format!("gone from upload #{}; resolved automatically", up.id),
+                ),
+                actor,
+                up.id,
+            ));
+        }
+    }
+    for chunk in events.chunks(CHUNK / 4) {
+        finding_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(summary)
+}
+
+fn event(
+    finding_id: i32,
+    from: &str,
+    to: &str,
+    note: String,
+    actor: Option<i32>,
+    upload_id: i32,
+) -> finding_event::ActiveModel {
+    finding_event::ActiveModel {
+        finding_id: Set(finding_id),
+        from_status: Set(Some(from.to_owned())),
+        to_status: Set(to.to_owned()),
+        note: Set(note),
+        actor_id: Set(actor),
+        upload_id: Set(Some(upload_id)),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+}
+
+/// Filters of `GET /findings`; every one optional.
+#[derive(Debug, Default, Clone)]
+pub struct FindingFilter {
+    pub upload_id: Option<i32>,
+    pub institution_id: Option<i32>,
+    pub rule: Option<String>,
+    pub severity: Option<Severity>,
+    /// At or above this severity.
+    pub min_severity: Option<Severity>,
+    pub status: Option<String>,
+    pub lane: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingSort {
+    /// Most severe first, then newest.
+    Severity,
+    Newest,
+    Oldest,
+    Rule,
+}
+
+impl FindingSort {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "severity" => Some(Self::Severity),
+            "newest" => Some(Self::Newest),
+            "oldest" => Some(Self::Oldest),
+            "rule" => Some(Self::Rule),
+            _ => None,
+        }
+    }
+}
+
+/// Which changes people may make. Institutions work on their cases; only regulators (and
+/// admins) close official ones, call them false positives or reopen them. Waiving is done by
+/// approving a waiver, never by hand.
+pub fn allowed(from: &str, to: &str, viewer: &Viewer, lane: &str) -> bool {
+    let by_lifecycle = matches!(
+        (from, to),
+        (
+            "open",
+            "acknowledged" | "remediating" | "resolved" | "false_positive"
+        ) | (
+            "acknowledged",
+            "remediating" | "resolved" | "false_positive"
+        ) | (
+            "remediating",
+            "resolved" | "false_positive" | "acknowledged"
+        ) | ("resolved" | "false_positive" | "waived", "open")
+    );
+    let by_role =
+        viewer.can_review() || lane == "self_check" || matches!(to, "acknowledged" | "remediating");
+    by_lifecycle && by_role
+}
+
+impl Store {
+    pub async fn list_findings(
+        &self,
+        viewer: &Viewer,
+        filter: &FindingFilter,
+        sort: FindingSort,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<finding::Model>, u64), StoreError> {
+        let mut cond = Condition::all().add(viewer.findings());
+        if let Some(id) = filter.upload_id {
+            cond = cond.add(finding::Column::LastUploadId.eq(id));
+        }
+        if let Some(id) = filter.institution_id {
+            cond = cond.add(finding::Column::InstitutionId.eq(id));
+        }
+        if let Some(rule) = &filter.rule {
+            cond = cond.add(finding::Column::Rule.eq(rule));
+        }
+        if let Some(s) = filter.severity {
+            cond = cond.add(finding::Column::SeverityRank.eq(severity_rank(s)));
+        }
+        if let Some(s) = filter.min_severity {
+            cond = cond.add(finding::Column::SeverityRank.gte(severity_rank(s)));
+        }
+        if let Some(s) = &filter.status {
+            cond = cond.add(finding::Column::Status.eq(s));
+        }
+        if let Some(l) = &filter.lane {
+            cond = cond.add(finding::Column::Lane.eq(l));
+        }
+        if let Some(d) = filter.from {
+            cond = cond
+                .add(finding::Column::CreatedAt.gte(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+        }
+        if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
+            cond = cond
+                .add(finding::Column::CreatedAt.lt(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
+        }
+        let query = finding::Entity::find().filter(cond);
+        let total = query.clone().count(&self.db).await?;
+        let query = match sort {
+            FindingSort::Severity => query
+                .order_by_desc(finding::Column::SeverityRank)
+                .order_by_desc(finding::Column::Id),
+            FindingSort::Newest => query.order_by_desc(finding::Column::Id),
+            FindingSort::Oldest => query.order_by_asc(finding::Column::Id),
+            FindingSort::Rule => query
+                .order_by_asc(finding::Column::Rule)
+                .order_by_asc(finding::Column::Id),
+        };
+        let items = query
+            .offset(page.saturating_sub(1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        Ok((items, total))
+    }
+
+    /// A finding the viewer may see, with its history (oldest first).
+    pub async fn finding_for(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+    ) -> Result<(finding::Model, Vec<finding_event::Model>), StoreError> {
+        let f = finding::Entity::find_by_id(id)
+            .filter(viewer.findings())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let events = finding_event::Entity::find()
+            .filter(finding_event::Column::FindingId.eq(id))
+            .order_by_asc(finding_event::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok((f, events))
+    }
+
+    /// Moves a finding to `to`, recording who, when and why.
+    pub async fn transition(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+        to: &str,
+        note: &str,
+    ) -> Result<finding::Model, StoreError> {
+        if !STATUSES.contains(&to) {
+            return Err(StoreError::conflict(
+                "invalid_status",
+                format!("未知状态 \"{to}\"，可选：{}", STATUSES.join("、")),
+                format!("unknown status \"{to}\"; one of {}", STATUSES.join(", ")),
+            ));
+        }
+        if note.trim().is_empty() {
+            return Err(StoreError::conflict(
+                "note_required",
+                "每次状态变更都需要说明",
+                "every change of status needs a note",
+            ));
+        }
+        let txn = self.db.begin().await?;
+        let f = finding::Entity::find_by_id(id)
+            .filter(viewer.findings())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !allowed(&f.status, to, viewer, &f.lane) {
+            return Err(StoreError::conflict(
+                "transition_forbidden",
+                format!("不能将状态从 {} 改为 {to}", f.status),
+                format!("a finding cannot go from {} to {to} by your hand", f.status),
+            ));
+        }
+        let updated = finding::ActiveModel {
+            id: Set(f.id),
+            status: Set(to.to_owned()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        finding_event::ActiveModel {
+            finding_id: Set(f.id),
+            from_status: Set(Some(f.status.clone())),
+            to_status: Set(to.to_owned()),
+            note: Set(note.trim().to_owned()),
+            actor_id: Set(Some(viewer.user_id)),
+            upload_id: Set(None),
+            created_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::record(
+            &txn,
+            crate::audit::AuditEntry {
+                actor_id: Some(viewer.user_id),
+                action: "finding.transition",
+                subject_type: "finding",
+                subject_id: Some(i64::from(f.id)),
+                before: Some(serde_json::json!({"status": f.status})),
+                after: Some(serde_json::json!({"status": to, "note": note.trim()})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// Counts by status of the findings the viewer may see; waived ones are counted apart.
+    pub async fn finding_counts(&self, viewer: &Viewer) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut out = Vec::new();
+        for s in STATUSES {
+            let n = finding::Entity::find()
+                .filter(viewer.findings())
+                .filter(finding::Column::Status.eq(s))
+                .count(&self.db)
+                .await?;
+            out.push((s.to_owned(), n));
+        }
+        Ok(out)
+    }
+
+    /// Findings ids only, to check the fingerprints an upload left (tests, sweeps).
+    pub async fn finding_ids(&self, upload_id: i32) -> Result<Vec<i32>, StoreError> {
+        Ok(finding::Entity::find()
+            .select_only()
+            .column(finding::Column::Id)
+            .filter(finding::Column::LastUploadId.eq(upload_id))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+}

@@ -1,0 +1,16 @@
+//! Schema migrations, up and down. They are written with sea-query's builder so the same code
+//! makes the tables on SQLite and on PostgreSQL; each `alter_table` changes one thing, because
+//! the SQLite backend cannot do more in one statement.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Migration)]
+    }
+}

@@ -1,0 +1,339 @@
+//! Uploads: made when the file arrives, then either failed with a reason or stored whole with
+//! its sheets, records and findings in one transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+
+use crate::access::Viewer;
+use crate::entity::{record, registry, sheet, upload};
+use crate::findings::{Incoming, MergeSummary, merge};
+use crate::{Store, StoreError, now};
+
+/// Rows per INSERT: SQLite allows 32,766 bound values per statement; at 5 columns a record
+/// chunk of 1,000 stays far below it and keeps statements small.
+pub const CHUNK: usize = 1000;
+
+pub struct NewUpload<'a> {
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub size: i64,
+    pub mode: &'a str,
+    pub uploader_id: i32,
+    pub institution_id: Option<i32>,
+    pub region_code: &'a str,
+    pub pack: &'a str,
+    pub as_of: NaiveDate,
+}
+
+/// A sheet as ingest read it, with its records as JSON objects.
+pub struct SheetResult {
+    pub name: String,
+    pub dataset: Option<String>,
+    pub header_row: Option<i32>,
+    pub institution: String,
+    pub records: Vec<(i32, String)>,
+}
+
+impl Store {
+    /// An earlier upload of the same bytes into the same lane (same institution or, for a
+    /// regulator's upload, same uploader), which a repeated upload returns instead.
+    pub async fn duplicate_upload(
+        &self,
+        new: &NewUpload<'_>,
+    ) -> Result<Option<upload::Model>, StoreError> {
+        let owner = match new.institution_id {
+            Some(id) => Condition::all().add(upload::Column::InstitutionId.eq(id)),
+            None => Condition::all()
+                .add(upload::Column::InstitutionId.is_null())
+                .add(upload::Column::UploaderId.eq(new.uploader_id)),
+        };
+        Ok(upload::Entity::find()
+            .filter(upload::Column::Sha256.eq(new.sha256))
+            .filter(upload::Column::Mode.eq(new.mode))
+            .filter(upload::Column::Status.ne("failed"))
+            .filter(owner)
+            .one(&self.db)
+            .await?)
+    }
+
+    pub async fn create_upload(&self, new: &NewUpload<'_>) -> Result<upload::Model, StoreError> {
+        Ok(upload::ActiveModel {
+            sha256: Set(new.sha256.to_owned()),
+            file_name: Set(new.file_name.to_owned()),
+            size: Set(new.size),
+            mode: Set(new.mode.to_owned()),
+            status: Set("queued".into()),
+            error_zh: Set(None),
+            error_en: Set(None),
+            uploader_id: Set(new.uploader_id),
+            institution_id: Set(new.institution_id),
+            region_code: Set(new.region_code.to_owned()),
+            pack: Set(new.pack.to_owned()),
+            as_of: Set(new.as_of),
+            rows_read: Set(0),
+            findings_count: Set(0),
+            created_at: Set(now()),
+            finished_at: Set(None),
+            submitted_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?)
+    }
+
+    pub async fn set_upload_status(&self, id: i32, status: &str) -> Result<(), StoreError> {
+        upload::ActiveModel {
+            id: Set(id),
+            status: Set(status.to_owned()),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// The upload could not be read: it is kept with its reason, and nothing else is stored.
+    pub async fn fail_upload(&self, id: i32, zh: &str, en: &str) -> Result<(), StoreError> {
+        upload::ActiveModel {
+            id: Set(id),
+            status: Set("failed".into()),
+            error_zh: Set(Some(zh.to_owned())),
+            error_en: Set(Some(en.to_owned())),
+            finished_at: Set(Some(now())),
+            ..Default::default()
+        }
+        .update(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores what an upload yielded, all or nothing, and merges its findings into the cases of
+    /// its institution and lane.
+    pub async fn store_results(
+        &self,
+        up: &upload::Model,
+        sheets: Vec<SheetResult>,
+        findings: Vec<Incoming>,
+    ) -> Result<MergeSummary, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut rows_read = 0i64;
+        let mut datasets: Vec<String> = Vec::new();
+        for s in sheets {
+            let saved = sheet::ActiveModel {
+                upload_id: Set(up.id),
+                name: Set(s.name),
+                dataset: Set(s.dataset.clone()),
+                rows: Set(s.records.len() as i64),
+                header_row: Set(s.header_row),
+                institution: Set(s.institution),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            rows_read += s.records.len() as i64;
+            if let Some(d) = s.dataset {
+                if up.mode == "registry" {
+                    registry::ActiveModel {
+                        region_code: Set(up.region_code.clone()),
+                        dataset: Set(d.clone()),
+                        upload_id: Set(up.id),
+                        rows: Set(s.records.len() as i64),
+                        active: Set(true),
+                        created_at: Set(now()),
+                        ..Default::default()
+                    }
+                    .insert(&txn)
+                    .await?;
+                }
+                if !datasets.contains(&d) {
+                    datasets.push(d);
+                }
+            }
+            for chunk in s.records.chunks(CHUNK) {
+                let models = chunk.iter().map(|(row, fields)| record::ActiveModel {
+                    upload_id: Set(up.id),
+                    sheet_id: Set(saved.id),
+                    row_no: Set(*row),
+                    fields: Set(fields.clone()),
+                    ..Default::default()
+                });
+                record::Entity::insert_many(models)
+                    .exec_without_returning(&txn)
+                    .await?;
+            }
+        }
+        let lane = if up.mode == "self_check" {
+            "self_check"
+        } else {
+            "official"
+        };
+        let count = findings.len() as i32;
+        let summary = if up.mode == "registry" {
+            MergeSummary::default()
+        } else {
+            merge(&txn, up, lane, &datasets, findings, None).await?
+        };
+        upload::ActiveModel {
+            id: Set(up.id),
+            status: Set("done".into()),
+            rows_read: Set(rows_read),
+            findings_count: Set(count),
+            finished_at: Set(Some(now())),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(summary)
+    }
+
+    /// The upload, if the viewer may see it, with its sheets.
+    pub async fn upload_for(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+    ) -> Result<(upload::Model, Vec<sheet::Model>), StoreError> {
+        let up = upload::Entity::find_by_id(id)
+            .filter(viewer.uploads())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let sheets = sheet::Entity::find()
+            .filter(sheet::Column::UploadId.eq(id))
+            .order_by_asc(sheet::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok((up, sheets))
+    }
+
+    pub async fn list_uploads(
+        &self,
+        viewer: &Viewer,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<upload::Model>, u64), StoreError> {
+        let query = upload::Entity::find().filter(viewer.uploads());
+        let total = query.clone().count(&self.db).await?;
+        let items = query
+            .order_by_desc(upload::Column::Id)
+            .offset(page.saturating_sub(1) * per_page)
+            .limit(per_page)
+            .all(&self.db)
+            .await?;
+        Ok((items, total))
+    }
+
+    /// Registry uploads that judge ledgers of `region`: those of the region itself and of the
+    /// regions containing it, newest first.
+    pub async fn registries_for(&self, region: &str) -> Result<Vec<upload::Model>, StoreError> {
+        let regs = registry::Entity::find()
+            .filter(registry::Column::Active.eq(true))
+            .order_by_desc(registry::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut ids: Vec<i32> = regs
+            .iter()
+            .filter(|r| region.starts_with(&r.region_code))
+            .map(|r| r.upload_id)
+            .collect();
+        ids.dedup();
+        Ok(upload::Entity::find()
+            .filter(upload::Column::Id.is_in(ids))
+            .order_by_desc(upload::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn list_registries(
+        &self,
+        viewer: &Viewer,
+    ) -> Result<Vec<registry::Model>, StoreError> {
+        let regs = registry::Entity::find()
+            .order_by_desc(registry::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(regs
+            .into_iter()
+            .filter(|r| {
+                viewer.is_admin()
+                    || r.region_code.starts_with(&viewer.region_code)
+                    || viewer.region_code.starts_with(&r.region_code)
+            })
+            .collect())
+    }
+
+    pub async fn sheets_of(&self, upload_id: i32) -> Result<Vec<sheet::Model>, StoreError> {
+        Ok(sheet::Entity::find()
+            .filter(sheet::Column::UploadId.eq(upload_id))
+            .order_by_asc(sheet::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The records an upload stored, by sheet, for re-evaluation and evidence.
+    pub async fn records_of(
+        &self,
+        sheet_id: i32,
+        rows: &[i32],
+    ) -> Result<HashMap<i32, String>, StoreError> {
+        let found = record::Entity::find()
+            .filter(record::Column::SheetId.eq(sheet_id))
+            .filter(record::Column::RowNo.is_in(rows.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(found.into_iter().map(|r| (r.row_no, r.fields)).collect())
+    }
+
+    /// An institution's self-check becomes official: regulators see it from now on, and its
+    /// findings join the institution's official cases.
+    pub async fn submit_upload(
+        &self,
+        viewer: &Viewer,
+        id: i32,
+    ) -> Result<(upload::Model, MergeSummary), StoreError> {
+        let (up, sheets) = self.upload_for(viewer, id).await?;
+        if up.mode != "self_check" {
+            return Err(StoreError::conflict(
+                "not_self_check",
+                "只有自查上传可以正式提交",
+                "only a self-check upload can be submitted officially",
+            ));
+        }
+        if up.status != "done" {
+            return Err(StoreError::conflict(
+                "upload_not_done",
+                "上传尚未处理完成",
+                "the upload has not finished processing",
+            ));
+        }
+        let txn = self.db.begin().await?;
+        let incoming = crate::findings::of_upload(&txn, up.id, "self_check").await?;
+        let datasets: Vec<String> = sheets.iter().filter_map(|s| s.dataset.clone()).collect();
+        let mut official = up.clone();
+        official.mode = "official".into();
+        let summary = merge(
+            &txn,
+            &official,
+            "official",
+            &datasets,
+            incoming,
+            Some(viewer.user_id),
+        )
+        .await?;
+        let updated = upload::ActiveModel {
+            id: Set(up.id),
+            mode: Set("official".into()),
+            submitted_at: Set(Some(now())),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok((updated, summary))
+    }
+}
