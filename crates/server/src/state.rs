@@ -20,6 +20,8 @@ pub struct Inner {
     pub logins: LoginLimiter,
     /// Rows read so far by uploads being processed, for `GET /uploads/{id}`.
     pub progress: Mutex<HashMap<i32, u64>>,
+    /// Held while an upload's findings are merged into the cases.
+    pub merging: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,7 @@ impl AppState {
             config,
             logins: LoginLimiter::default(),
             progress: Mutex::new(HashMap::new()),
+            merging: tokio::sync::Mutex::new(()),
         }))
     }
 

@@ -71,11 +71,42 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Ok(out) => {
             let findings: Vec<Incoming> = out.findings.into_iter().map(Incoming::from).collect();
+            let up = with_named_owner(state, up, &out.sheets).await?;
+            // One merge at a time: two uploads of one institution must not both open the
+            // same case.
+            let _turn = state.0.merging.lock().await;
             store
-                .store_results(up, out.sheets, findings)
+                .store_results(&up, out.sheets, findings)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())
         }
     }
+}
+
+/// A regulator's upload that named no institution belongs to the one its title rows name
+/// (填报单位), when that institution is known and lies within the uploader's region.
+async fn with_named_owner(
+    state: &AppState,
+    up: &upload::Model,
+    sheets: &[auditor_store::uploads::SheetResult],
+) -> Result<upload::Model, String> {
+    let mut up = up.clone();
+    if up.institution_id.is_some() || up.mode == "registry" {
+        return Ok(up);
+    }
+    for s in sheets.iter().filter(|s| !s.institution.is_empty()) {
+        if let Some(org) = state
+            .store()
+            .institution_named(&s.institution)
+            .await
+            .map_err(|e| e.to_string())?
+            && org.region_code.starts_with(&up.region_code)
+        {
+            up.institution_id = Some(org.id);
+            up.region_code = org.region_code;
+            break;
+        }
+    }
+    Ok(up)
 }

@@ -115,9 +115,11 @@ pub async fn of_upload<C: ConnectionTrait>(
 }
 
 /// Merges `incoming` into the cases of `up`'s institution (or, without one, its region and
-/// uploader) in `lane`, for the datasets the upload contained: new fingerprints open cases,
+/// region) in `lane`, for the datasets the upload contained: new fingerprints open cases,
 /// known ones are refreshed, resolved ones that came back reopen, and live ones the upload no
-/// longer shows are resolved. A live approved waiver for the rule makes a case waived.
+/// longer shows are resolved. Only an upload whose institution is known resolves anything:
+/// ledgers of unknown owners in one region are not the same ledger. A live approved waiver for
+/// the rule makes a case waived.
 pub async fn merge<C: ConnectionTrait>(
     db: &C,
     up: &upload::Model,
@@ -262,6 +264,7 @@ pub async fn merge<C: ConnectionTrait>(
     // Live cases the upload no longer shows are resolved by it.
     let gone: Vec<&finding::Model> = existing
         .values()
+        .filter(|_| up.institution_id.is_some())
         .filter(|f| !seen.contains(&f.fingerprint) && LIVE.contains(&f.status.as_str()))
         .collect();
     summary.resolved = gone.len() as u64;

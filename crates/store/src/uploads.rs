@@ -181,6 +181,8 @@ impl Store {
         upload::ActiveModel {
             id: Set(up.id),
             status: Set("done".into()),
+            institution_id: Set(up.institution_id),
+            region_code: Set(up.region_code.clone()),
             rows_read: Set(rows_read),
             findings_count: Set(count),
             finished_at: Set(Some(now())),

@@ -1,0 +1,17 @@
+//! The JSON API against a real store, on SQLite and on PostgreSQL: every scenario runs on both.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+mod common;
+
+mod access;
+mod auth;
+mod lifecycle;
+mod schema;
+mod uploads;
+mod waivers;
