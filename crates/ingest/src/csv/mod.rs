@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use encoding_rs::{Encoding, GB18030, UTF_8};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
 
@@ -115,10 +115,10 @@ pub fn read_csv(
         return Ok(*outcome);
     }
     // chardetng takes longer over its megabyte than reading the whole file does, so the file is
-    // read as GB18030, what nearly every ledger that is not UTF-8 is, while it decides; the file
-    // is read again only if it decides otherwise.
+    // read as GBK, its answer for nearly every ledger that is not UTF-8, while it decides; the
+    // file is read again only if it decides otherwise.
     let path = text.path.clone();
-    let mut guessed = text.with_encoding(GB18030);
+    let mut guessed = text.with_encoding(GBK);
     let (encoding, speculative) = std::thread::scope(|scope| {
         let detecting = scope.spawn(|| {
             crate::guard::mark_parsing();
@@ -130,7 +130,7 @@ pub fn read_csv(
     text.encoding = encoding.map_err(|_| {
         InputError::Corrupt("internal error while detecting the encoding / 编码识别出错".to_owned())
     })??;
-    let pass = if text.encoding == GB18030 {
+    let pass = if text.encoding == GBK {
         text.sha256 = std::mem::take(&mut guessed.sha256);
         speculative?
     } else {

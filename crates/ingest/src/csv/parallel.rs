@@ -247,7 +247,7 @@ fn read_stretch(
     // A stretch ends at an LF, never inside a character, so it decodes on its own exactly as
     // it would within the whole file.
     let text: Cow<'_, str> = if plan.encoding == UTF_8 {
-        Cow::Borrowed(std::str::from_utf8(raw).map_err(|_| Fail::NotUtf8)?)
+        Cow::Borrowed(simdutf8::basic::from_utf8(raw).map_err(|_| Fail::NotUtf8)?)
     } else {
         plan.encoding.decode_without_bom_handling(raw).0
     };
