@@ -16,6 +16,8 @@ use crate::spec::FieldType;
 #[derive(Debug, Clone)]
 pub struct TextColumn {
     mode: TextMode,
+    /// Cells seen before the column may give up interning.
+    probe: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +94,11 @@ impl Ids {
 /// interning: the dictionary would cost more than it saves.
 const INTERN_PROBE: usize = 4096;
 
+/// The probe of a column holding one stretch of a sheet read in parallel: each stretch is a
+/// few thousand rows, so a mostly unique column must give up its dictionary early or every
+/// stretch would pay for one.
+const PART_PROBE: usize = 256;
+
 impl Default for TextColumn {
     fn default() -> Self {
         Self {
@@ -100,6 +107,7 @@ impl Default for TextColumn {
                 values: Vec::new(),
                 index: HashMap::default(),
             },
+            probe: INTERN_PROBE,
         }
     }
 }
@@ -125,7 +133,7 @@ impl TextColumn {
                     }
                 };
                 ids.push(id);
-                if ids.len() >= INTERN_PROBE && values.len() * 4 > ids.len() {
+                if ids.len() >= self.probe && values.len() * 4 > ids.len() {
                     self.switch_to_arena();
                 }
             }
@@ -154,6 +162,78 @@ impl TextColumn {
             ends.push(buf.len() as u32);
         }
         self.mode = TextMode::Arena { buf, ends };
+    }
+
+    /// An empty column for a later stretch of the same sheet: a buffer if this column is one
+    /// already, else a dictionary that is quick to give up.
+    fn empty_like(&self) -> Self {
+        match &self.mode {
+            TextMode::Arena { .. } => Self {
+                mode: TextMode::Arena {
+                    buf: String::new(),
+                    ends: Vec::new(),
+                },
+                probe: INTERN_PROBE,
+            },
+            TextMode::Interned { .. } => Self {
+                probe: PART_PROBE,
+                ..Self::default()
+            },
+        }
+    }
+
+    /// Appends the cells of `other` after this column's, as if pushed one by one.
+    fn append(&mut self, other: &TextColumn) {
+        if matches!(self.mode, TextMode::Interned { .. })
+            && matches!(other.mode, TextMode::Arena { .. })
+        {
+            self.switch_to_arena();
+        }
+        let probe = self.probe;
+        match (&mut self.mode, &other.mode) {
+            (
+                TextMode::Interned { ids, values, index },
+                TextMode::Interned {
+                    ids: their_ids,
+                    values: their_values,
+                    ..
+                },
+            ) => {
+                // Each distinct value of the stretch is looked up once, then its ids are mapped.
+                let mapping: Vec<u32> = their_values
+                    .iter()
+                    .map(|v| match index.get(v) {
+                        Some(id) => *id,
+                        None => {
+                            let id = values.len() as u32;
+                            values.push(v.clone());
+                            index.insert(v.clone(), id);
+                            id
+                        }
+                    })
+                    .collect();
+                ids.reserve(their_ids.len());
+                for id in their_ids.iter() {
+                    ids.push(mapping.get(id as usize).copied().unwrap_or(0));
+                }
+                if ids.len() >= probe && values.len() * 4 > ids.len() {
+                    self.switch_to_arena();
+                }
+            }
+            (TextMode::Arena { buf, ends }, TextMode::Arena { buf: b, ends: e }) => {
+                let base = buf.len() as u32;
+                buf.push_str(b);
+                ends.extend(e.iter().map(|end| base + end));
+            }
+            (TextMode::Arena { buf, ends }, TextMode::Interned { .. }) => {
+                for i in 0..other.len() {
+                    buf.push_str(other.get(i));
+                    ends.push(buf.len() as u32);
+                }
+            }
+            // Made a buffer above.
+            (TextMode::Interned { .. }, TextMode::Arena { .. }) => {}
+        }
     }
 
     pub fn get(&self, i: usize) -> &str {
@@ -249,6 +329,38 @@ impl Column {
             FieldType::Quantity => Self::Quantity(Vec::new(), TextColumn::default()),
             FieldType::Bool | FieldType::Sex => Self::Flag(Vec::new()),
             FieldType::PersonId => Self::Person(Vec::new()),
+        }
+    }
+
+    /// An empty column of the same type, for a later stretch of the same sheet.
+    pub(crate) fn empty_like(&self) -> Self {
+        match self {
+            Self::Text(t) => Self::Text(t.empty_like()),
+            Self::Date(_) => Self::Date(Vec::new()),
+            Self::DateTime(_) => Self::DateTime(Vec::new()),
+            Self::Time(_) => Self::Time(Vec::new()),
+            Self::Number(_) => Self::Number(Vec::new()),
+            Self::Quantity(_, u) => Self::Quantity(Vec::new(), u.empty_like()),
+            Self::Flag(_) => Self::Flag(Vec::new()),
+            Self::Person(_) => Self::Person(Vec::new()),
+        }
+    }
+
+    /// Appends the records of `other`, a column of the same type, after this column's.
+    pub(crate) fn append(&mut self, other: Column) {
+        match (self, other) {
+            (Self::Text(t), Self::Text(o)) => t.append(&o),
+            (Self::Date(v), Self::Date(o)) | (Self::Time(v), Self::Time(o)) => v.extend(o),
+            (Self::DateTime(v), Self::DateTime(o)) => v.extend(o),
+            (Self::Number(v), Self::Number(o)) => v.extend(o),
+            (Self::Quantity(v, u), Self::Quantity(o, ou)) => {
+                v.extend(o);
+                u.append(&ou);
+            }
+            (Self::Flag(v), Self::Flag(o)) => v.extend(o),
+            (Self::Person(v), Self::Person(o)) => v.extend(o),
+            // Stretches of one sheet share their column types.
+            _ => {}
         }
     }
 

@@ -38,6 +38,29 @@ pub struct RawRow<'a> {
     cells: Vec<(u32, RawValue<'a>)>,
 }
 
+/// Whether `s` may start with a character `str::trim` removes: false when its first byte
+/// cannot begin one (digits, letters, CJK), which spares decoding it for most cells.
+fn may_start_with_space(s: &str) -> bool {
+    // Whitespace is ASCII 09..0D and 20, or starts with C2 (U+0085, U+00A0), E1 (U+1680),
+    // E2 (U+2000..U+205F) or E3 (U+3000).
+    s.as_bytes()
+        .first()
+        .is_some_and(|b| matches!(b, 0x09..=0x0D | 0x20 | 0xC2 | 0xE1..=0xE3))
+}
+
+/// Whether `s` may end with a character `str::trim` removes, from its last byte alone.
+fn may_end_with_space(s: &str) -> bool {
+    // The last bytes of the whitespace characters: ASCII 09..0D and 20; 85, A0 (U+0085,
+    // U+00A0); 80 (U+1680, U+3000); 80..8A (U+2000..U+200A); A8, A9, AF (U+2028, U+2029,
+    // U+202F); 9F (U+205F).
+    s.as_bytes().last().is_some_and(|b| {
+        matches!(
+            b,
+            0x09..=0x0D | 0x20 | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF
+        )
+    })
+}
+
 impl<'a> RawRow<'a> {
     pub fn clear(&mut self, number: u32) {
         self.number = number;
@@ -71,6 +94,9 @@ impl<'a> RawRow<'a> {
                 let Some(s) = text.get(*start as usize..*end as usize) else {
                     return false;
                 };
+                if !may_start_with_space(s) && !may_end_with_space(s) {
+                    return !s.is_empty();
+                }
                 let trimmed = s.trim_start();
                 let lead = (s.len() - trimmed.len()) as u32;
                 let trimmed = trimmed.trim_end();
@@ -166,5 +192,23 @@ impl<'a> RawRow<'a> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{may_end_with_space, may_start_with_space};
+
+    #[test]
+    fn the_edge_byte_tests_see_every_whitespace_character() {
+        for c in (0..=0x0010_FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+        {
+            let s = format!("{c}x{c}");
+            assert!(may_start_with_space(&s) && may_end_with_space(&s), "{c:?}");
+        }
+        assert!(!may_start_with_space("2024-03-01") && !may_end_with_space("2024-03-01"));
+        assert!(!may_start_with_space("米非司酮片") && !may_end_with_space("盒"));
     }
 }

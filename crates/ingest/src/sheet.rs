@@ -81,6 +81,53 @@ struct Mapped {
     merge_values: HashMap<(u32, u32), String>,
 }
 
+impl Mapped {
+    /// The same mapping with no records, for a fork.
+    fn empty_like(&self) -> Self {
+        let t = &self.table;
+        Self {
+            spec: self.spec,
+            header: self.header.clone(),
+            header_row: self.header_row,
+            table: Table {
+                dataset: t.dataset,
+                file: t.file.clone(),
+                sheet: t.sheet.clone(),
+                fields: t.fields.clone(),
+                labels: t.labels.clone(),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| c.as_ref().map(Column::empty_like))
+                    .collect(),
+                source_cols: t.source_cols.clone(),
+                rows: Vec::new(),
+                key: t.key.clone(),
+                shareable: t.shareable.clone(),
+                institution: t.institution.clone(),
+            },
+            field_of_col: self.field_of_col.clone(),
+            time_companions: self.time_companions.clone(),
+            digests: Vec::new(),
+            yes_no: self.yes_no.clone(),
+            values: Vec::new(),
+            header_raw: self.header_raw.clone(),
+            merge_values: self.merge_values.clone(),
+        }
+    }
+
+    /// Appends a fork's records after these.
+    fn append(&mut self, part: Mapped) {
+        for (mine, theirs) in self.table.columns.iter_mut().zip(part.table.columns) {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                mine.append(theirs);
+            }
+        }
+        self.table.rows.extend(part.table.rows);
+        self.digests.extend(part.digests);
+    }
+}
+
 impl<'a> SheetReader<'a> {
     pub fn new(
         catalog: &'a Catalog,
@@ -126,6 +173,58 @@ impl<'a> SheetReader<'a> {
             return;
         }
         self.data_row(row);
+    }
+
+    /// Whether the header is still being looked for among the first rows.
+    pub(crate) fn is_scanning(&self) -> bool {
+        self.scanning
+    }
+
+    /// A reader for a later stretch of the same sheet, typed on another thread: the header
+    /// found here, no records and no findings yet. [`SheetReader::absorb`] takes it back.
+    pub(crate) fn fork(&self) -> Self {
+        Self {
+            catalog: self.catalog,
+            hasher: self.hasher,
+            forced: self.forced,
+            ctx: self.ctx.clone(),
+            hidden: self.hidden,
+            merges: self.merges.clone(),
+            scan: Vec::new(),
+            mapped: self.mapped.as_ref().map(Mapped::empty_like),
+            scanning: false,
+            findings: Vec::new(),
+            counts: HashMap::new(),
+            unrecognised: Vec::new(),
+            expected_rows: 0,
+        }
+    }
+
+    /// Appends the records and findings of `part`, a fork that read the rows right after
+    /// this reader's, exactly as if this reader had read them itself: the findings listed
+    /// one by one stay the first of each rule in row order.
+    pub(crate) fn absorb(&mut self, part: Self) {
+        if let (Some(m), Some(p)) = (self.mapped.as_mut(), part.mapped) {
+            m.append(p);
+        }
+        let mut room: Vec<(&'static str, usize)> = DqRule::ALL
+            .iter()
+            .map(|r| {
+                let seen = self.counts.get(r).copied().unwrap_or(0);
+                (r.id(), MAX_FINDINGS_PER_RULE.saturating_sub(seen))
+            })
+            .collect();
+        for f in part.findings {
+            if let Some((_, left)) = room.iter_mut().find(|(id, _)| *id == f.rule)
+                && *left > 0
+            {
+                *left -= 1;
+                self.findings.push(f);
+            }
+        }
+        for (rule, n) in part.counts {
+            *self.counts.entry(rule).or_insert(0) += n;
+        }
     }
 
     pub fn finish(mut self) -> (SheetReport, Option<Table>, Vec<Finding>) {

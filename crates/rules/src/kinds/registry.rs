@@ -156,6 +156,10 @@ impl<'t> Institutions<'t> {
         code: Option<&str>,
         name: Option<&str>,
     ) -> Option<(&Institution<'t>, Matched)> {
+        // Without a registry among the inputs, skip normalising a name per record.
+        if self.list.is_empty() {
+            return None;
+        }
         if let Some(&i) = code.and_then(|c| self.by_code.get(c)) {
             return Some((&self.list[i], Matched::Code));
         }
@@ -241,6 +245,9 @@ impl<'t> Staff<'t> {
 
     /// The person a ledger's entry names: by staff or certificate number, else by name.
     pub(crate) fn find(&self, entry: &str) -> Option<(&Member<'t>, Matched)> {
+        if self.list.is_empty() {
+            return None;
+        }
         if let Some(&i) = self.by_code.get(entry) {
             return Some((&self.list[i], Matched::Code));
         }

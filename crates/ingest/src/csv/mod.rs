@@ -8,9 +8,13 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use encoding_rs::{Encoding, GB18030, UTF_8};
+use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
+
+mod parallel;
+mod records;
+mod split;
 
 use crate::error::InputError;
 use crate::pipeline;
@@ -47,6 +51,16 @@ impl TextSource {
             bom,
             sha256: String::new(),
         })
+    }
+
+    /// The same file, to be read in `encoding`.
+    fn with_encoding(&self, encoding: &'static Encoding) -> Self {
+        Self {
+            path: self.path.clone(),
+            encoding,
+            sha256: String::new(),
+            ..*self
+        }
     }
 
     pub fn encoding(&self) -> &'static Encoding {
@@ -100,8 +114,29 @@ pub fn read_csv(
     if let Pass::Done(outcome) = read_pass(text, file, ingest)? {
         return Ok(*outcome);
     }
-    text.encoding = detect_encoding(&text.path)?;
-    match read_pass(text, file, ingest)? {
+    // chardetng takes longer over its megabyte than reading the whole file does, so the file is
+    // read as GBK, its answer for nearly every ledger that is not UTF-8, while it decides; the
+    // file is read again only if it decides otherwise.
+    let path = text.path.clone();
+    let mut guessed = text.with_encoding(GBK);
+    let (encoding, speculative) = std::thread::scope(|scope| {
+        let detecting = scope.spawn(|| {
+            crate::guard::mark_parsing();
+            detect_encoding(&path)
+        });
+        let speculative = read_pass(&mut guessed, file, ingest);
+        (detecting.join(), speculative)
+    });
+    text.encoding = encoding.map_err(|_| {
+        InputError::Corrupt("internal error while detecting the encoding / 编码识别出错".to_owned())
+    })??;
+    let pass = if text.encoding == GBK {
+        text.sha256 = std::mem::take(&mut guessed.sha256);
+        speculative?
+    } else {
+        read_pass(text, file, ingest)?
+    };
+    match pass {
         Pass::Done(outcome) => Ok(*outcome),
         Pass::NotUtf8 => Err(InputError::Corrupt(
             "text encoding could not be decided".to_owned(),
@@ -127,6 +162,30 @@ fn detect_encoding(path: &Path) -> Result<&'static Encoding, InputError> {
 fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<Pass, InputError> {
     let head = read_head(&text.path)?;
     let delimiter = sniff_delimiter(&text.path, &head, text.encoding);
+    // Stretches of the file can be read apart when an LF byte is always an LF character:
+    // UTF-8 and the ASCII-compatible encodings. A BOM naming another encoding than the one
+    // read (a UTF-8 BOM on a GBK file) is left to the decoding reader, which obeys the BOM.
+    if text.encoding == UTF_8 || (!text.bom && text.encoding.is_ascii_compatible()) {
+        let plan = parallel::Plan {
+            path: &text.path,
+            encoding: text.encoding,
+            utf8_bom: text.bom && text.encoding == UTF_8,
+            delimiter,
+            size: text.size,
+            limit: text.limit,
+        };
+        let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
+        sheet.expect_rows(estimate_rows(&head, text.size));
+        match parallel::read(&plan, sheet, ingest)? {
+            parallel::Outcome::Read(sheet, sha256) => {
+                text.sha256 = sha256;
+                return Ok(Pass::Done(Box::new(sheet.finish())));
+            }
+            parallel::Outcome::NotUtf8 => return Ok(Pass::NotUtf8),
+            // Read again below, as one stream.
+            parallel::Outcome::Misaligned => {}
+        }
+    }
     let mut sha = Sha256::new();
     let mut hashing = Hashing {
         inner: File::open(&text.path).map_err(io)?,
