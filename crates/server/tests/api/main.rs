@@ -12,6 +12,7 @@ mod common;
 mod access;
 mod auth;
 mod lifecycle;
+mod registries;
 mod schema;
 mod uploads;
 mod waivers;

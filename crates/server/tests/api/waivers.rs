@@ -26,6 +26,17 @@ async fn waivers_need_a_second_person_and_expire(backend: Backend) {
     let hospital = ctx
         .user("h@hospital.cn", Role::Institution, None, Some(HOSPITAL))
         .await;
+    let other_city = ctx
+        .user("o@example.cn", Role::Inspector, Some("3708"), None)
+        .await;
+    let other_hospital = ctx
+        .user(
+            "b@hospital.cn",
+            Role::Institution,
+            None,
+            Some("123708114950000022"),
+        )
+        .await;
     let exams = exam_register(&[("E1", "张伟", "无")]);
     ctx.upload_done(
         &county,
@@ -54,6 +65,18 @@ async fn waivers_need_a_second_person_and_expire(backend: Backend) {
         (StatusCode::CREATED, Some("pending"))
     );
     let decide = format!("/api/v1/waivers/{}/decision", w["id"]);
+
+    // Other tenants neither see the waiver nor can decide it or ask for one on A's behalf.
+    for other in [&other_city, &other_hospital] {
+        let (_, list) = ctx.get("/api/v1/waivers", other).await;
+        assert_eq!(list["total"], 0);
+        let (status, _) = ctx
+            .post(&decide, other, &json!({"decision": "approve"}))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = ctx.post("/api/v1/waivers", other, &request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
 
     // Not by the requester, not by the institution; by another regulator.
     let (status, body) = ctx
