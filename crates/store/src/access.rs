@@ -43,7 +43,7 @@ pub struct Viewer {
 }
 
 /// `code` lies within `region`: 370921 within 3709 within 37. Codes are digits only, checked
-/// when users are made, so the prefix is safe inside LIKE.
+/// when users are made.
 pub fn region_within(code: &str, region: &str) -> bool {
     code.starts_with(region)
 }
@@ -52,6 +52,14 @@ pub fn valid_region(code: &str) -> bool {
     (2..=6).contains(&code.len())
         && code.len().is_multiple_of(2)
         && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `column` lies within `region`, as a range rather than `LIKE 'prefix%'` so that both
+/// databases answer it from an index: region codes are digits, and `~` sorts after them.
+fn within<C: ColumnTrait>(column: C, region: &str) -> Condition {
+    Condition::all()
+        .add(column.gte(region))
+        .add(column.lt(format!("{region}~")))
 }
 
 impl Viewer {
@@ -65,7 +73,7 @@ impl Viewer {
             Role::Admin => Condition::all(),
             Role::Inspector => Condition::all()
                 .add(finding::Column::Lane.eq("official"))
-                .add(finding::Column::RegionCode.like(format!("{}%", self.region_code))),
+                .add(within(finding::Column::RegionCode, &self.region_code)),
             Role::Institution => Condition::all()
                 .add(finding::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
         }
@@ -78,7 +86,7 @@ impl Viewer {
             Role::Admin => Condition::all(),
             Role::Inspector => Condition::all()
                 .add(upload::Column::Mode.ne("self_check"))
-                .add(upload::Column::RegionCode.like(format!("{}%", self.region_code))),
+                .add(within(upload::Column::RegionCode, &self.region_code)),
             Role::Institution => Condition::all()
                 .add(upload::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
         }

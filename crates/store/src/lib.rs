@@ -79,14 +79,16 @@ impl Store {
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .max_connections(if url.starts_with("sqlite:") { 4 } else { 16 });
+        // WAL lets readers list findings while an upload is being stored; foreign keys are off
+        // by default in SQLite; and every pooled connection needs these, not just the first.
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(30))
+        });
         let db = Database::connect(options).await?;
-        if db.get_database_backend() == DbBackend::Sqlite {
-            // WAL lets readers list findings while an upload is being stored; foreign keys are
-            // off by default in SQLite.
-            use sea_orm::ConnectionTrait;
-            db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;")
-                .await?;
-        }
         Ok(Self { db })
     }
 

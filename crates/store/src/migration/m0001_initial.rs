@@ -226,6 +226,25 @@ impl MigrationTrait for Migration {
                 &["last_upload_id"],
             ))
             .await?;
+        // The list's default order (most severe, newest first) is read off this index and
+        // stops after a page, instead of sorting every visible finding.
+        manager
+            .create_index(index("findings", "findings_rank", &["severity_rank", "id"]))
+            .await?;
+        manager
+            .create_index(index(
+                "findings",
+                "findings_lane_region",
+                &["lane", "region_code", "status"],
+            ))
+            .await?;
+        manager
+            .create_index(index(
+                "findings",
+                "findings_rule",
+                &["rule", "severity_rank", "status"],
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
