@@ -488,26 +488,7 @@ impl Store {
                 format!("a finding cannot go from {} to {to} by your hand", f.status),
             ));
         }
-        let updated = finding::ActiveModel {
-            id: Set(f.id),
-            status: Set(to.to_owned()),
-            updated_at: Set(now()),
-            ..Default::default()
-        }
-        .update(&txn)
-        .await?;
-        finding_event::ActiveModel {
-            finding_id: Set(f.id),
-            from_status: Set(Some(f.status.clone())),
-            to_status: Set(to.to_owned()),
-            note: Set(note.trim().to_owned()),
-            actor_id: Set(Some(viewer.user_id)),
-            upload_id: Set(None),
-            created_at: Set(now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let updated = move_status(&txn, &f, to, note.trim(), Some(viewer.user_id)).await?;
         crate::audit::record(
             &txn,
             crate::audit::AuditEntry {
@@ -548,4 +529,35 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+}
+
+/// Moves `f` to `to` and appends the change, with its note and actor, to its history.
+pub(crate) async fn move_status<C: ConnectionTrait>(
+    db: &C,
+    f: &finding::Model,
+    to: &str,
+    note: &str,
+    actor: Option<i32>,
+) -> Result<finding::Model, StoreError> {
+    let updated = finding::ActiveModel {
+        id: Set(f.id),
+        status: Set(to.to_owned()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    finding_event::ActiveModel {
+        finding_id: Set(f.id),
+        from_status: Set(Some(f.status.clone())),
+        to_status: Set(to.to_owned()),
+        note: Set(note.to_owned()),
+        actor_id: Set(actor),
+        upload_id: Set(None),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(updated)
 }

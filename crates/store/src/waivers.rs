@@ -9,7 +9,8 @@ use sea_orm::{
 
 use crate::access::{Role, Viewer};
 use crate::audit::{AuditEntry, record};
-use crate::entity::{finding, finding_event, organisation, waiver};
+use crate::entity::{finding, organisation, waiver};
+use crate::findings::move_status;
 use crate::{Store, StoreError, now};
 
 pub struct NewWaiver<'a> {
@@ -231,34 +232,4 @@ impl Store {
         txn.commit().await?;
         Ok(due.len() as u64)
     }
-}
-
-async fn move_status<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    f: &finding::Model,
-    to: &str,
-    note: &str,
-    actor: Option<i32>,
-) -> Result<(), StoreError> {
-    finding::ActiveModel {
-        id: Set(f.id),
-        status: Set(to.to_owned()),
-        updated_at: Set(now()),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
-    finding_event::ActiveModel {
-        finding_id: Set(f.id),
-        from_status: Set(Some(f.status.clone())),
-        to_status: Set(to.to_owned()),
-        note: Set(note.to_owned()),
-        actor_id: Set(actor),
-        upload_id: Set(None),
-        created_at: Set(now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
 }
