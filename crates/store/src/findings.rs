@@ -6,8 +6,9 @@ use std::collections::{HashMap, HashSet};
 use auditor_model::{Finding, Severity};
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
+    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -353,6 +354,25 @@ impl FindingSort {
     }
 }
 
+/// Above this many matching findings, SQLite is told to walk the list in its sort order and
+/// filter as it goes, instead of collecting every match through the filter's index and sorting
+/// them all for one page: with that many matches a page is found within a few thousand rows.
+const DENSE: u64 = 20_000;
+
+/// The SQLite table hint for a dense list in `sort` order, if any. PostgreSQL's planner weighs
+/// the `LIMIT` itself.
+fn dense_scan_hint(backend: DbBackend, sort: FindingSort, total: u64) -> Option<&'static str> {
+    if backend != DbBackend::Sqlite || total <= DENSE {
+        return None;
+    }
+    match sort {
+        FindingSort::Severity => Some("INDEXED BY findings_rank"),
+        // The rowid is the id: its own order.
+        FindingSort::Newest | FindingSort::Oldest => Some("NOT INDEXED"),
+        FindingSort::Rule => None,
+    }
+}
+
 /// Which changes people may make. Institutions work on their cases; only regulators (and
 /// admins) close official ones, call them false positives or reopen them. Waiving is done by
 /// approving a waiver, never by hand.
@@ -426,11 +446,26 @@ impl Store {
                 .order_by_asc(finding::Column::Rule)
                 .order_by_asc(finding::Column::Id),
         };
-        let items = query
+        let query = query
             .offset(page.saturating_sub(1) * per_page)
-            .limit(per_page)
-            .all(&self.db)
-            .await?;
+            .limit(per_page);
+        let items = match dense_scan_hint(self.backend(), sort, total) {
+            Some(hint) => {
+                let stmt = query.build(DbBackend::Sqlite);
+                let sql =
+                    stmt.sql
+                        .replacen("FROM \"findings\"", &format!("FROM \"findings\" {hint}"), 1);
+                finding::Entity::find()
+                    .from_raw_sql(Statement::from_sql_and_values(
+                        DbBackend::Sqlite,
+                        sql,
+                        stmt.values.map(|v| v.0).unwrap_or_default(),
+                    ))
+                    .all(&self.db)
+                    .await?
+            }
+            None => query.all(&self.db).await?,
+        };
         Ok((items, total))
     }
 

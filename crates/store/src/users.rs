@@ -213,10 +213,16 @@ impl Store {
         else {
             return Ok(None);
         };
+        // Record use at most once a minute: a write per request would serialise every
+        // read on SQLite.
         let used: DateTime<Utc> = now();
-        let mut active: api_token::ActiveModel = t.clone().into();
-        active.last_used_at = Set(Some(used));
-        active.update(&self.db).await?;
+        if t.last_used_at
+            .is_none_or(|last| used - last > Duration::minutes(1))
+        {
+            let mut active: api_token::ActiveModel = t.clone().into();
+            active.last_used_at = Set(Some(used));
+            active.update(&self.db).await?;
+        }
         self.viewer(t.user_id).await
     }
 

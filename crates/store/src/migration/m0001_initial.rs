@@ -235,14 +235,14 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "findings",
                 "findings_lane_region",
-                &["lane", "region_code", "status"],
+                &["lane", "region_code", "status", "severity_rank"],
             ))
             .await?;
         manager
             .create_index(index(
                 "findings",
                 "findings_rule",
-                &["rule", "severity_rank", "status"],
+                &["rule", "severity_rank", "status", "id"],
             ))
             .await?;
         manager
