@@ -14,9 +14,29 @@ use crate::entity::{record, registry, sheet, upload};
 use crate::findings::{Incoming, MergeSummary, merge};
 use crate::{Store, StoreError, now};
 
-/// Rows per INSERT: SQLite allows 32,766 bound values per statement; at 5 columns a record
-/// chunk of 1,000 stays far below it and keeps statements small.
+/// Findings per INSERT: far below SQLite's 32,766 bound values per statement at 20 columns.
 pub const CHUNK: usize = 1000;
+
+/// Records per stored run (one `records` row).
+pub const RUN: usize = 1000;
+
+/// `[[row, {..}], ...]` from records already serialised one by one.
+fn run_json(run: &[(i32, String)]) -> String {
+    let mut out = String::with_capacity(run.iter().map(|r| r.1.len() + 12).sum::<usize>() + 2);
+    out.push('[');
+    for (i, (row, fields)) in run.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        out.push_str(&row.to_string());
+        out.push(',');
+        out.push_str(fields);
+        out.push(']');
+    }
+    out.push(']');
+    out
+}
 
 pub struct NewUpload<'a> {
     pub sha256: &'a str,
@@ -154,15 +174,21 @@ impl Store {
                     datasets.push(d);
                 }
             }
-            for chunk in s.records.chunks(CHUNK) {
-                let models = chunk.iter().map(|(row, fields)| record::ActiveModel {
+            let runs: Vec<record::ActiveModel> = s
+                .records
+                .chunks(RUN)
+                .map(|run| record::ActiveModel {
                     upload_id: Set(up.id),
                     sheet_id: Set(saved.id),
-                    row_no: Set(*row),
-                    fields: Set(fields.clone()),
+                    first_row: Set(run.first().map_or(0, |r| r.0)),
+                    last_row: Set(run.last().map_or(0, |r| r.0)),
+                    records: Set(run.len() as i32),
+                    fields: Set(run_json(run)),
                     ..Default::default()
-                });
-                record::Entity::insert_many(models)
+                })
+                .collect();
+            for batch in runs.chunks(50) {
+                record::Entity::insert_many(batch.to_vec())
                     .exec_without_returning(&txn)
                     .await?;
             }
@@ -277,18 +303,32 @@ impl Store {
             .await?)
     }
 
-    /// The records an upload stored, by sheet, for re-evaluation and evidence.
+    /// The records at `rows` of a sheet, as stored: row → JSON object of its fields.
     pub async fn records_of(
         &self,
         sheet_id: i32,
         rows: &[i32],
     ) -> Result<HashMap<i32, String>, StoreError> {
-        let found = record::Entity::find()
+        let (Some(lo), Some(hi)) = (rows.iter().min(), rows.iter().max()) else {
+            return Ok(HashMap::new());
+        };
+        let runs = record::Entity::find()
             .filter(record::Column::SheetId.eq(sheet_id))
-            .filter(record::Column::RowNo.is_in(rows.iter().copied()))
+            .filter(record::Column::FirstRow.lte(*hi))
+            .filter(record::Column::LastRow.gte(*lo))
             .all(&self.db)
             .await?;
-        Ok(found.into_iter().map(|r| (r.row_no, r.fields)).collect())
+        let mut out = HashMap::new();
+        for run in runs {
+            let parsed: Vec<(i32, serde_json::Value)> =
+                serde_json::from_str(&run.fields).unwrap_or_default();
+            for (row, fields) in parsed {
+                if rows.contains(&row) {
+                    out.insert(row, fields.to_string());
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// An institution's self-check becomes official: regulators see it from now on, and its

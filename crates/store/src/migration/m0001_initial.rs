@@ -155,8 +155,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // One row per ledger record: its fields as the ledger showed them after ingest
-        // (names masked, ID numbers hashed), so sweeps can judge them again later.
+        // Ledger records as ingest left them (names masked, ID numbers hashed), in runs of
+        // consecutive rows, so sweeps can judge them again later.
         manager
             .create_table(
                 Table::create()
@@ -164,14 +164,20 @@ impl MigrationTrait for Migration {
                     .col(pk_auto("id"))
                     .col(integer("upload_id"))
                     .col(integer("sheet_id"))
-                    .col(integer("row_no"))
+                    .col(integer("first_row"))
+                    .col(integer("last_row"))
+                    .col(integer("records"))
                     .col(text("fields"))
                     .foreign_key(&mut fk("records", "upload_id", "uploads"))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(index("records", "records_sheet", &["sheet_id", "row_no"]))
+            .create_index(index(
+                "records",
+                "records_sheet",
+                &["sheet_id", "first_row"],
+            ))
             .await?;
         // A finding is a case: it lives across uploads of the same institution and lane,
         // recognised by its fingerprint.
