@@ -42,12 +42,8 @@ pub struct Viewer {
     pub organisation_id: Option<i32>,
 }
 
-/// `code` lies within `region`: 370921 within 3709 within 37. Codes are digits only, checked
-/// when users are made.
-pub fn region_within(code: &str, region: &str) -> bool {
-    code.starts_with(region)
-}
-
+/// A region code as users are given: 2, 4 or 6 digits (province, city, county). Digits only,
+/// so `within` can bound it with `~`.
 pub fn valid_region(code: &str) -> bool {
     (2..=6).contains(&code.len())
         && code.len().is_multiple_of(2)
@@ -104,10 +100,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn regions_nest_by_prefix() {
-        assert!(region_within("370921", "3709"));
-        assert!(region_within("370921", "37"));
-        assert!(!region_within("370921", "3708"));
+    fn region_codes_are_two_four_or_six_digits() {
         assert!(valid_region("37") && valid_region("3709") && valid_region("370921"));
         assert!(!valid_region("3") && !valid_region("37%") && !valid_region("3709211"));
     }

@@ -553,17 +553,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Findings ids only, to check the fingerprints an upload left (tests, sweeps).
-    pub async fn finding_ids(&self, upload_id: i32) -> Result<Vec<i32>, StoreError> {
-        Ok(finding::Entity::find()
-            .select_only()
-            .column(finding::Column::Id)
-            .filter(finding::Column::LastUploadId.eq(upload_id))
-            .into_tuple()
-            .all(&self.db)
-            .await?)
-    }
 }
 
 /// Moves `f` to `to` and appends the change, with its note and actor, to its history.

@@ -2,7 +2,7 @@
 //! upload and processes it in the background (202); the client polls `GET /uploads/{id}`.
 //! The same bytes uploaded again into the same lane return the first upload, not a new one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use auditor_store::Viewer;
 use auditor_store::access::Role;
@@ -372,8 +372,4 @@ pub async fn submit(
     let mut j = upload_json(&up, None);
     j["merge"] = json!(summary);
     Ok(Json(j))
-}
-
-pub fn stored_path(state: &AppState, sha256: &str) -> PathBuf {
-    state.uploads_dir().join(Path::new(sha256))
 }
