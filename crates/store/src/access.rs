@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, Condition};
 
-use crate::entity::{finding, upload};
+use crate::entity::{finding, finding_tally, upload};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -52,7 +52,7 @@ pub fn valid_region(code: &str) -> bool {
 
 /// `column` lies within `region`, as a range rather than `LIKE 'prefix%'` so that both
 /// databases answer it from an index: region codes are digits, and `~` sorts after them.
-fn within<C: ColumnTrait>(column: C, region: &str) -> Condition {
+pub(crate) fn within<C: ColumnTrait>(column: C, region: &str) -> Condition {
     Condition::all()
         .add(column.gte(region))
         .add(column.lt(format!("{region}~")))
@@ -72,6 +72,20 @@ impl Viewer {
                 .add(within(finding::Column::RegionCode, &self.region_code)),
             Role::Institution => Condition::all()
                 .add(finding::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
+        }
+    }
+
+    /// The same scope over the finding tallies, or `None` for an institution: the tallies
+    /// count by region, not by institution.
+    pub fn tallies(&self) -> Option<Condition> {
+        match self.role {
+            Role::Admin => Some(Condition::all()),
+            Role::Inspector => Some(
+                Condition::all()
+                    .add(finding_tally::Column::Lane.eq("official"))
+                    .add(within(finding_tally::Column::RegionCode, &self.region_code)),
+            ),
+            Role::Institution => None,
         }
     }
 

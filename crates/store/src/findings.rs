@@ -4,16 +4,17 @@
 use std::collections::{HashMap, HashSet};
 
 use auditor_model::{Finding, Severity};
-use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
+pub use crate::finding_list::{FindingFilter, FindingSort};
+
 use crate::access::Viewer;
-use crate::entity::{finding, finding_event, upload, waiver};
+use crate::entity::{finding, finding_event, finding_tally, upload, waiver};
 use crate::uploads::CHUNK;
 use crate::{Store, StoreError, now};
 
@@ -65,7 +66,7 @@ impl From<Finding> for Incoming {
     }
 }
 
-fn severity_rank(s: Severity) -> i32 {
+pub(crate) fn severity_rank(s: Severity) -> i32 {
     match s {
         Severity::Low => 1,
         Severity::Medium => 2,
@@ -318,61 +319,6 @@ fn event(
     }
 }
 
-/// Filters of `GET /findings`; every one optional.
-#[derive(Debug, Default, Clone)]
-pub struct FindingFilter {
-    pub upload_id: Option<i32>,
-    pub institution_id: Option<i32>,
-    pub rule: Option<String>,
-    pub severity: Option<Severity>,
-    /// At or above this severity.
-    pub min_severity: Option<Severity>,
-    pub status: Option<String>,
-    pub lane: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FindingSort {
-    /// Most severe first, then newest.
-    Severity,
-    Newest,
-    Oldest,
-    Rule,
-}
-
-impl FindingSort {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "severity" => Some(Self::Severity),
-            "newest" => Some(Self::Newest),
-            "oldest" => Some(Self::Oldest),
-            "rule" => Some(Self::Rule),
-            _ => None,
-        }
-    }
-}
-
-/// Above this many matching findings, SQLite is told to walk the list in its sort order and
-/// filter as it goes, instead of collecting every match through the filter's index and sorting
-/// them all for one page: with that many matches a page is found within a few thousand rows.
-const DENSE: u64 = 20_000;
-
-/// The SQLite table hint for a dense list in `sort` order, if any. PostgreSQL's planner weighs
-/// the `LIMIT` itself.
-fn dense_scan_hint(backend: DbBackend, sort: FindingSort, total: u64) -> Option<&'static str> {
-    if backend != DbBackend::Sqlite || total <= DENSE {
-        return None;
-    }
-    match sort {
-        FindingSort::Severity => Some("INDEXED BY findings_rank"),
-        // The rowid is the id: its own order.
-        FindingSort::Newest | FindingSort::Oldest => Some("NOT INDEXED"),
-        FindingSort::Rule => None,
-    }
-}
-
 /// Which changes people may make. Institutions work on their cases; only regulators (and
 /// admins) close official ones, call them false positives or reopen them. Waiving is done by
 /// approving a waiver, never by hand.
@@ -396,79 +342,6 @@ pub fn allowed(from: &str, to: &str, viewer: &Viewer, lane: &str) -> bool {
 }
 
 impl Store {
-    pub async fn list_findings(
-        &self,
-        viewer: &Viewer,
-        filter: &FindingFilter,
-        sort: FindingSort,
-        page: u64,
-        per_page: u64,
-    ) -> Result<(Vec<finding::Model>, u64), StoreError> {
-        let mut cond = Condition::all().add(viewer.findings());
-        if let Some(id) = filter.upload_id {
-            cond = cond.add(finding::Column::LastUploadId.eq(id));
-        }
-        if let Some(id) = filter.institution_id {
-            cond = cond.add(finding::Column::InstitutionId.eq(id));
-        }
-        if let Some(rule) = &filter.rule {
-            cond = cond.add(finding::Column::Rule.eq(rule));
-        }
-        if let Some(s) = filter.severity {
-            cond = cond.add(finding::Column::SeverityRank.eq(severity_rank(s)));
-        }
-        if let Some(s) = filter.min_severity {
-            cond = cond.add(finding::Column::SeverityRank.gte(severity_rank(s)));
-        }
-        if let Some(s) = &filter.status {
-            cond = cond.add(finding::Column::Status.eq(s));
-        }
-        if let Some(l) = &filter.lane {
-            cond = cond.add(finding::Column::Lane.eq(l));
-        }
-        if let Some(d) = filter.from {
-            cond = cond
-                .add(finding::Column::CreatedAt.gte(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
-        }
-        if let Some(d) = filter.to.and_then(|d| d.succ_opt()) {
-            cond = cond
-                .add(finding::Column::CreatedAt.lt(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc())));
-        }
-        let query = finding::Entity::find().filter(cond);
-        let total = query.clone().count(&self.db).await?;
-        let query = match sort {
-            FindingSort::Severity => query
-                .order_by_desc(finding::Column::SeverityRank)
-                .order_by_desc(finding::Column::Id),
-            FindingSort::Newest => query.order_by_desc(finding::Column::Id),
-            FindingSort::Oldest => query.order_by_asc(finding::Column::Id),
-            FindingSort::Rule => query
-                .order_by_asc(finding::Column::Rule)
-                .order_by_asc(finding::Column::Id),
-        };
-        let query = query
-            .offset(page.saturating_sub(1) * per_page)
-            .limit(per_page);
-        let items = match dense_scan_hint(self.backend(), sort, total) {
-            Some(hint) => {
-                let stmt = query.build(DbBackend::Sqlite);
-                let sql =
-                    stmt.sql
-                        .replacen("FROM \"findings\"", &format!("FROM \"findings\" {hint}"), 1);
-                finding::Entity::find()
-                    .from_raw_sql(Statement::from_sql_and_values(
-                        DbBackend::Sqlite,
-                        sql,
-                        stmt.values.map(|v| v.0).unwrap_or_default(),
-                    ))
-                    .all(&self.db)
-                    .await?
-            }
-            None => query.all(&self.db).await?,
-        };
-        Ok((items, total))
-    }
-
     /// A finding the viewer may see, with its history (oldest first).
     pub async fn finding_for(
         &self,
@@ -542,13 +415,31 @@ impl Store {
 
     /// Counts by status of the findings the viewer may see; waived ones are counted apart.
     pub async fn finding_counts(&self, viewer: &Viewer) -> Result<Vec<(String, u64)>, StoreError> {
+        let tallied: HashMap<String, i64> = match viewer.tallies() {
+            Some(scope) => finding_tally::Entity::find()
+                .select_only()
+                .column(finding_tally::Column::Status)
+                .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+                .filter(scope)
+                .group_by(finding_tally::Column::Status)
+                .into_tuple::<(String, i64)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .collect(),
+            None => HashMap::new(),
+        };
         let mut out = Vec::new();
         for s in STATUSES {
-            let n = finding::Entity::find()
-                .filter(viewer.findings())
-                .filter(finding::Column::Status.eq(s))
-                .count(&self.db)
-                .await?;
+            let n = if viewer.tallies().is_some() {
+                tallied.get(s).copied().unwrap_or(0) as u64
+            } else {
+                finding::Entity::find()
+                    .filter(viewer.findings())
+                    .filter(finding::Column::Status.eq(s))
+                    .count(&self.db)
+                    .await?
+            };
             out.push((s.to_owned(), n));
         }
         Ok(out)

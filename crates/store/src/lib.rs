@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod entity;
+pub mod finding_list;
 pub mod findings;
 pub mod migration;
 pub mod secret;
@@ -16,7 +17,7 @@ pub mod waivers;
 use std::path::Path;
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 
 pub use access::Viewer;
@@ -92,13 +93,20 @@ impl Store {
         Ok(Self { db })
     }
 
+    /// Brings the schema up to date, in one transaction on one connection: both databases
+    /// change their schema transactionally, and on SQLite a pool's connections could otherwise
+    /// each run part of the migration.
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        migration::Migrator::up(&self.db, None).await
+        let txn = self.db.begin().await?;
+        migration::Migrator::up(&txn, None).await?;
+        txn.commit().await
     }
 
     /// Reverts every migration: the schema is empty afterwards.
     pub async fn migrate_down(&self) -> Result<(), DbErr> {
-        migration::Migrator::down(&self.db, None).await
+        let txn = self.db.begin().await?;
+        migration::Migrator::down(&txn, None).await?;
+        txn.commit().await
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -4,6 +4,7 @@ pub mod api_token;
 pub mod audit_event;
 pub mod finding;
 pub mod finding_event;
+pub mod finding_tally;
 pub mod organisation;
 pub mod record;
 pub mod registry;

@@ -1,0 +1,170 @@
+//! Running counts of findings by lane, region, status, rule and severity, kept by triggers.
+//!
+//! An inspector's list says how many findings match and pages through them in severity or rule
+//! order. Counting half a million rows for every page took most of the list's time budget, and
+//! walking an index in sort order fails when the first rules or severities in that order have
+//! nothing in the viewer's region. The tallies answer both: totals are a sum over a few hundred
+//! rows, and they tell the list which severity or rule holds the page, so it reads just that
+//! part of the index (see `findings::list_findings`). Triggers rather than application code keep
+//! them, so no write path (merges, transitions, waivers, bulk SQL) can forget one.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::{big_integer, integer, string};
+use sea_orm_migration::sea_orm::DbBackend;
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &'static str {
+        "m0002_finding_tallies"
+    }
+}
+
+fn key() -> IndexCreateStatement {
+    let mut i = Index::create();
+    for c in ["lane", "region_code", "status", "rule", "severity_rank"] {
+        i.col(c);
+    }
+    i
+}
+
+fn index(name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table("findings");
+    for c in cols {
+        i.col(*c);
+    }
+    i
+}
+
+/// SQLite: one trigger per event. `INSERT OR IGNORE` then `UPDATE`, because SQLite does not
+/// accept an upsert's conflict target on every version shipped with the bindings.
+const SQLITE_TRIGGERS: [&str; 3] = [
+    "CREATE TRIGGER findings_tally_insert AFTER INSERT ON findings BEGIN
+       INSERT OR IGNORE INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+         VALUES (NEW.lane, NEW.region_code, NEW.status, NEW.rule, NEW.severity_rank, 0);
+       UPDATE finding_tallies SET n = n + 1
+         WHERE lane = NEW.lane AND region_code = NEW.region_code AND status = NEW.status
+           AND rule = NEW.rule AND severity_rank = NEW.severity_rank;
+     END",
+    "CREATE TRIGGER findings_tally_delete AFTER DELETE ON findings BEGIN
+       UPDATE finding_tallies SET n = n - 1
+         WHERE lane = OLD.lane AND region_code = OLD.region_code AND status = OLD.status
+           AND rule = OLD.rule AND severity_rank = OLD.severity_rank;
+     END",
+    "CREATE TRIGGER findings_tally_update
+       AFTER UPDATE OF lane, region_code, status, rule, severity_rank ON findings BEGIN
+       UPDATE finding_tallies SET n = n - 1
+         WHERE lane = OLD.lane AND region_code = OLD.region_code AND status = OLD.status
+           AND rule = OLD.rule AND severity_rank = OLD.severity_rank;
+       INSERT OR IGNORE INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+         VALUES (NEW.lane, NEW.region_code, NEW.status, NEW.rule, NEW.severity_rank, 0);
+       UPDATE finding_tallies SET n = n + 1
+         WHERE lane = NEW.lane AND region_code = NEW.region_code AND status = NEW.status
+           AND rule = NEW.rule AND severity_rank = NEW.severity_rank;
+     END",
+];
+
+const POSTGRES_TRIGGERS: [&str; 2] = [
+    "CREATE FUNCTION findings_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       IF TG_OP IN ('UPDATE', 'DELETE') THEN
+         UPDATE finding_tallies SET n = n - 1
+           WHERE lane = OLD.lane AND region_code = OLD.region_code AND status = OLD.status
+             AND rule = OLD.rule AND severity_rank = OLD.severity_rank;
+       END IF;
+       IF TG_OP IN ('UPDATE', 'INSERT') THEN
+         INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+           VALUES (NEW.lane, NEW.region_code, NEW.status, NEW.rule, NEW.severity_rank, 1)
+           ON CONFLICT (lane, region_code, status, rule, severity_rank)
+           DO UPDATE SET n = finding_tallies.n + 1;
+       END IF;
+       RETURN NULL;
+     END $$",
+    "CREATE TRIGGER findings_tally
+       AFTER INSERT OR DELETE OR UPDATE OF lane, region_code, status, rule, severity_rank
+       ON findings FOR EACH ROW EXECUTE FUNCTION findings_tally()",
+];
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table("finding_tallies")
+                    .col(string("lane"))
+                    .col(string("region_code"))
+                    .col(string("status"))
+                    .col(string("rule"))
+                    .col(integer("severity_rank"))
+                    .col(big_integer("n"))
+                    .primary_key(&mut key())
+                    .to_owned(),
+            )
+            .await?;
+        let db = manager.get_connection();
+        db.execute_unprepared(
+            "INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+             SELECT lane, region_code, status, rule, severity_rank, COUNT(*) FROM findings
+             GROUP BY lane, region_code, status, rule, severity_rank",
+        )
+        .await?;
+        let triggers: &[&str] = match manager.get_database_backend() {
+            DbBackend::Postgres => &POSTGRES_TRIGGERS,
+            _ => &SQLITE_TRIGGERS,
+        };
+        for sql in triggers {
+            db.execute_unprepared(sql).await?;
+        }
+        // Within one rule the list pages by id; the old (rule, severity, status, id) index
+        // served counts that the tallies now give.
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("findings_rule")
+                    .table("findings")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(index("findings_rule_id", &["rule", "id"]))
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("findings_rule_id")
+                    .table("findings")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(index(
+                "findings_rule",
+                &["rule", "severity_rank", "status", "id"],
+            ))
+            .await?;
+        let db = manager.get_connection();
+        let drops: &[&str] = match manager.get_database_backend() {
+            DbBackend::Postgres => &[
+                "DROP TRIGGER findings_tally ON findings",
+                "DROP FUNCTION findings_tally()",
+            ],
+            _ => &[
+                "DROP TRIGGER findings_tally_insert",
+                "DROP TRIGGER findings_tally_delete",
+                "DROP TRIGGER findings_tally_update",
+            ],
+        };
+        for sql in drops {
+            db.execute_unprepared(sql).await?;
+        }
+        manager
+            .drop_table(Table::drop().table("finding_tallies").to_owned())
+            .await
+    }
+}
