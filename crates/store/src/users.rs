@@ -145,6 +145,7 @@ impl Store {
     }
 
     /// A new session for `user`; the cookie value is `token`, only its digest is kept.
+    /// Expired sessions, which are refused anyway, are cleared out on the way.
     pub async fn open_session(
         &self,
         user_id: i32,
@@ -152,6 +153,10 @@ impl Store {
         csrf: &str,
     ) -> Result<session::Model, StoreError> {
         let created = now();
+        session::Entity::delete_many()
+            .filter(session::Column::ExpiresAt.lte(created))
+            .exec(&self.db)
+            .await?;
         Ok(session::ActiveModel {
             token_hash: Set(secret::digest(token)),
             user_id: Set(user_id),
@@ -184,7 +189,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        if s.expires_at < Utc::now() {
+        if s.expires_at <= Utc::now() {
             return Ok(None);
         }
         Ok(self.viewer(s.user_id).await?.map(|v| (v, s.csrf_token)))

@@ -2,6 +2,7 @@
 
 use auditor_store::access::Role;
 use axum::http::StatusCode;
+use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 
 use crate::common::{Auth, Backend, Ctx};
@@ -135,6 +136,31 @@ async fn sessions_tokens_and_csrf(backend: Backend) {
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = ctx.get("/api/v1/me", &session).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // An expired session is refused, and the next sign-in clears it out.
+    let old = ctx.login("inspector@example.cn").await;
+    let sessions = |ctx: &Ctx| {
+        let db = ctx.store().db.clone();
+        async move {
+            auditor_store::entity::session::Entity::find()
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let expired = sessions(&ctx).await;
+    assert!(!expired.is_empty());
+    ctx.store()
+        .db
+        .execute_unprepared("UPDATE sessions SET expires_at = created_at")
+        .await
+        .unwrap();
+    let (status, _) = ctx.get("/api/v1/me", &old).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    ctx.login("inspector@example.cn").await;
+    let left = sessions(&ctx).await;
+    assert_eq!(left.len(), 1);
+    assert!(expired.iter().all(|s| s.id != left[0].id));
     ctx.finish().await;
 }
 
