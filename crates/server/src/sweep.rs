@@ -215,9 +215,11 @@ async fn sweep(state: &AppState, run: &sweep_run::Model) -> Result<SweepSummary,
         };
         match rejudge(state, l, today).await {
             Ok(findings) => {
+                // Findings about the file itself (no dataset) are in the merge's scope too:
+                // dropping them would resolve them.
                 let mut incoming: Vec<Incoming> = findings
                     .into_iter()
-                    .filter(|f| f.dataset.as_ref().is_some_and(|d| datasets.contains(d)))
+                    .filter(|f| f.dataset.as_ref().is_none_or(|d| datasets.contains(d)))
                     .collect();
                 incoming.extend(late.remove(upload_id).unwrap_or_default());
                 let mut upload = l.upload.clone();

@@ -145,6 +145,7 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
     // 2027-03-08 10:00 in Shanghai: the device is 35 days unfiled; B's February ledger was
     // due on 5 March.
     clock.set(at("2027-03-08T02:00:00Z"));
+    let live_before = ctx.findings(&admin, "status=open").await;
     let (status, run) = ctx.post("/api/v1/sweeps", &admin, &json!({})).await;
     assert_eq!(status, StatusCode::CREATED, "{run}");
     assert_eq!(run["status"], "done", "{run}");
@@ -154,6 +155,10 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
         "{run}"
     );
     let run_id = run["id"].as_i64().unwrap();
+    // The sweep adds what time made, and leaves every case it did not judge anew as it was.
+    let live_after = ctx.findings(&admin, "status=open").await;
+    assert_eq!(live_after.len(), live_before.len() + 2, "{live_after:?}");
+    assert!(live_before.iter().all(|f| live_after.contains(f)));
     let queued = outbox(&ctx, &admin, "?status=pending").await;
     let mut teams: Vec<&str> = queued.iter().map(|m| m["team"].as_str().unwrap()).collect();
     teams.sort_unstable();
