@@ -180,6 +180,16 @@ pub async fn background(
     every: Duration,
     mut stop: watch::Receiver<bool>,
 ) {
+    // A sweep stores everything in one transaction, so one still `running` long after it
+    // began was cut off and stored nothing; its record says so.
+    let now = state.now();
+    if let Err(e) = state
+        .store()
+        .fail_stale_runs(now - TimeDelta::hours(6), now)
+        .await
+    {
+        tracing::error!("scheduler: {e}");
+    }
     loop {
         if let Err(e) = tick(&state).await {
             tracing::error!("scheduler: {e}");

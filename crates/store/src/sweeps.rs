@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -17,6 +18,9 @@ use crate::findings::{Incoming, MergeSummary, merge};
 use crate::outbox::queue_digests;
 use crate::teams::manages;
 use crate::{Store, StoreError};
+
+/// The PostgreSQL advisory lock key that serialises sweeps' merges across replicas.
+const SWEEP_LOCK: i64 = 0x0061_7564_6974_0001;
 
 /// A run to claim.
 pub struct NewRun<'a> {
@@ -134,6 +138,15 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<SweepSummary, StoreError> {
         let txn = self.db.begin().await?;
+        if self.backend() == DbBackend::Postgres {
+            // Sweeps of several schedules on several replicas merge one at a time: two
+            // concurrent merges could open the same case twice. Released at commit.
+            txn.query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!("SELECT pg_advisory_xact_lock({SWEEP_LOCK})"),
+            ))
+            .await?;
+        }
         // New cases get ids above the largest now; within this transaction and these uploads
         // they are exactly the ones the sweep opened.
         let before = finding::Entity::find()
@@ -210,6 +223,27 @@ impl Store {
         .update(&self.db)
         .await?;
         Ok(())
+    }
+
+    /// Runs still `running` that started before `before` were cut off (a crash, a restart):
+    /// they are closed as failed, so the record says so. Returns how many.
+    pub async fn fail_stale_runs(
+        &self,
+        before: DateTime<Utc>,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let res = sweep_run::Entity::update_many()
+            .col_expr(sweep_run::Column::Status, Expr::value("failed"))
+            .col_expr(sweep_run::Column::FinishedAt, Expr::value(Some(at)))
+            .col_expr(
+                sweep_run::Column::Errors,
+                Expr::value(r#"["中断：进程在巡查完成前停止 / interrupted: the process stopped before the sweep finished"]"#),
+            )
+            .filter(sweep_run::Column::Status.eq("running"))
+            .filter(sweep_run::Column::StartedAt.lt(before))
+            .exec(&self.db)
+            .await?;
+        Ok(res.rows_affected)
     }
 
     /// Runs the viewer may see (of its region, or of every region for admins), newest first.

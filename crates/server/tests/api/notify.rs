@@ -409,6 +409,44 @@ async fn two_schedulers_make_one_run_and_one_digest_per_team(backend: Backend) {
     assert_eq!(ran[0].due_at, Some(at("2027-03-11T00:00:00Z")));
     let (_, runs) = ctx.get("/api/v1/sweeps", &admin).await;
     assert_eq!(runs["total"], 2, "{runs}");
+
+    // A replica that died mid-sweep leaves a run `running`; the next start closes it as failed.
+    let cut_off = ctx
+        .store()
+        .claim_run(
+            &auditor_store::sweeps::NewRun {
+                claim_key: "manual:crashed",
+                schedule_id: None,
+                region_code: None,
+                due_at: None,
+            },
+            at("2027-03-11T03:00:00Z"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let store = ctx.store();
+    assert_eq!(
+        store
+            .fail_stale_runs(at("2027-03-11T03:00:00Z"), at("2027-03-11T09:00:00Z"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store
+            .fail_stale_runs(at("2027-03-11T04:00:00Z"), at("2027-03-11T10:00:00Z"))
+            .await
+            .unwrap(),
+        1
+    );
+    let (_, runs) = ctx.get("/api/v1/sweeps", &admin).await;
+    let failed = &runs["items"][0];
+    assert_eq!(
+        (failed["id"].as_i64(), failed["status"].as_str()),
+        (Some(i64::from(cut_off.id)), Some("failed")),
+        "{runs}"
+    );
     other.store().db.clone().close().await.ok();
     drop(other);
     server.stop();
