@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use auditor_store::outbox::Digest;
+use auditor_store::outbox::{Digest, InstitutionCount};
 
 pub struct Rendered {
     pub subject: String,
@@ -61,7 +61,7 @@ impl Words {
     fn subject(&self, d: &Digest) -> String {
         if self.zh {
             format!(
-                "【两非审计】{}：{}新发现 {} 个问题（{}）",
+                "【两非审计】{}：{} 新发现 {} 个问题（{}）",
                 d.team,
                 self.source(d),
                 d.total,
@@ -82,7 +82,7 @@ impl Words {
     fn intro(&self, d: &Digest) -> String {
         if self.zh {
             format!(
-                "{}（辖区 {}）：{}于 {} 新发现 {} 个问题，达到本组的通知级别。",
+                "{}（辖区 {}）：{} 于 {} 新发现 {} 个问题，达到本组的通知级别。",
                 d.team,
                 d.region_code,
                 self.source(d),
@@ -132,6 +132,15 @@ impl Words {
     }
 }
 
+/// An institution by name and credit code; once when it is known only by its code.
+fn institution(i: &InstitutionCount) -> String {
+    if i.name == i.uscc || i.uscc.is_empty() {
+        i.name.clone()
+    } else {
+        format!("{} {}", i.name, i.uscc)
+    }
+}
+
 fn link(public_url: &str, id: i32) -> String {
     format!("{}/findings/{id}", public_url.trim_end_matches('/'))
 }
@@ -164,7 +173,7 @@ pub fn render(d: &Digest, language: &str, public_url: &str) -> Rendered {
     }
     let _ = writeln!(text, "\n{}{sep}", w.heading("institution"));
     for i in &d.institutions {
-        let _ = writeln!(text, "  {} {}{sep}{}", i.name, i.uscc, i.count);
+        let _ = writeln!(text, "  {}{sep}{}", institution(i), i.count);
     }
     let _ = writeln!(text, "\n{}{sep}", w.heading("finding"));
     for f in &d.findings {
@@ -251,7 +260,7 @@ pub fn render(d: &Digest, language: &str, public_url: &str) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use auditor_store::outbox::{DigestFinding, InstitutionCount, RuleCount};
+    use auditor_store::outbox::{DigestFinding, RuleCount};
 
     fn digest() -> Digest {
         Digest {

@@ -218,7 +218,7 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
     );
     assert_eq!(
         county["subject"],
-        format!("【两非审计】宁阳县检查组：巡查 #{run_id}新发现 1 个问题（2027-03-08）")
+        format!("【两非审计】宁阳县检查组：巡查 #{run_id} 新发现 1 个问题（2027-03-08）")
     );
     let city = to("city@ta.example.cn");
     assert_eq!(
