@@ -2,6 +2,7 @@
 
 mod check;
 mod key;
+mod notify_cmd;
 mod report;
 mod rules_cmd;
 mod server_cmd;
@@ -38,6 +39,14 @@ enum Command {
     /// API 令牌 / API tokens
     #[command(subcommand)]
     Tokens(server_cmd::TokensCommand),
+    /// 检查组（接收摘要邮件）/ inspection teams (who receives digests)
+    #[command(subcommand)]
+    Teams(notify_cmd::TeamsCommand),
+    /// 巡查计划 / sweep schedules
+    #[command(subcommand)]
+    Schedules(notify_cmd::SchedulesCommand),
+    /// 巡查：按当前日期重新判断已存数据 / sweep: judge stored data again as of today
+    Sweep(notify_cmd::SweepArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,5 +74,8 @@ fn main() -> ExitCode {
         Command::Migrate(args) => server_cmd::migrate(&args),
         Command::Users(command) => server_cmd::users(&command),
         Command::Tokens(command) => server_cmd::tokens(&command),
+        Command::Teams(command) => notify_cmd::teams(&command),
+        Command::Schedules(command) => notify_cmd::schedules(&command),
+        Command::Sweep(args) => notify_cmd::sweep(&args),
     }
 }

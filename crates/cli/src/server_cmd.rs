@@ -17,7 +17,7 @@ use clap::{Args, Subcommand};
 pub struct DbArgs {
     /// 数据目录（SQLite 数据库、上传文件、密钥）/ data directory (SQLite database, uploads, key)
     #[arg(long, env = "AUDITOR_DATA_DIR", default_value = "auditor-data")]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// 数据库地址，如 `postgres://user@host/db`；缺省为数据目录中的 SQLite / database URL; SQLite in the data directory by default
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
@@ -36,6 +36,11 @@ pub struct ServeArgs {
     /// 不设置 Cookie 的 Secure 标志（仅用于纯 HTTP 的本地测试）/ cookies without Secure, for plain-HTTP local tests only
     #[arg(long)]
     insecure_cookies: bool,
+    #[command(flatten)]
+    mail: crate::notify_cmd::MailArgs,
+    /// 调度器和发件箱检查间隔（秒）/ seconds between looks at the schedules and the outbox
+    #[arg(long, default_value_t = 30)]
+    tick_secs: u64,
 }
 
 #[derive(Debug, Args)]
@@ -90,19 +95,19 @@ pub struct TokenCreateArgs {
     name: String,
 }
 
-fn fail(message: &str) -> ExitCode {
+pub(crate) fn fail(message: &str) -> ExitCode {
     eprintln!("auditor: {message}");
     ExitCode::from(2)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("无法启动运行时 / cannot start the runtime: {e}"))
 }
 
-async fn open(db: &DbArgs) -> Result<Store, String> {
+pub(crate) async fn open(db: &DbArgs) -> Result<Store, String> {
     std::fs::create_dir_all(&db.data_dir).map_err(|e| {
         format!(
             "无法创建数据目录 {0} / cannot create the data directory {0}: {e}",
@@ -130,7 +135,7 @@ fn redact(url: &str) -> String {
     }
 }
 
-fn id_key(data_dir: &Path) -> Result<Vec<u8>, String> {
+pub(crate) fn id_key(data_dir: &Path) -> Result<Vec<u8>, String> {
     if let Ok(key) = std::env::var(crate::key::ENV)
         && !key.trim().is_empty()
     {
@@ -189,18 +194,36 @@ async fn serve_async(args: &ServeArgs) -> Result<(), String> {
         ..Config::default()
     };
     let state = AppState::new(store, engine, args.db.data_dir.clone(), config);
+    let notifier = args.mail.notifier()?;
+    if notifier.is_none() {
+        println!(
+            "未设置 AUDITOR_SMTP_URL：巡查照常运行，摘要邮件留在发件箱 / AUDITOR_SMTP_URL is not set: sweeps run, digests wait in the outbox"
+        );
+    }
+    // The scheduler catches up once on runs missed while the server was down, then looks
+    // every tick; the drain mails the outbox. Both stop with the server.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = tokio::spawn(auditor_server::scheduler::background(
+        state.clone(),
+        notifier,
+        std::time::Duration::from_secs(args.tick_secs.max(1)),
+        stopped,
+    ));
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .map_err(|e| format!("无法监听 {0} / cannot listen on {0}: {e}", args.bind))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("auditor 正在监听 / listening on http://{addr}");
     let app = auditor_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| format!("server: {e}"))
+        .map_err(|e| format!("server: {e}"));
+    let _ = stop.send(true);
+    let _ = background.await;
+    served
 }
 
 pub fn migrate(args: &MigrateArgs) -> ExitCode {

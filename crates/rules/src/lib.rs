@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod engine;
 pub mod kinds;
+pub mod ledger_late;
 mod pack;
 pub mod reference;
 

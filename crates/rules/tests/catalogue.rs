@@ -153,7 +153,9 @@ fn each_rule_fires_exactly_on_its_violating_rows_and_never_on_its_compliant_file
     let packs: Vec<Pack> = Pack::builtin_names()
         .map(|n| Pack::builtin(n).unwrap())
         .collect();
-    for rule in &catalogue.rules {
+    // Sweep-only rules judge upload histories, not rows: their fixture is `cases.toml`, run by
+    // `sweep_only_rules_fire_exactly_on_their_cases` below.
+    for rule in catalogue.rules.iter().filter(|r| !r.check.sweep_only()) {
         let dir = fixtures().join(&rule.id);
         let expected: Expected =
             toml::from_str(&std::fs::read_to_string(dir.join("expected.toml")).unwrap()).unwrap();
@@ -231,5 +233,57 @@ fn every_pack_override_names_a_real_rule_and_parameter_and_says_why() {
                 "pack {name}: unknown rule {id}"
             );
         }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepCases {
+    case: Vec<SweepCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SweepCase {
+    name: String,
+    uploads: Vec<NaiveDate>,
+    today: NaiveDate,
+    #[serde(default)]
+    late: Option<NaiveDate>,
+    #[serde(default)]
+    due_day: Option<u32>,
+}
+
+#[test]
+fn sweep_only_rules_fire_exactly_on_their_cases() {
+    let catalogue = Catalogue::builtin().unwrap();
+    let sweep_only: Vec<_> = catalogue
+        .rules
+        .iter()
+        .filter(|r| r.check.sweep_only())
+        .collect();
+    assert_eq!(
+        sweep_only.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["LEDGER-LATE"],
+        "a new sweep-only rule needs its cases judged here"
+    );
+    let rule = sweep_only[0];
+    let dir = fixtures().join(&rule.id);
+    let cases: SweepCases =
+        toml::from_str(&std::fs::read_to_string(dir.join("cases.toml")).unwrap()).unwrap();
+    assert!(
+        cases.case.iter().any(|c| c.late.is_some()) && cases.case.iter().any(|c| c.late.is_none())
+    );
+    let default_due = u32::try_from(rule.param_int("due_day").unwrap()).unwrap();
+    let months = u32::try_from(rule.param_int("months").unwrap()).unwrap();
+    for c in &cases.case {
+        let got = auditor_rules::ledger_late::late(
+            &c.uploads,
+            c.today,
+            c.due_day.unwrap_or(default_due),
+            months,
+        )
+        .map(|l| l.period);
+        assert_eq!(got, c.late, "{}: {}", rule.id, c.name);
     }
 }

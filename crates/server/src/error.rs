@@ -82,7 +82,9 @@ impl From<StoreError> for ApiError {
                     | "waiver_decided"
                     | "upload_not_done"
                     | "not_self_check"
-                    | "user_exists" => StatusCode::CONFLICT,
+                    | "user_exists"
+                    | "team_exists"
+                    | "schedule_exists" => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 Self::new(status, code, zh, en)

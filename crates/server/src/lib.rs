@@ -8,7 +8,9 @@ pub mod limiter;
 pub mod openapi;
 pub mod password;
 pub mod routes;
+pub mod scheduler;
 pub mod state;
+pub mod sweep;
 pub mod worker;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -18,7 +20,7 @@ use serde_json::{Value, json};
 
 pub use crate::engine::Engine;
 use crate::error::{ApiError, ApiResult};
-use crate::routes::{findings, registries, rules, uploads, waivers};
+use crate::routes::{findings, notify, registries, rules, uploads, waivers};
 pub use crate::state::{AppState, Config};
 
 pub fn app(state: AppState) -> Router {
@@ -46,6 +48,13 @@ pub fn app(state: AppState) -> Router {
             "/registries",
             get(registries::list).post(registries::create),
         )
+        .route("/teams", get(notify::list_teams).post(notify::create_team))
+        .route(
+            "/schedules",
+            get(notify::list_schedules).post(notify::create_schedule),
+        )
+        .route("/sweeps", get(notify::list_runs).post(notify::create_run))
+        .route("/outbox", get(notify::list_outbox))
         .route("/rules", get(rules::list))
         .route("/rules/{id}", get(rules::show))
         .fallback(|| async {

@@ -93,6 +93,48 @@ pub const OPERATIONS: &[(&str, &str, &str, u16)] = &[
         "Upload a registry (multipart `file`) / 上传名录",
         202,
     ),
+    (
+        "get",
+        "/api/v1/teams",
+        "Inspection teams of the caller's region / 检查组",
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/teams",
+        "Add an inspection team: name, region_code, addresses, min_severity, language / 添加检查组",
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/schedules",
+        "Sweep schedules (cron, Asia/Shanghai) / 巡查计划",
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/schedules",
+        "Add a sweep schedule: name, cron, region_code / 添加巡查计划",
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/sweeps",
+        "Sweep runs: start, end, counts by rule, errors / 巡查记录",
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/sweeps",
+        "Run a sweep now (optional `schedule`) / 立即巡查",
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/outbox",
+        "Email digests; `?status=pending|sent|dead` / 邮件发件箱",
+        200,
+    ),
     ("get", "/api/v1/rules", "The rule catalogue / 规则目录", 200),
     (
         "get",

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use auditor_store::Store;
+use auditor_store::clock::{SharedClock, system};
 
 use crate::engine::Engine;
 use crate::limiter::LoginLimiter;
@@ -22,6 +23,8 @@ pub struct Inner {
     pub progress: Mutex<HashMap<i32, u64>>,
     /// Held while an upload's findings are merged into the cases.
     pub merging: tokio::sync::Mutex<()>,
+    /// What sweeps and schedules take as now.
+    pub clock: SharedClock,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +48,17 @@ impl Default for Config {
 
 impl AppState {
     pub fn new(store: Store, engine: Engine, data_dir: PathBuf, config: Config) -> Self {
+        Self::with_clock(store, engine, data_dir, config, system())
+    }
+
+    /// A state whose sweeps and schedules read time from `clock` (tests move it).
+    pub fn with_clock(
+        store: Store,
+        engine: Engine,
+        data_dir: PathBuf,
+        config: Config,
+        clock: SharedClock,
+    ) -> Self {
         Self(Arc::new(Inner {
             store,
             engine,
@@ -53,11 +67,16 @@ impl AppState {
             logins: LoginLimiter::default(),
             progress: Mutex::new(HashMap::new()),
             merging: tokio::sync::Mutex::new(()),
+            clock,
         }))
     }
 
     pub fn store(&self) -> &Store {
         &self.0.store
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.clock.now()
     }
 
     pub fn uploads_dir(&self) -> PathBuf {

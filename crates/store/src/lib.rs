@@ -5,11 +5,16 @@
 
 pub mod access;
 pub mod audit;
+pub mod clock;
 pub mod entity;
 pub mod finding_list;
 pub mod findings;
 pub mod migration;
+pub mod outbox;
+pub mod schedules;
 pub mod secret;
+pub mod sweeps;
+pub mod teams;
 pub mod uploads;
 pub mod users;
 pub mod waivers;

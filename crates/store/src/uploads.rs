@@ -204,6 +204,9 @@ impl Store {
         } else {
             merge(&txn, up, lane, &datasets, findings, None).await?
         };
+        if lane == "official" && up.mode != "registry" {
+            crate::outbox::queue_for_upload(&txn, up.id, now()).await?;
+        }
         upload::ActiveModel {
             id: Set(up.id),
             status: Set("done".into()),
@@ -367,6 +370,7 @@ impl Store {
             Some(viewer.user_id),
         )
         .await?;
+        crate::outbox::queue_for_upload(&txn, up.id, now()).await?;
         let updated = upload::ActiveModel {
             id: Set(up.id),
             mode: Set("official".into()),

@@ -31,10 +31,11 @@ impl RuleBook {
             .map_or((id, id), |r| (r.title.zh.as_str(), r.title.en.as_str()))
     }
 
-    /// The pack's rules that judge sheets of `dataset`, in id order.
+    /// The pack's rules that judge sheets of `dataset`, in id order (sweep-only rules judge
+    /// no sheet).
     pub fn judging(&self, dataset: Dataset) -> impl Iterator<Item = &Rule> {
         self.rules
             .iter()
-            .filter(move |r| r.datasets.contains(&dataset))
+            .filter(move |r| r.datasets.contains(&dataset) && !r.check.sweep_only())
     }
 }

@@ -144,6 +144,9 @@ pub enum Check {
         reason: String,
         reported: String,
     },
+    /// Judged by sweeps on the history of uploads, not on records (`crate::ledger_late`):
+    /// an offline check reads no fields and finds nothing.
+    LedgerLate {},
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -268,7 +271,13 @@ impl Check {
             } => vec![
                 gestation, cert_type, cert_no, issuer, date, reason, reported,
             ],
+            Self::LedgerLate {} => Vec::new(),
         }
+    }
+
+    /// Judged only by scheduled sweeps, on stored history rather than on one run's records.
+    pub fn sweep_only(&self) -> bool {
+        matches!(self, Self::LedgerLate {})
     }
 
     /// Whether the rule's parameters are what its check needs (a valid expression, numeric
@@ -446,6 +455,7 @@ impl Check {
                     reported,
                 },
             ),
+            Self::LedgerLate {} => Hits::default(),
         }
     }
 }

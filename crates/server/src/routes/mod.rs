@@ -1,6 +1,7 @@
 //! Handlers of the JSON API, one file per resource.
 
 pub mod findings;
+pub mod notify;
 pub mod registries;
 pub mod rules;
 pub mod uploads;

@@ -51,6 +51,8 @@ pub struct Ctx {
     pub app: Router,
     pub state: AppState,
     pub dir: PathBuf,
+    /// The database URL, for a second process (a replica) on the same database.
+    pub url: String,
     /// (server URL, database name) of a PostgreSQL database to drop at the end.
     pg: Option<(String, String)>,
 }
@@ -88,6 +90,15 @@ impl Ctx {
     }
 
     pub async fn with_config(backend: Backend, config: Config) -> Option<Self> {
+        Self::with_clock(backend, config, auditor_store::clock::system()).await
+    }
+
+    /// A context whose sweeps and schedules read time from `clock`.
+    pub async fn with_clock(
+        backend: Backend,
+        config: Config,
+        clock: auditor_store::clock::SharedClock,
+    ) -> Option<Self> {
         let dir = std::env::temp_dir().join(unique("auditor-test"));
         std::fs::create_dir_all(&dir).unwrap();
         let (url, pg) = match backend {
@@ -114,11 +125,12 @@ impl Ctx {
         };
         let store = Store::open(&url).await.unwrap();
         let engine = Engine::load(b"test key").unwrap();
-        let state = AppState::new(store, engine, dir.clone(), config);
+        let state = AppState::with_clock(store, engine, dir.clone(), config, clock);
         Some(Self {
             app: app(state.clone()),
             state,
             dir,
+            url,
             pg,
         })
     }
@@ -134,6 +146,7 @@ impl Ctx {
             pg,
             dir,
             app,
+            ..
         } = self;
         drop(app);
         state.store().db.clone().close().await.ok();

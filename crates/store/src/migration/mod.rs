@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
 mod m0002_finding_tallies;
+mod m0003_notify;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_initial::Migration),
             Box::new(m0002_finding_tallies::Migration),
+            Box::new(m0003_notify::Migration),
         ]
     }
 }
