@@ -1,7 +1,8 @@
 //! A sweep (DESIGN.md §8): time-based rules judged again on stored data as of today. Each
 //! institution's latest official upload of each ledger is run through the engine again with
 //! `as_of` = today in China (devices now past their filing deadline, licences now expired),
-//! waivers past their date lapse, and LEDGER-LATE is judged on the history of uploads. The
+//! waivers past their date lapse, the licences in each region's newest institution registry
+//! are judged (LIC-VALID), and LEDGER-LATE is judged on the history of uploads. The
 //! findings are merged as an upload's would be, and one digest per team is queued for the
 //! cases the sweep opened — all in one transaction, with the run's counts.
 
@@ -235,6 +236,10 @@ async fn sweep(state: &AppState, run: &sweep_run::Model) -> Result<SweepSummary,
             )),
         }
     }
+    match licence_cases(state, run.region_code.as_deref(), today).await {
+        Ok(cases) => rejudged.extend(cases),
+        Err((zh, en)) => errors.push(format!("机构资质名录：{zh} / institution registry: {en}")),
+    }
     let _turn = state.0.merging.lock().await;
     store
         .store_sweep(run, today, rejudged, &errors, state.now())
@@ -271,4 +276,101 @@ async fn rejudge(
     .await
     .map_err(|e| (format!("worker: {e}"), format!("worker: {e}")))??;
     Ok(out.findings.into_iter().map(Incoming::from).collect())
+}
+
+/// LIC-VALID judged on the newest institution registry of each region, as of `today`. The
+/// registry's rows name the licence holders: each holder's expired licences become its own
+/// cases, and every holder the registry lists is merged (with no findings when its licences
+/// are valid), so a renewal in a newer registry resolves the old case. Holders are registered
+/// as institutions from the registry when the server does not know them yet. `region` limits
+/// the sweep to holders within it.
+async fn licence_cases(
+    state: &AppState,
+    region: Option<&str>,
+    today: NaiveDate,
+) -> Result<Vec<Rejudged>, (String, String)> {
+    let store = state.store();
+    let db = |e: auditor_store::StoreError| (e.to_string(), e.to_string());
+    let mut seen_regions = std::collections::HashSet::new();
+    let mut holders: BTreeMap<String, (String, Vec<Incoming>, i32)> = BTreeMap::new();
+    let mut registry_of: HashMap<i32, auditor_store::entity::upload::Model> = HashMap::new();
+    for up in store
+        .active_registry_uploads("institution")
+        .await
+        .map_err(db)?
+    {
+        // The newest registry of a region stands for it.
+        if !seen_regions.insert(up.region_code.clone()) {
+            continue;
+        }
+        let pack = Engine::pack(&up.pack).map_err(|e| (e.clone(), e))?;
+        let path = state.uploads_dir().join(&up.sha256);
+        let name = up.file_name.clone();
+        let st = state.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            st.0.engine.run(&path, &name, &pack, today, &[], &|_| {})
+        })
+        .await
+        .map_err(|e| (format!("worker: {e}"), format!("worker: {e}")))??;
+        // (sheet, row) -> the holder's credit code and name, from the stored records.
+        let mut row_holder: HashMap<(String, i32), String> = HashMap::new();
+        for sheet in out
+            .sheets
+            .iter()
+            .filter(|s| s.dataset.as_deref() == Some("institution"))
+        {
+            for (row, json) in &sheet.records {
+                let record: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+                let Some(uscc) = record["uscc"].as_str() else {
+                    continue;
+                };
+                let uscc = uscc.trim().to_uppercase();
+                if uscc.is_empty() || holders.get(&uscc).is_some_and(|h| h.2 != up.id) {
+                    // Already judged from a newer registry.
+                    continue;
+                }
+                let holder_name = record["name"].as_str().unwrap_or(&uscc).to_owned();
+                holders
+                    .entry(uscc.clone())
+                    .or_insert_with(|| (holder_name, Vec::new(), up.id));
+                row_holder.insert((sheet.name.clone(), *row), uscc);
+            }
+        }
+        for f in out.findings.into_iter().filter(|f| f.rule == "LIC-VALID") {
+            let key = (
+                f.sheet.clone().unwrap_or_default(),
+                f.row.unwrap_or(0) as i32,
+            );
+            if let Some(uscc) = row_holder.get(&key)
+                && let Some(h) = holders.get_mut(uscc)
+                && h.2 == up.id
+            {
+                h.1.push(Incoming::from(f));
+            }
+        }
+        registry_of.insert(up.id, up);
+    }
+    let mut cases = Vec::new();
+    for (uscc, (name, findings, upload_id)) in holders {
+        let Ok(org) = store.institution(&uscc, Some(&name)).await else {
+            // Not a valid credit code: ingest has already flagged the cell.
+            continue;
+        };
+        if region.is_some_and(|r| !org.region_code.starts_with(r)) {
+            continue;
+        }
+        let Some(reg) = registry_of.get(&upload_id) else {
+            continue;
+        };
+        let mut upload = reg.clone();
+        upload.institution_id = Some(org.id);
+        upload.region_code.clone_from(&org.region_code);
+        upload.as_of = today;
+        cases.push(Rejudged {
+            upload,
+            datasets: vec!["institution".to_owned()],
+            findings,
+        });
+    }
+    Ok(cases)
 }

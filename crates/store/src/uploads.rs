@@ -261,6 +261,26 @@ impl Store {
 
     /// Registry uploads that judge ledgers of `region`: those of the region itself and of the
     /// regions containing it, newest first.
+    /// The uploads of the active registries of one dataset (e.g. `institution`), newest first.
+    pub async fn active_registry_uploads(
+        &self,
+        dataset: &str,
+    ) -> Result<Vec<upload::Model>, StoreError> {
+        let ids: Vec<i32> = registry::Entity::find()
+            .filter(registry::Column::Active.eq(true))
+            .filter(registry::Column::Dataset.eq(dataset))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| r.upload_id)
+            .collect();
+        Ok(upload::Entity::find()
+            .filter(upload::Column::Id.is_in(ids))
+            .order_by_desc(upload::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
     pub async fn registries_for(&self, region: &str) -> Result<Vec<upload::Model>, StoreError> {
         let regs = registry::Entity::find()
             .filter(registry::Column::Active.eq(true))

@@ -11,6 +11,7 @@ mod common;
 
 mod access;
 mod auth;
+mod licences;
 mod lifecycle;
 mod notify;
 mod registries;
