@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod dashboard;
 pub mod entity;
 pub mod findings;
 pub mod migration;
