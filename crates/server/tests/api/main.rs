@@ -1,4 +1,4 @@
-//! The JSON API against a real store, on SQLite and on PostgreSQL: every scenario runs on both.
+//! The JSON API and the web pages against a real store, on SQLite and on PostgreSQL: every scenario runs on both.
 
 #![allow(
     clippy::unwrap_used,
@@ -16,3 +16,4 @@ mod registries;
 mod schema;
 mod uploads;
 mod waivers;
+mod web;

@@ -1,0 +1,240 @@
+//! Uploads in the browser: the list with the upload form (drag-and-drop with `upload.js`, a
+//! plain multipart form without it), an upload's report while and after it is checked, and,
+//! for an institution, the readiness of its latest self-check and "submit officially".
+
+use askama::Template;
+use auditor_store::access::Role;
+use auditor_store::entity::{finding, sheet, upload};
+use auditor_store::findings::{FindingFilter, FindingSort};
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Page, WebResult, WebUser, render};
+use crate::error::ApiError;
+use crate::routes::uploads::{accept, receive};
+use crate::state::AppState;
+
+/// Points a live finding of each severity takes off the readiness score.
+pub const READINESS_WEIGHTS: [(&str, u64); 4] =
+    [("critical", 25), ("high", 10), ("medium", 4), ("low", 1)];
+
+/// Readiness of a self-check: 100 minus the weighted live findings (critical 25, high 10,
+/// medium 4, low 1), floored at 0. 100 means nothing left to fix before submitting.
+pub fn readiness(live_by_severity: &[(String, u64)]) -> u64 {
+    let lost: u64 = live_by_severity
+        .iter()
+        .map(|(s, n)| {
+            READINESS_WEIGHTS
+                .iter()
+                .find(|(w, _)| w == s)
+                .map_or(0, |(_, w)| w * n)
+        })
+        .sum();
+    100u64.saturating_sub(lost)
+}
+
+/// The latest self-check of an institution and how ready it is.
+pub struct Readiness {
+    pub upload: upload::Model,
+    pub score: u64,
+    /// (severity, live findings, points lost).
+    pub lines: Vec<(String, u64, u64)>,
+}
+
+#[derive(Template)]
+#[template(path = "uploads.html")]
+struct UploadsPage {
+    p: Page,
+    items: Vec<upload::Model>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    readiness: Option<Readiness>,
+    max_mb: u64,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<u64>,
+}
+
+const PER_PAGE: u64 = 20;
+
+pub async fn index(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
+    let page = q.page.unwrap_or(1).max(1);
+    let (items, total) = state
+        .store()
+        .list_uploads(&user.viewer, page, PER_PAGE)
+        .await?;
+    let readiness = if user.viewer.role == Role::Institution {
+        match state.store().latest_self_check(&user.viewer).await? {
+            Some(up) => {
+                let live = state
+                    .store()
+                    .upload_live_by_severity(&user.viewer, up.id)
+                    .await?;
+                let lines = READINESS_WEIGHTS
+                    .iter()
+                    .map(|(s, w)| {
+                        let n = live.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
+                        ((*s).to_owned(), n, n * w)
+                    })
+                    .collect();
+                Some(Readiness {
+                    score: readiness(&live),
+                    upload: up,
+                    lines,
+                })
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    Ok(render(&UploadsPage {
+        p: user.page(user.lang.t("uploads.title"), "/uploads"),
+        items,
+        total,
+        page,
+        pages: total.div_ceil(PER_PAGE).max(1),
+        readiness,
+        max_mb: state.0.config.max_upload_bytes >> 20,
+    }))
+}
+
+/// `POST /uploads`: the browser's multipart form; on success, to the upload's page.
+pub async fn create(
+    State(state): State<AppState>,
+    user: WebUser,
+    multipart: Multipart,
+) -> WebResult<Response> {
+    let form = receive(&state, multipart, Some(&user.csrf)).await?;
+    user.check_csrf(form.csrf.as_deref().unwrap_or_default())?;
+    let mode = match (form.mode.as_deref(), user.viewer.role) {
+        (Some("official"), Role::Institution) => {
+            return Err(ApiError::forbidden(
+                "机构的上传先作为自查；自查完成后可在上传页面“正式提交”",
+                "an institution uploads a self-check first, then submits it officially from its page",
+            )
+            .into());
+        }
+        (_, Role::Institution) => "self_check",
+        (_, _) => "official",
+    };
+    let (_, body) = accept(&state, &user.viewer, form, mode).await?;
+    let id = body
+        .0
+        .get("id")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    Ok(Redirect::to(&format!("/uploads/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    p: Page,
+    up: upload::Model,
+    sheets: Vec<sheet::Model>,
+    by_rule: Vec<(String, String, u64)>,
+    findings: Vec<finding::Model>,
+    rows_read: i64,
+    error: String,
+    working: bool,
+    can_submit: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i32>,
+) -> WebResult<Response> {
+    let (up, sheets) = state.store().upload_for(&user.viewer, id).await?;
+    let by_rule = state.store().upload_rule_counts(&user.viewer, id).await?;
+    let filter = FindingFilter {
+        upload_id: Some(id),
+        ..FindingFilter::default()
+    };
+    let (findings, _) = state
+        .store()
+        .list_findings(&user.viewer, &filter, FindingSort::Severity, 1, 100)
+        .await?;
+    let working = matches!(up.status.as_str(), "queued" | "processing");
+    let rows_read = if working {
+        state.progress_of(up.id).unwrap_or(0) as i64
+    } else {
+        up.rows_read
+    };
+    let error = match (&up.error_zh, &up.error_en) {
+        (Some(zh), en) => user
+            .lang
+            .pick(zh, en.as_deref().unwrap_or_default())
+            .to_owned(),
+        _ => String::new(),
+    };
+    let can_submit = user.viewer.role == Role::Institution
+        && up.mode == "self_check"
+        && up.status == "done"
+        && up.submitted_at.is_none();
+    let title = format!("{} {}", user.lang.t("upload.title"), up.file_name);
+    Ok(render(&UploadPage {
+        p: user.page(title, &format!("/uploads/{id}")),
+        up,
+        sheets,
+        by_rule,
+        findings,
+        rows_read,
+        error,
+        working,
+        can_submit,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /uploads/{id}/submit`: an institution hands its self-check to the regulator.
+pub async fn submit(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i32>,
+    Form(form): Form<CsrfForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    if user.viewer.role != Role::Institution {
+        state.store().upload_for(&user.viewer, id).await?;
+        return Err(ApiError::forbidden(
+            "只有机构用户可以提交自查",
+            "only the institution may submit its self-check",
+        )
+        .into());
+    }
+    state.store().submit_upload(&user.viewer, id).await?;
+    Ok(Redirect::to(&format!("/uploads/{id}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readiness_is_100_minus_weighted_live_findings() {
+        assert_eq!(readiness(&[]), 100);
+        let live = vec![
+            ("critical".to_owned(), 1),
+            ("high".to_owned(), 2),
+            ("low".to_owned(), 3),
+        ];
+        assert_eq!(readiness(&live), 100 - 25 - 20 - 3);
+        assert_eq!(readiness(&[("critical".to_owned(), 5)]), 0);
+    }
+}
