@@ -4,11 +4,13 @@
 use askama::Template;
 use auditor_model::Severity;
 use auditor_rules::catalogue::Rule;
-use auditor_store::entity::{finding, finding_event};
+use auditor_store::entity::{finding, finding_event, waiver};
 use auditor_store::findings::{FindingFilter, FindingSort, STATUSES, allowed};
+use auditor_store::waivers::NewWaiver;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{Page, WebResult, WebUser, encode, render};
@@ -140,6 +142,9 @@ struct FindingPage {
     /// (event, who).
     history: Vec<(finding_event::Model, String)>,
     actions: Vec<&'static str>,
+    /// Waivers of this institution and rule, newest first.
+    waivers: Vec<waiver::Model>,
+    can_decide: bool,
     error: String,
 }
 
@@ -179,6 +184,13 @@ async fn finding_page(
         .copied()
         .filter(|to| allowed(&f.status, to, &user.viewer, &f.lane))
         .collect();
+    let waivers = state
+        .store()
+        .list_waivers(&user.viewer)
+        .await?
+        .into_iter()
+        .filter(|w| Some(w.institution_id) == f.institution_id && w.rule == f.rule)
+        .collect();
     let cells = serde_json::from_str(&f.cells).unwrap_or_default();
     let rule = state.0.engine.rules.get(&f.rule).cloned();
     let title = format!("{} #{} {}", user.lang.t("finding.title"), f.id, f.rule);
@@ -190,6 +202,8 @@ async fn finding_page(
         record,
         history,
         actions,
+        waivers,
+        can_decide: user.viewer.can_review(),
         error,
     }))
 }
@@ -227,12 +241,112 @@ pub async fn transition(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
-        Err(auditor_store::StoreError::Conflict { zh, en, .. }) => {
+        Err(e) => refused(&state, &user, id, e).await,
+    }
+}
+
+/// Shows the finding's page again with the store's reason for refusing a change (422).
+async fn refused(
+    state: &AppState,
+    user: &WebUser,
+    id: i32,
+    e: auditor_store::StoreError,
+) -> WebResult<Response> {
+    match e {
+        auditor_store::StoreError::Conflict { zh, en, .. } => {
             let reason = user.lang.pick(&zh, &en).to_owned();
-            let mut response = finding_page(&state, &user, id, reason).await?;
+            let mut response = finding_page(state, user, id, reason).await?;
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
-        Err(e) => Err(e.into()),
+        e => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WaiverForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    period_start: String,
+    #[serde(default)]
+    period_end: String,
+    #[serde(default)]
+    expires_on: String,
+    #[serde(default)]
+    justification: String,
+    #[serde(default)]
+    document_no: String,
+}
+
+/// `POST /findings/{id}/waiver`: asks for a waiver of the finding's rule at its institution.
+pub async fn request_waiver(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<i32>,
+    Form(form): Form<WaiverForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    let (f, _) = state.store().finding_for(&user.viewer, id).await?;
+    let date = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
+    let (Some(institution_id), Some(start), Some(end), Some(expires)) = (
+        f.institution_id,
+        date(&form.period_start),
+        date(&form.period_end),
+        date(&form.expires_on),
+    ) else {
+        return refused(
+            &state,
+            &user,
+            id,
+            auditor_store::StoreError::conflict(
+                "waiver_incomplete",
+                "豁免需要机构、起止日期和到期日（YYYY-MM-DD）",
+                "a waiver needs an institution, a period and an expiry date (YYYY-MM-DD)",
+            ),
+        )
+        .await;
+    };
+    let new = NewWaiver {
+        institution_id,
+        rule: &f.rule,
+        period_start: start,
+        period_end: end,
+        justification: &form.justification,
+        document_no: &form.document_no,
+        expires_on: expires,
+    };
+    match state.store().request_waiver(&user.viewer, &new).await {
+        Ok(_) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
+        Err(e) => refused(&state, &user, id, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+}
+
+/// `POST /findings/{id}/waivers/{waiver}`: a regulator approves or rejects a waiver shown on
+/// the finding's page, and returns to it.
+pub async fn decide_waiver(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, waiver_id)): Path<(i32, i32)>,
+    Form(form): Form<DecisionForm>,
+) -> WebResult<Response> {
+    user.check_csrf(&form.csrf)?;
+    state.store().finding_for(&user.viewer, id).await?;
+    let approve = form.decision == "approve";
+    match state
+        .store()
+        .decide_waiver(&user.viewer, waiver_id, approve)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/findings/{id}")).into_response()),
+        Err(e) => refused(&state, &user, id, e).await,
     }
 }

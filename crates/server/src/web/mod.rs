@@ -47,6 +47,11 @@ pub fn router() -> Router<AppState> {
         .route("/findings", get(findings::index))
         .route("/findings/{id}", get(findings::show))
         .route("/findings/{id}/transition", post(findings::transition))
+        .route("/findings/{id}/waiver", post(findings::request_waiver))
+        .route(
+            "/findings/{id}/waivers/{waiver}",
+            post(findings::decide_waiver),
+        )
         .route("/rules", get(catalogue::rules))
         .route("/rules/{id}", get(catalogue::rule))
         .route(

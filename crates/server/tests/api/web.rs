@@ -358,6 +358,46 @@ async fn pages_need_a_session_and_forms_their_token(backend: Backend) {
     let (b_cookie, _) = session(&b);
     let r = page(&ctx, Method::GET, "/uploads", &b_cookie, None).await;
     assert!(r.body.contains("id=\"readiness-score\">",), "{}", r.body);
+    // B asks for a waiver of its finding's rule; the request is listed, and B cannot approve it.
+    let (_, b_csrf) = session(&b);
+    let r = page(
+        &ctx,
+        Method::POST,
+        &format!("/findings/{b_finding}/waiver"),
+        &b_cookie,
+        form(&[
+            ("csrf", &b_csrf),
+            ("period_start", "2024-03-01"),
+            ("period_end", "2024-03-31"),
+            ("expires_on", "2024-12-31"),
+            ("document_no", "鲁卫函〔2024〕12号"),
+            ("justification", "设备检修期间仅一名医师在岗"),
+        ]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, waivers) = ctx.get("/api/v1/waivers", &b).await;
+    let waiver = waivers["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(waivers["items"][0]["status"], "pending");
+    let r = page(
+        &ctx,
+        Method::GET,
+        &format!("/findings/{b_finding}"),
+        &b_cookie,
+        None,
+    )
+    .await;
+    assert!(r.body.contains("鲁卫函〔2024〕12号") && r.body.contains("待审批"));
+    let r = page(
+        &ctx,
+        Method::POST,
+        &format!("/findings/{b_finding}/waivers/{waiver}"),
+        &b_cookie,
+        form(&[("csrf", &b_csrf), ("decision", "approve")]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("只有监管人员可以审批豁免"));
     let r = page(&ctx, Method::GET, "/no/such/page", &b_cookie, None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 

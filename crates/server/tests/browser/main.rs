@@ -103,7 +103,7 @@ async fn browser(driver: &Driver, chromium: &Path) -> Client {
                 "--no-sandbox",
                 "--disable-dev-shm-usage",
                 "--disable-gpu",
-                "--window-size=1280,1000",
+                "--window-size=1280,1400",
                 "--lang=zh-CN",
             ],
         }),
@@ -366,6 +366,13 @@ async fn scenario(c: &Client, base: &str, dir: &Path) {
         "{history}"
     );
     shot(c, "finding.png").await;
+    c.execute(
+        "document.getElementById('history').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "finding-history.png").await;
 
     // The dashboard counts it; then the page switches to English.
     c.goto(base).await.unwrap();
@@ -399,7 +406,7 @@ async fn scenario(c: &Client, base: &str, dir: &Path) {
         "wider than a tablet: {overflow}"
     );
     shot(c, "dashboard-tablet.png").await;
-    c.set_window_size(1280, 1000).await.unwrap();
+    c.set_window_size(1280, 1400).await.unwrap();
     sign_out(c).await;
 
     // Hospital B self-checks; hospital A cannot open B's finding (nor the official one).
