@@ -2,7 +2,6 @@
 
 mod check;
 mod key;
-mod report;
 mod rules_cmd;
 mod server_cmd;
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod limiter;
 pub mod openapi;
 pub mod password;
+pub mod report;
 pub mod routes;
 pub mod state;
 pub mod web;

@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/uploads", get(uploads::index).post(uploads::create))
         .route("/uploads/{id}", get(uploads::show))
         .route("/uploads/{id}/submit", post(uploads::submit))
+        .route("/uploads/{id}/{file}", get(uploads::download))
         .route("/findings", get(findings::index))
         .route("/findings/{id}", get(findings::show))
         .route("/findings/{id}/transition", post(findings::transition))

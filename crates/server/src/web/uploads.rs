@@ -222,6 +222,74 @@ pub async fn submit(
     Ok(Redirect::to(&format!("/uploads/{id}")).into_response())
 }
 
+/// `GET /uploads/{id}/report.{xlsx|html|csv|json|sarif|junit}`: the upload's report as
+/// `auditor check` renders it (see `crate::report`).
+pub async fn download(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((id, file)): Path<(i32, String)>,
+) -> WebResult<Response> {
+    let Some(format) = file
+        .strip_prefix("report.")
+        .filter(|f| crate::report::FORMATS.contains(f))
+        .map(str::to_owned)
+    else {
+        return Err(super::WebError::not_found());
+    };
+    let (up, _) = state.store().upload_for(&user.viewer, id).await?;
+    if up.status != "done" {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "upload_not_done",
+            "该上传尚未检查完成，完成后才能下载报告",
+            "the upload is not checked yet; the report can be downloaded once it is",
+        )
+        .into());
+    }
+    let registries = crate::worker::registry_files(&state, &up)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    let pack = crate::Engine::pack(&up.pack).map_err(|e| ApiError::internal(&e))?;
+    let lang = match user.lang {
+        super::Lang::Zh => auditor_report::Lang::Zh,
+        super::Lang::En => auditor_report::Lang::En,
+    };
+    let st = state.clone();
+    let path = state.uploads_dir().join(&up.sha256);
+    let name = up.file_name.clone();
+    let as_of = up.as_of;
+    let rendered = tokio::task::spawn_blocking(move || {
+        crate::report::render_upload(
+            &st.0.engine,
+            &path,
+            &name,
+            &pack,
+            as_of,
+            &registries,
+            &format,
+            lang,
+        )
+    })
+    .await
+    .map_err(|e| ApiError::internal(&format!("report: {e}")))?
+    .map_err(|e| ApiError::internal(&e))?;
+    let disposition = format!(
+        "attachment; filename=\"upload-{id}-report.{}\"",
+        rendered.extension
+    );
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                rendered.content_type.to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        rendered.bytes,
+    )
+        .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

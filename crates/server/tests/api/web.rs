@@ -196,6 +196,57 @@ async fn pages_need_a_session_and_forms_their_token(backend: Backend) {
     .await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.body.contains("US-DUAL-SIGN") && report.body.contains("3月"));
+    // Every report format of `auditor check`, for this upload.
+    for (ext, ctype) in [
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        ("html", "text/html; charset=utf-8"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("json", "application/json"),
+        ("sarif", "application/sarif+json"),
+        ("junit", "application/xml"),
+    ] {
+        let r = page(
+            &ctx,
+            Method::GET,
+            &format!("/uploads/{upload_id}/report.{ext}"),
+            &cookie,
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{ext}: {}", r.body);
+        assert_eq!(r.headers[header::CONTENT_TYPE], ctype, "{ext}");
+        assert!(
+            r.headers[header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment"),
+            "{ext}"
+        );
+        match ext {
+            "xlsx" => assert!(r.body.starts_with("PK"), "not a zip"),
+            "json" => {
+                let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+                assert_eq!(j["schema_version"], 1);
+                assert_eq!(j["findings"].as_array().unwrap().len(), 1, "{j}");
+                assert_eq!(j["findings"][0]["rule"], "US-DUAL-SIGN");
+                assert_eq!(j["findings"][0]["row"], 5);
+                assert_eq!(j["inputs"][0]["sheets"][0]["sheet"], "3月");
+            }
+            _ => assert!(r.body.contains("US-DUAL-SIGN"), "{ext}: {}", r.body),
+        }
+    }
+    let r = page(
+        &ctx,
+        Method::GET,
+        &format!("/uploads/{upload_id}/report.exe"),
+        &cookie,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     let (_, list) = ctx.get("/api/v1/findings", &inspector).await;
     let fid = list["items"][0]["id"].as_i64().unwrap();
     let finding = page(
