@@ -148,6 +148,66 @@ struct UploadPage {
     error: String,
     working: bool,
     can_submit: bool,
+    /// For a registry: the first rows of each sheet, as (sheet, fields, rows of values).
+    registry: Vec<RegistryTable>,
+}
+
+/// The first rows of one registry sheet, as stored (personal data masked).
+pub struct RegistryTable {
+    pub sheet: String,
+    pub fields: Vec<String>,
+    pub rows: Vec<(i32, Vec<String>)>,
+}
+
+/// Rows of a registry shown on its upload page.
+const REGISTRY_ROWS: i32 = 200;
+
+async fn registry_tables(
+    state: &AppState,
+    sheets: &[sheet::Model],
+) -> WebResult<Vec<RegistryTable>> {
+    let mut out = Vec::new();
+    for s in sheets.iter().filter(|s| s.dataset.is_some()) {
+        let first = s.header_row.unwrap_or(0) + 1;
+        let wanted: Vec<i32> = (first..first + REGISTRY_ROWS).collect();
+        let records = state.store().records_of(s.id, &wanted).await?;
+        let mut rows: Vec<(i32, serde_json::Map<String, serde_json::Value>)> = records
+            .into_iter()
+            .filter_map(|(row, text)| match serde_json::from_str(&text) {
+                Ok(serde_json::Value::Object(map)) => Some((row, map)),
+                _ => None,
+            })
+            .collect();
+        rows.sort_by_key(|(row, _)| *row);
+        let mut fields: Vec<String> = Vec::new();
+        for (_, map) in &rows {
+            for k in map.keys() {
+                if !fields.contains(k) {
+                    fields.push(k.clone());
+                }
+            }
+        }
+        let rows = rows
+            .into_iter()
+            .map(|(row, map)| {
+                let values = fields
+                    .iter()
+                    .map(|f| match map.get(f) {
+                        Some(serde_json::Value::String(v)) => v.clone(),
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    })
+                    .collect();
+                (row, values)
+            })
+            .collect();
+        out.push(RegistryTable {
+            sheet: s.name.clone(),
+            fields,
+            rows,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn show(
@@ -182,6 +242,11 @@ pub async fn show(
         && up.mode == "self_check"
         && up.status == "done"
         && up.submitted_at.is_none();
+    let registry = if up.mode == "registry" && up.status == "done" {
+        registry_tables(&state, &sheets).await?
+    } else {
+        Vec::new()
+    };
     let title = format!("{} {}", user.lang.t("upload.title"), up.file_name);
     Ok(render(&UploadPage {
         p: user.page(title, &format!("/uploads/{id}")),
@@ -193,6 +258,7 @@ pub async fn show(
         error,
         working,
         can_submit,
+        registry,
     }))
 }
 
