@@ -247,6 +247,41 @@ async fn pages_need_a_session_and_forms_their_token(backend: Backend) {
     )
     .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // A registry's page lists what it holds; the registries page links to it.
+    let (status, body) = ctx
+        .upload_to(
+            "/api/v1/registries",
+            &inspector,
+            &[(
+                "institutions.csv",
+                &fixture("fixtures/rules/DRUG-BUYER-QUALIFIED/institutions.csv"),
+            )],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let registry_id = body["id"].as_i64().unwrap();
+    ctx.wait(&inspector, registry_id).await;
+    let r = page(&ctx, Method::GET, "/registries", &cookie, None).await;
+    assert!(
+        r.body.contains(&format!("/uploads/{registry_id}")),
+        "{}",
+        r.body
+    );
+    let r = page(
+        &ctx,
+        Method::GET,
+        &format!("/uploads/{registry_id}"),
+        &cookie,
+        None,
+    )
+    .await;
+    assert!(
+        r.body.contains("名录内容") && r.body.contains("青山县中医医院"),
+        "{}",
+        r.body
+    );
     let (_, list) = ctx.get("/api/v1/findings", &inspector).await;
     let fid = list["items"][0]["id"].as_i64().unwrap();
     let finding = page(
