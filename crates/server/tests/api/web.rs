@@ -432,15 +432,13 @@ async fn pages_need_a_session_and_forms_their_token(backend: Backend) {
         .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
-    let r = page(
-        &ctx,
-        Method::GET,
-        &format!("/uploads/{upload_id}"),
-        &a_cookie,
-        None,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    for path in [
+        format!("/uploads/{upload_id}"),
+        format!("/uploads/{upload_id}/report.json"),
+    ] {
+        let r = page(&ctx, Method::GET, &path, &a_cookie, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+    }
     // An institution's upload page shows the readiness of its latest self-check.
     let (b_cookie, _) = session(&b);
     let r = page(&ctx, Method::GET, "/uploads", &b_cookie, None).await;
