@@ -5,7 +5,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    // Read at run time, not baked in with env!: a build script compiled for one checkout (and
+    // reused from a copied target directory) must still read this checkout's rules.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&manifest).join("../../rules");
     let catalogue = root.join("catalogue");
     println!("cargo:rerun-if-changed={}", catalogue.display());
     println!(

@@ -11,7 +11,7 @@ use auditor_rules::{Catalogue, DrugCatalog, Pack};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
-use crate::report::{
+use auditor_report::{
     Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html, render_json,
     render_junit, render_sarif, render_table, render_xlsx,
 };
@@ -31,6 +31,15 @@ pub enum OutputFormat {
 pub enum Lang {
     Zh,
     En,
+}
+
+impl From<Lang> for auditor_report::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Zh => Self::Zh,
+            Lang::En => Self::En,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -206,11 +215,11 @@ fn render(
     args: &CheckArgs,
 ) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
-        OutputFormat::Table => render_table(report, args.lang).into_bytes(),
+        OutputFormat::Table => render_table(report, args.lang.into()).into_bytes(),
         OutputFormat::Json => render_json(report)?.into_bytes(),
         OutputFormat::Csv => render_csv(report)?,
         OutputFormat::Xlsx => render_xlsx(report, book, tables, catalog)?,
-        OutputFormat::Html => render_html(report, book, catalog, args.lang).into_bytes(),
+        OutputFormat::Html => render_html(report, book, catalog, args.lang.into()).into_bytes(),
         OutputFormat::Sarif => render_sarif(report, book)?.into_bytes(),
         OutputFormat::Junit => render_junit(report, book, args.fail_on).into_bytes(),
     })

@@ -3,7 +3,6 @@
 mod check;
 mod key;
 mod notify_cmd;
-mod report;
 mod rules_cmd;
 mod server_cmd;
 

@@ -24,7 +24,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The authenticated caller.
 pub struct Authed(pub Viewer);
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -120,13 +120,22 @@ pub fn viewer_json(v: &Viewer) -> serde_json::Value {
     })
 }
 
-/// `POST /api/v1/auth/login`: a session cookie, a CSRF cookie, and the CSRF token in the body.
-pub async fn login(
-    State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
-    Json(body): Json<Login>,
-) -> ApiResult<Response> {
-    let email = body.email.trim().to_lowercase();
+/// A new session: its cookie value and CSRF token.
+pub struct SignedIn {
+    pub viewer: Viewer,
+    pub token: String,
+    pub csrf: String,
+}
+
+/// Checks the password (throttled per account and per address) and opens a session. Shared by
+/// the JSON API and the sign-in page.
+pub async fn sign_in(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    email: &str,
+    password: &str,
+) -> ApiResult<SignedIn> {
+    let email = email.trim().to_lowercase();
     let keys = [
         Some(format!("user:{email}")),
         ip.map(|ip| format!("ip:{ip}")),
@@ -145,7 +154,7 @@ pub async fn login(
         }
     }
     let user = state.store().user_by_email(&email).await?;
-    let password = body.password.clone();
+    let password = password.to_owned();
     let ok = match user {
         Some(u) if !u.disabled => {
             let hash = u.password_hash.clone();
@@ -179,19 +188,38 @@ pub async fn login(
         .viewer(user.id)
         .await?
         .ok_or_else(ApiError::unauthenticated)?;
+    Ok(SignedIn {
+        viewer,
+        token,
+        csrf,
+    })
+}
+
+/// The session and CSRF cookies of a new session, or (with `None`) the ones that clear them.
+pub fn session_cookies(state: &AppState, session: Option<(&str, &str)>) -> [HeaderValue; 2] {
     let secure = state.0.config.secure_cookies;
-    let max_age = auditor_store::users::SESSION_HOURS * 3600;
+    let (token, csrf, max_age) = match session {
+        Some((token, csrf)) => (token, csrf, auditor_store::users::SESSION_HOURS * 3600),
+        None => ("", "", 0),
+    };
+    [
+        set_cookie(SESSION_COOKIE, token, true, secure, max_age),
+        set_cookie(CSRF_COOKIE, csrf, false, secure, max_age),
+    ]
+}
+
+/// `POST /api/v1/auth/login`: a session cookie, a CSRF cookie, and the CSRF token in the body.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    Json(body): Json<Login>,
+) -> ApiResult<Response> {
+    let s = sign_in(&state, ip, &body.email, &body.password).await?;
     let mut response =
-        Json(json!({"user": viewer_json(&viewer), "csrf_token": csrf})).into_response();
-    let headers = response.headers_mut();
-    headers.append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, &token, true, secure, max_age),
-    );
-    headers.append(
-        header::SET_COOKIE,
-        set_cookie(CSRF_COOKIE, &csrf, false, secure, max_age),
-    );
+        Json(json!({"user": viewer_json(&s.viewer), "csrf_token": s.csrf})).into_response();
+    for c in session_cookies(&state, Some((&s.token, &s.csrf))) {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
     Ok(response)
 }
 
@@ -204,16 +232,10 @@ pub async fn logout(
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         state.store().close_session(token).await?;
     }
-    let secure = state.0.config.secure_cookies;
     let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", true, secure, 0),
-    );
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CSRF_COOKIE, "", false, secure, 0),
-    );
+    for c in session_cookies(&state, None) {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
     Ok(response)
 }
 

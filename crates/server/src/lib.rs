@@ -1,5 +1,5 @@
 //! The HTTP server (DESIGN.md §7): `app(state) -> Router`, used by `auditor serve` and by the
-//! tests alike. The JSON API lives under `/api/v1`.
+//! tests alike. The JSON API lives under `/api/v1`; the web pages (`web`) at the root.
 
 pub mod auth;
 pub mod engine;
@@ -7,10 +7,12 @@ pub mod error;
 pub mod limiter;
 pub mod openapi;
 pub mod password;
+pub mod report;
 pub mod routes;
 pub mod scheduler;
 pub mod state;
 pub mod sweep;
+pub mod web;
 pub mod worker;
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -66,7 +68,10 @@ pub fn app(state: AppState) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(body_limit));
-    Router::new().nest("/api/v1", api).with_state(state)
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(web::router().layer(DefaultBodyLimit::max(body_limit)))
+        .with_state(state)
 }
 
 async fn healthz(State(state): State<AppState>) -> ApiResult<Json<Value>> {

@@ -24,26 +24,35 @@ pub async fn process(state: AppState, up: upload::Model) {
     state.set_progress(id, None);
 }
 
+/// The registries an upload is judged with: those of its region and the regions containing it
+/// (none for a registry itself).
+pub async fn registry_files(
+    state: &AppState,
+    up: &upload::Model,
+) -> Result<Vec<RegistryFile>, String> {
+    if up.mode == "registry" {
+        return Ok(Vec::new());
+    }
+    Ok(state
+        .store()
+        .registries_for(&up.region_code)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|r| RegistryFile {
+            path: state.uploads_dir().join(&r.sha256),
+            name: format!("名录#{}/{}", r.id, r.file_name),
+        })
+        .collect())
+}
+
 async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
     let store = state.store();
     store
         .set_upload_status(up.id, "processing")
         .await
         .map_err(|e| e.to_string())?;
-    let registries = if up.mode == "registry" {
-        Vec::new()
-    } else {
-        store
-            .registries_for(&up.region_code)
-            .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|r| RegistryFile {
-                path: state.uploads_dir().join(&r.sha256),
-                name: format!("名录#{}/{}", r.id, r.file_name),
-            })
-            .collect()
-    };
+    let registries = registry_files(state, up).await?;
     let pack = Engine::pack(&up.pack)?;
     let path = state.uploads_dir().join(&up.sha256);
     let outcome = {

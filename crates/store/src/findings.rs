@@ -29,7 +29,7 @@ pub const STATUSES: [&str; 6] = [
 ];
 
 /// Statuses in which a finding is still a live problem: a later upload without it resolves it.
-const LIVE: [&str; 3] = ["open", "acknowledged", "remediating"];
+pub const LIVE: [&str; 3] = ["open", "acknowledged", "remediating"];
 
 /// A finding as an upload reports it, before it is merged into the stored cases.
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod clock;
+pub mod dashboard;
 pub mod entity;
 pub mod finding_list;
 pub mod findings;

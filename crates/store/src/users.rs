@@ -139,6 +139,28 @@ impl Store {
         Ok(user::Entity::find_by_id(id).one(&self.db).await?)
     }
 
+    /// Replaces a user's password hash and closes their other sessions, so a stolen cookie
+    /// stops working once the password is changed. `keep` is the session token to keep open.
+    pub async fn set_password(
+        &self,
+        user_id: i32,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let Some(u) = self.user(user_id).await? else {
+            return Err(StoreError::NotFound);
+        };
+        let mut active: user::ActiveModel = u.into();
+        active.password_hash = Set(password_hash.to_owned());
+        active.update(&self.db).await?;
+        let mut others = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+        if let Some(token) = keep {
+            others = others.filter(session::Column::TokenHash.ne(secret::digest(token)));
+        }
+        others.exec(&self.db).await?;
+        Ok(())
+    }
+
     pub async fn count_users(&self) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
         Ok(user::Entity::find().count(&self.db).await?)

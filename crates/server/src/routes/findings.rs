@@ -135,6 +135,29 @@ pub async fn list(
     })))
 }
 
+/// The record a finding was found on, as stored (names masked, ID numbers hashed), or null.
+/// The caller has checked that the viewer may see the finding, so the sheets of its upload.
+pub async fn record_of(state: &AppState, f: &finding::Model) -> ApiResult<Value> {
+    let (sheet, Some(row)) = (&f.sheet, f.row_no) else {
+        return Ok(Value::Null);
+    };
+    let sheets = state.store().sheets_of(f.last_upload_id).await?;
+    let sheet = sheets
+        .iter()
+        .find(|s| sheet.as_deref().is_none_or(|n| n == s.name))
+        .map(|s| s.id);
+    Ok(match sheet {
+        Some(sid) => state
+            .store()
+            .records_of(sid, &[row])
+            .await?
+            .get(&row)
+            .and_then(|r| serde_json::from_str::<Value>(r).ok())
+            .unwrap_or(Value::Null),
+        None => Value::Null,
+    })
+}
+
 /// `GET /api/v1/findings/{id}`: the finding, the record it was found on (as stored: names
 /// masked, ID numbers hashed), its rule's documentation, and its history.
 pub async fn show(
@@ -144,27 +167,7 @@ pub async fn show(
 ) -> ApiResult<Json<Value>> {
     let (f, events) = state.store().finding_for(&viewer, id).await?;
     let mut j = finding_json(&f);
-    j["record"] = match (&f.sheet, f.row_no) {
-        (sheet, Some(row)) => {
-            // The finding is the viewer's, so the sheets of its upload are too.
-            let sheets = state.store().sheets_of(f.last_upload_id).await?;
-            let sheet = sheets
-                .iter()
-                .find(|s| sheet.as_deref().is_none_or(|n| n == s.name))
-                .map(|s| s.id);
-            match sheet {
-                Some(sid) => state
-                    .store()
-                    .records_of(sid, &[row])
-                    .await?
-                    .get(&row)
-                    .and_then(|r| serde_json::from_str::<Value>(r).ok())
-                    .unwrap_or(Value::Null),
-                None => Value::Null,
-            }
-        }
-        _ => Value::Null,
-    };
+    j["record"] = record_of(&state, &f).await?;
     j["rule_doc"] = state
         .0
         .engine

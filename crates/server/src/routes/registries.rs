@@ -23,7 +23,7 @@ pub async fn create(
             "registries are uploaded by regulators",
         ));
     }
-    let mut form = receive(&state, multipart).await?;
+    let mut form = receive(&state, multipart, None).await?;
     // A registry belongs to the region, not to one institution.
     form.institution = None;
     accept(&state, &viewer, form, "registry").await

@@ -37,6 +37,8 @@ pub struct UploadForm {
     pub pack: Option<String>,
     pub as_of: Option<String>,
     pub institution: Option<String>,
+    /// The CSRF token a browser form sends as its first field.
+    pub csrf: Option<String>,
 }
 
 fn too_large(name: &str, limit: u64) -> ApiError {
@@ -59,9 +61,24 @@ fn bad_form(e: &axum::extract::multipart::MultipartError) -> ApiError {
     )
 }
 
+fn bad_csrf() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "请求缺少有效的 CSRF 令牌，请刷新页面后重试",
+        "the request lacks a valid CSRF token; reload the page and try again",
+    )
+}
+
 /// Reads the multipart body: each `file` part is streamed to a temporary file, hashed, and moved
-/// under its hash; nothing is left behind when any part fails.
-pub async fn receive(state: &AppState, mut multipart: Multipart) -> ApiResult<UploadForm> {
+/// under its hash; nothing is left behind when any part fails. With `expect_csrf` (browser
+/// forms), a `csrf` field with that token must come before the first file, so that nothing is
+/// written for a forged request.
+pub async fn receive(
+    state: &AppState,
+    mut multipart: Multipart,
+    expect_csrf: Option<&str>,
+) -> ApiResult<UploadForm> {
     let dir = state.uploads_dir();
     let tmp_dir = state.0.data_dir.join("tmp");
     for d in [&dir, &tmp_dir] {
@@ -82,9 +99,18 @@ pub async fn receive(state: &AppState, mut multipart: Multipart) -> ApiResult<Up
                     "pack" => form.pack = Some(text),
                     "as_of" => form.as_of = Some(text),
                     "institution" => form.institution = Some(text),
+                    "csrf" => form.csrf = Some(text),
                     _ => {}
                 }
                 continue;
+            }
+            if let Some(expected) = expect_csrf
+                && !form
+                    .csrf
+                    .as_deref()
+                    .is_some_and(|sent| crate::password::same_secret(sent, expected))
+            {
+                return Err(bad_csrf());
             }
             let file_name = field
                 .file_name()
@@ -300,7 +326,7 @@ pub async fn create(
     Authed(viewer): Authed,
     multipart: Multipart,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    let form = receive(&state, multipart).await?;
+    let form = receive(&state, multipart, None).await?;
     let mode = match (form.mode.as_deref().map(str::trim), viewer.role) {
         (None | Some("" | "self_check"), Role::Institution) => "self_check",
         (None | Some("" | "official"), _) => "official",

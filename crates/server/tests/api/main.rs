@@ -1,4 +1,4 @@
-//! The JSON API against a real store, on SQLite and on PostgreSQL: every scenario runs on both.
+//! The JSON API and the web pages against a real store, on SQLite and on PostgreSQL: every scenario runs on both.
 
 #![allow(
     clippy::unwrap_used,
@@ -19,3 +19,4 @@ mod schema;
 mod smtp;
 mod uploads;
 mod waivers;
+mod web;

@@ -1,4 +1,5 @@
 //! The report of a `check` run, in the shape of the JSON contract (schema v1), and its renderers.
+//! Used by `auditor check` and by the server's report downloads, so both give the same bytes.
 
 mod columns;
 mod csv;
@@ -25,6 +26,13 @@ pub use rule_book::RuleBook;
 pub use sarif::render_sarif;
 pub use table::render_table;
 pub use xlsx::render_xlsx;
+
+/// The language of the table and HTML reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
 
 #[derive(Debug, Serialize)]
 pub struct Report {

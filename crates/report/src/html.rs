@@ -11,7 +11,7 @@ use auditor_model::{Dataset, Finding, Severity};
 use super::escape::markup as esc;
 use super::rule_book::RuleBook;
 use super::{Input, Report};
-use crate::check::Lang;
+use crate::Lang;
 
 const STYLE: &str = include_str!("html.css");
 

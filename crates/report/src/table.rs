@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-use crate::check::Lang;
+use crate::Lang;
 
 pub fn render_table(report: &Report, lang: Lang) -> String {
     let zh = lang == Lang::Zh;

@@ -1,0 +1,131 @@
+//! Report downloads: an upload's report in every format of `auditor check` (json, csv, xlsx,
+//! html, sarif, junit), rendered by `auditor-report`. The engine runs again on the stored file
+//! (kept under its hash) with the region's current registries, so the bytes are what `auditor
+//! check` gives for that file, registries and date, cell references and sheet copies included;
+//! the stored cases keep their own lifecycle apart.
+
+use std::path::Path;
+
+use auditor_ingest::{Ingest, InputReport};
+use auditor_model::{Finding, Severity};
+use auditor_report::{
+    Input, Lang, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html,
+    render_json, render_junit, render_sarif, render_xlsx,
+};
+use auditor_rules::Pack;
+use chrono::NaiveDate;
+
+use crate::engine::{Engine, RegistryFile};
+
+/// The formats offered for download, as file extensions.
+pub const FORMATS: [&str; 6] = ["xlsx", "html", "csv", "json", "sarif", "junit"];
+
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub extension: &'static str,
+}
+
+/// Sheet order, then row, then cell, then rule, as `auditor check` orders one input.
+fn sort_findings(findings: &mut [Finding], input: &InputReport) {
+    let sheet = |f: &Finding| {
+        input
+            .sheets
+            .iter()
+            .position(|s| Some(&s.name) == f.sheet.as_ref())
+            .unwrap_or(0)
+    };
+    findings.sort_by(|a, b| {
+        sheet(a)
+            .cmp(&sheet(b))
+            .then(a.row.unwrap_or(0).cmp(&b.row.unwrap_or(0)))
+            .then(a.cells.first().cmp(&b.cells.first()))
+            .then(a.rule.cmp(&b.rule))
+    });
+}
+
+/// The report of the file at `path` (shown as `name`) in `format`.
+#[allow(clippy::too_many_arguments, reason = "the inputs of one check run")]
+pub fn render_upload(
+    engine: &Engine,
+    path: &Path,
+    name: &str,
+    pack: &Pack,
+    as_of: NaiveDate,
+    registries: &[RegistryFile],
+    format: &str,
+    lang: Lang,
+) -> Result<Rendered, String> {
+    let ingest = Ingest::new(&engine.catalog, &engine.hasher);
+    let mut input = ingest.read_path(path, name);
+    let mut tables = std::mem::take(&mut input.tables);
+    let own_tables = tables.len();
+    for r in registries {
+        let mut reg = ingest.read_path(&r.path, &r.name);
+        tables.append(&mut reg.tables);
+    }
+    let mut findings = std::mem::take(&mut input.findings);
+    let (rule_findings, skipped) =
+        auditor_rules::evaluate(&engine.rules, pack, &engine.drugs, &tables, as_of);
+    findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
+    tables.truncate(own_tables);
+    sort_findings(&mut findings, &input);
+    let report = Report {
+        schema_version: 1,
+        tool: Tool {
+            name: "auditor",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        as_of: as_of.to_string(),
+        pack: PackRef {
+            name: pack.name.clone(),
+            version: pack.version.clone(),
+        },
+        inputs: vec![Input::from_report(&input)],
+        notes: skipped.iter().map(Note::from_skipped).collect(),
+        summary: Summary::of(&findings),
+        findings,
+    };
+    let book = RuleBook::for_pack(&engine.rules, pack);
+    let err = |e: &dyn std::fmt::Display| format!("render {format}: {e}");
+    let (bytes, content_type, extension) = match format {
+        "json" => (
+            render_json(&report).map_err(|e| err(&e))?.into_bytes(),
+            "application/json",
+            "json",
+        ),
+        "csv" => (
+            render_csv(&report).map_err(|e| err(&e))?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "xlsx" => (
+            render_xlsx(&report, &book, &tables, &engine.catalog).map_err(|e| err(&e))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        "html" => (
+            render_html(&report, &book, &engine.catalog, lang).into_bytes(),
+            "text/html; charset=utf-8",
+            "html",
+        ),
+        "sarif" => (
+            render_sarif(&report, &book)
+                .map_err(|e| err(&e))?
+                .into_bytes(),
+            "application/sarif+json",
+            "sarif",
+        ),
+        "junit" => (
+            render_junit(&report, &book, Severity::High).into_bytes(),
+            "application/xml",
+            "xml",
+        ),
+        other => return Err(format!("unknown format {other}")),
+    };
+    Ok(Rendered {
+        bytes,
+        content_type,
+        extension,
+    })
+}
