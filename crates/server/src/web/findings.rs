@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{Page, WebResult, WebUser, encode, render};
+use super::{Beijing as _, Page, WebResult, WebUser, encode, render};
 use crate::routes::findings::record_of;
 use crate::state::AppState;
 

@@ -366,3 +366,33 @@ pub fn render<T: Template>(t: &T) -> Response {
         Err(e) => WebError::from(ApiError::internal(&format!("template: {e}"))).into_response(),
     }
 }
+
+/// A stored time as people in China read it: Beijing time, to the minute. Inspectors and
+/// hospitals compare these with their own ledgers and clocks, never with UTC. A method, so
+/// templates can call it on a time however many references deep.
+pub trait Beijing {
+    fn beijing(&self) -> String;
+}
+
+impl Beijing for chrono::DateTime<chrono::Utc> {
+    fn beijing(&self) -> String {
+        self.with_timezone(&auditor_store::clock::CHINA)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Beijing;
+
+    #[test]
+    fn times_are_shown_in_beijing_time() {
+        let late_evening_utc = chrono::DateTime::parse_from_rfc3339("2026-11-30T16:30:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc));
+        assert_eq!(
+            late_evening_utc.map(|t| t.beijing()).ok().as_deref(),
+            Some("2026-12-01 00:30")
+        );
+    }
+}

@@ -11,7 +11,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Page, WebResult, WebUser, render};
+use super::{Beijing as _, Page, WebResult, WebUser, render};
 use crate::error::ApiError;
 use crate::routes::uploads::{accept, receive};
 use crate::state::AppState;
