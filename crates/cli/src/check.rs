@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use auditor_report::{
-    Input, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html, render_json,
-    render_junit, render_sarif, render_table, render_xlsx,
+    Report, RuleBook, render_csv, render_html, render_json, render_junit, render_sarif,
+    render_table, render_xlsx,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,25 +170,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for s in &skipped {
         eprintln!("{}\n{}", s.zh, s.en);
     }
-    sort_findings(&mut findings, &inputs);
     let unreadable = inputs.iter().any(|i| i.error.is_some());
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);
-    let report = Report {
-        schema_version: 1,
-        tool: Tool {
-            name: "auditor",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        as_of: as_of.to_string(),
-        pack: PackRef {
-            name: pack.name.clone(),
-            version: pack.version.clone(),
-        },
-        inputs: inputs.iter().map(Input::from_report).collect(),
-        notes: skipped.iter().map(Note::from_skipped).collect(),
-        summary: Summary::of(&findings),
-        findings,
-    };
+    let report = Report::new(as_of, &pack, &inputs, &skipped, findings);
     let book = RuleBook::for_pack(&rules, &pack);
     let bytes = match render(format, &report, &book, &tables, &catalog, args) {
         Ok(b) => b,
@@ -229,32 +213,6 @@ fn today_in_china() -> NaiveDate {
     chrono::Utc::now()
         .with_timezone(&chrono_tz::Asia::Shanghai)
         .date_naive()
-}
-
-/// Input order, then sheet order within the input, then row, then rule.
-fn sort_findings(findings: &mut [Finding], inputs: &[InputReport]) {
-    let order = |f: &Finding| -> (usize, usize) {
-        let i = inputs
-            .iter()
-            .position(|r| r.file == f.file)
-            .unwrap_or(usize::MAX);
-        let s = inputs
-            .get(i)
-            .and_then(|r| {
-                r.sheets
-                    .iter()
-                    .position(|s| Some(&s.name) == f.sheet.as_ref())
-            })
-            .unwrap_or(0);
-        (i, s)
-    };
-    findings.sort_by(|a, b| {
-        order(a)
-            .cmp(&order(b))
-            .then(a.row.unwrap_or(0).cmp(&b.row.unwrap_or(0)))
-            .then(a.cells.first().cmp(&b.cells.first()))
-            .then(a.rule.cmp(&b.rule))
-    });
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<(), String> {

@@ -48,6 +48,61 @@ pub struct Report {
     pub summary: Summary,
 }
 
+impl Report {
+    /// The report of one run of the checks over `inputs`, its findings in the order every
+    /// format shows them: input, sheet within the input, row, first cell, rule.
+    pub fn new(
+        as_of: impl std::fmt::Display,
+        pack: &auditor_rules::Pack,
+        inputs: &[InputReport],
+        skipped: &[auditor_rules::Skipped],
+        mut findings: Vec<Finding>,
+    ) -> Self {
+        sort_findings(&mut findings, inputs);
+        Self {
+            schema_version: 1,
+            tool: Tool {
+                name: "auditor",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            as_of: as_of.to_string(),
+            pack: PackRef {
+                name: pack.name.clone(),
+                version: pack.version.clone(),
+            },
+            inputs: inputs.iter().map(Input::from_report).collect(),
+            notes: skipped.iter().map(Note::from_skipped).collect(),
+            summary: Summary::of(&findings),
+            findings,
+        }
+    }
+}
+
+fn sort_findings(findings: &mut [Finding], inputs: &[InputReport]) {
+    let order = |f: &Finding| -> (usize, usize) {
+        let i = inputs
+            .iter()
+            .position(|r| r.file == f.file)
+            .unwrap_or(usize::MAX);
+        let s = inputs
+            .get(i)
+            .and_then(|r| {
+                r.sheets
+                    .iter()
+                    .position(|s| Some(&s.name) == f.sheet.as_ref())
+            })
+            .unwrap_or(0);
+        (i, s)
+    };
+    findings.sort_by(|a, b| {
+        order(a)
+            .cmp(&order(b))
+            .then(a.row.unwrap_or(0).cmp(&b.row.unwrap_or(0)))
+            .then(a.cells.first().cmp(&b.cells.first()))
+            .then(a.rule.cmp(&b.rule))
+    });
+}
+
 #[derive(Debug, Serialize)]
 pub struct Tool {
     pub name: &'static str,

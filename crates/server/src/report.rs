@@ -6,11 +6,11 @@
 
 use std::path::Path;
 
-use auditor_ingest::{Ingest, InputReport};
-use auditor_model::{Finding, Severity};
+use auditor_ingest::Ingest;
+use auditor_model::Severity;
 use auditor_report::{
-    Input, Lang, Note, PackRef, Report, RuleBook, Summary, Tool, render_csv, render_html,
-    render_json, render_junit, render_sarif, render_xlsx,
+    Lang, Report, RuleBook, render_csv, render_html, render_json, render_junit, render_sarif,
+    render_xlsx,
 };
 use auditor_rules::Pack;
 use chrono::NaiveDate;
@@ -24,24 +24,6 @@ pub struct Rendered {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
     pub extension: &'static str,
-}
-
-/// Sheet order, then row, then cell, then rule, as `auditor check` orders one input.
-fn sort_findings(findings: &mut [Finding], input: &InputReport) {
-    let sheet = |f: &Finding| {
-        input
-            .sheets
-            .iter()
-            .position(|s| Some(&s.name) == f.sheet.as_ref())
-            .unwrap_or(0)
-    };
-    findings.sort_by(|a, b| {
-        sheet(a)
-            .cmp(&sheet(b))
-            .then(a.row.unwrap_or(0).cmp(&b.row.unwrap_or(0)))
-            .then(a.cells.first().cmp(&b.cells.first()))
-            .then(a.rule.cmp(&b.rule))
-    });
 }
 
 /// The report of the file at `path` (shown as `name`) in `format`.
@@ -69,23 +51,13 @@ pub fn render_upload(
         auditor_rules::evaluate(&engine.rules, pack, &engine.drugs, &tables, as_of);
     findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
     tables.truncate(own_tables);
-    sort_findings(&mut findings, &input);
-    let report = Report {
-        schema_version: 1,
-        tool: Tool {
-            name: "auditor",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        as_of: as_of.to_string(),
-        pack: PackRef {
-            name: pack.name.clone(),
-            version: pack.version.clone(),
-        },
-        inputs: vec![Input::from_report(&input)],
-        notes: skipped.iter().map(Note::from_skipped).collect(),
-        summary: Summary::of(&findings),
+    let report = Report::new(
+        as_of,
+        pack,
+        std::slice::from_ref(&input),
+        &skipped,
         findings,
-    };
+    );
     let book = RuleBook::for_pack(&engine.rules, pack);
     let err = |e: &dyn std::fmt::Display| format!("render {format}: {e}");
     let (bytes, content_type, extension) = match format {
