@@ -65,25 +65,59 @@ const SQLITE_TRIGGERS: [&str; 3] = [
      END",
 ];
 
-const POSTGRES_TRIGGERS: [&str; 2] = [
-    "CREATE FUNCTION findings_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+/// PostgreSQL: statement-level triggers over transition tables, adding each statement's rows
+/// group by group. Row-level triggers would update the same few tally rows once per finding;
+/// within one transaction (a 1M-row upload) every update leaves a row version the next must
+/// step over, and the upload slows quadratically. Updates count only rows whose key changed, so
+/// the many one-row updates of a merge cost a join of two one-row tables and no write.
+const POSTGRES_TRIGGERS: [&str; 6] = [
+    "CREATE FUNCTION findings_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
-       IF TG_OP IN ('UPDATE', 'DELETE') THEN
-         UPDATE finding_tallies SET n = n - 1
-           WHERE lane = OLD.lane AND region_code = OLD.region_code AND status = OLD.status
-             AND rule = OLD.rule AND severity_rank = OLD.severity_rank;
-       END IF;
-       IF TG_OP IN ('UPDATE', 'INSERT') THEN
-         INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
-           VALUES (NEW.lane, NEW.region_code, NEW.status, NEW.rule, NEW.severity_rank, 1)
-           ON CONFLICT (lane, region_code, status, rule, severity_rank)
-           DO UPDATE SET n = finding_tallies.n + 1;
-       END IF;
+       INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+         SELECT lane, region_code, status, rule, severity_rank, COUNT(*) FROM new_rows
+         GROUP BY lane, region_code, status, rule, severity_rank
+         ON CONFLICT (lane, region_code, status, rule, severity_rank)
+         DO UPDATE SET n = finding_tallies.n + EXCLUDED.n;
        RETURN NULL;
      END $$",
-    "CREATE TRIGGER findings_tally
-       AFTER INSERT OR DELETE OR UPDATE OF lane, region_code, status, rule, severity_rank
-       ON findings FOR EACH ROW EXECUTE FUNCTION findings_tally()",
+    "CREATE FUNCTION findings_tally_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       UPDATE finding_tallies t SET n = t.n - o.n
+         FROM (SELECT lane, region_code, status, rule, severity_rank, COUNT(*) AS n
+               FROM old_rows GROUP BY lane, region_code, status, rule, severity_rank) o
+         WHERE t.lane = o.lane AND t.region_code = o.region_code AND t.status = o.status
+           AND t.rule = o.rule AND t.severity_rank = o.severity_rank;
+       RETURN NULL;
+     END $$",
+    "CREATE FUNCTION findings_tally_move() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       UPDATE finding_tallies t SET n = t.n - m.n
+         FROM (SELECT o.lane, o.region_code, o.status, o.rule, o.severity_rank, COUNT(*) AS n
+               FROM old_rows o JOIN new_rows w ON w.id = o.id
+               WHERE (o.lane, o.region_code, o.status, o.rule, o.severity_rank)
+                     IS DISTINCT FROM (w.lane, w.region_code, w.status, w.rule, w.severity_rank)
+               GROUP BY o.lane, o.region_code, o.status, o.rule, o.severity_rank) m
+         WHERE t.lane = m.lane AND t.region_code = m.region_code AND t.status = m.status
+           AND t.rule = m.rule AND t.severity_rank = m.severity_rank;
+       INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
+         SELECT w.lane, w.region_code, w.status, w.rule, w.severity_rank, COUNT(*)
+               FROM old_rows o JOIN new_rows w ON w.id = o.id
+               WHERE (o.lane, o.region_code, o.status, o.rule, o.severity_rank)
+                     IS DISTINCT FROM (w.lane, w.region_code, w.status, w.rule, w.severity_rank)
+         GROUP BY w.lane, w.region_code, w.status, w.rule, w.severity_rank
+         ON CONFLICT (lane, region_code, status, rule, severity_rank)
+         DO UPDATE SET n = finding_tallies.n + EXCLUDED.n;
+       RETURN NULL;
+     END $$",
+    "CREATE TRIGGER findings_tally_insert AFTER INSERT ON findings
+       REFERENCING NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION findings_tally_add()",
+    "CREATE TRIGGER findings_tally_delete AFTER DELETE ON findings
+       REFERENCING OLD TABLE AS old_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION findings_tally_remove()",
+    "CREATE TRIGGER findings_tally_update AFTER UPDATE ON findings
+       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION findings_tally_move()",
 ];
 
 #[sea_orm_migration::async_trait::async_trait]
@@ -151,8 +185,12 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         let drops: &[&str] = match manager.get_database_backend() {
             DbBackend::Postgres => &[
-                "DROP TRIGGER findings_tally ON findings",
-                "DROP FUNCTION findings_tally()",
+                "DROP TRIGGER findings_tally_insert ON findings",
+                "DROP TRIGGER findings_tally_delete ON findings",
+                "DROP TRIGGER findings_tally_update ON findings",
+                "DROP FUNCTION findings_tally_add()",
+                "DROP FUNCTION findings_tally_remove()",
+                "DROP FUNCTION findings_tally_move()",
             ],
             _ => &[
                 "DROP TRIGGER findings_tally_insert",
