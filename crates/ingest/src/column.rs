@@ -449,6 +449,15 @@ impl Column {
         }
     }
 
+    /// Record `i`'s person (hashed ID number and what was derived from it), for person
+    /// columns; cross-ledger rules link people only through it.
+    pub fn person(&self, i: usize) -> Option<&PersonKey> {
+        match self {
+            Self::Person(v) => v.get(i).and_then(Option::as_ref),
+            _ => None,
+        }
+    }
+
     /// Record `i` as a number (gestational ages in days); `None` when missing.
     pub fn number(&self, i: usize) -> Option<f64> {
         match self {

@@ -128,6 +128,7 @@ impl SheetContext {
             message_en: en,
             citation: rule.citation().to_owned(),
             fingerprint: fingerprint(rule.id(), self.dataset, &self.institution, key),
+            related: Vec::new(),
         }
     }
 }

@@ -9,5 +9,5 @@ pub mod severity;
 
 pub use cell::CellRef;
 pub use dataset::Dataset;
-pub use finding::Finding;
+pub use finding::{Evidence, Finding};
 pub use severity::Severity;

@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 use auditor_ingest::quality::fingerprint;
-use auditor_model::{Dataset, Finding};
+use auditor_model::{Dataset, Evidence, Finding};
 use chrono::NaiveDate;
 
 use crate::catalogue::{Catalogue, Rule};
@@ -82,7 +82,11 @@ fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
         }
         for table in judged {
             let hits = rule.check.evaluate(rule, ctx, table);
-            findings.extend(hits.listed.iter().map(|hit| to_finding(rule, table, hit)));
+            findings.extend(
+                hits.listed
+                    .iter()
+                    .map(|hit| to_finding(rule, ctx.tables, table, hit)),
+            );
             if hits.more > 0 {
                 findings.push(summary(rule, table, hits.more));
             }
@@ -114,6 +118,7 @@ fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
         ),
         citation: rule.citation(),
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, "summary"),
+        related: Vec::new(),
     }
 }
 
@@ -144,16 +149,37 @@ fn dataset_names(d: Dataset) -> (&'static str, &'static str) {
     }
 }
 
-fn to_finding(rule: &Rule, table: &Table, hit: &crate::kinds::Hit) -> Finding {
+fn to_finding(rule: &Rule, tables: &[Table], table: &Table, hit: &crate::kinds::Hit) -> Finding {
     let cells = hit.record.map_or_else(Vec::new, |r| {
         hit.fields.iter().filter_map(|f| table.cell(f, r)).collect()
     });
     // Two hits of one rule on one row (a late filing and a missing element) differ by fields;
     // a sheet-level hit is keyed by the columns the sheet lacks.
-    let key = match hit.record {
+    let mut key = match hit.record {
         Some(r) => format!("{}|{}", table.business_key(r), hit.fields.join(",")),
         None => format!("sheet|{}", hit.fields.join(",")),
     };
+    // A cross-ledger finding is the pattern of all its rows: the same termination after
+    // another scan is another finding.
+    let mut related = Vec::with_capacity(hit.related.len());
+    for link in &hit.related {
+        let Some(t) = tables.get(link.table) else {
+            continue;
+        };
+        key.push('|');
+        key.push_str(&t.business_key(link.record));
+        related.push(Evidence {
+            dataset: Some(t.dataset),
+            file: t.file.clone(),
+            sheet: t.sheet.clone(),
+            row: t.rows.get(link.record).copied(),
+            cells: link
+                .fields
+                .iter()
+                .filter_map(|f| t.cell(f, link.record))
+                .collect(),
+        });
+    }
     Finding {
         rule: rule.id.clone(),
         severity: rule.severity,
@@ -166,5 +192,6 @@ fn to_finding(rule: &Rule, table: &Table, hit: &crate::kinds::Hit) -> Finding {
         message_en: format!("{}: {}", rule.title.en, hit.en),
         citation: rule.citation(),
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, &key),
+        related,
     }
 }

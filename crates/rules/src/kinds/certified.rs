@@ -60,6 +60,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
                     en: format!(
                         "an emergency termination at {weeks} weeks was not reported within {report_days} days"
                     ),
+                    related: Vec::new(),
                 });
             }
             continue;
@@ -88,6 +89,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
                 en: format!(
                     "termination at {weeks} weeks on a certificate (\"{kind}\") of a type not accepted here"
                 ),
+                related: Vec::new(),
             });
         }
         if let Some(issuer) = issuers.text(i)
@@ -101,6 +103,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
                 en: format!(
                     "termination at {weeks} weeks on a certificate issued by \"{issuer}\", which has no authority to issue it: deemed illegal"
                 ),
+                related: Vec::new(),
             });
         }
     }

@@ -36,6 +36,7 @@ pub fn evaluate(
                         "bought {from}, filed {done}: {} days past the {days}-day limit",
                         (done - due).num_days()
                     ),
+                    related: Vec::new(),
                 }),
                 None if ctx.as_of > due => hits.push(Hit {
                     record: Some(i),
@@ -48,6 +49,7 @@ pub fn evaluate(
                         "bought {from}, still not filed at {} (the {days}-day limit ended {due})",
                         ctx.as_of
                     ),
+                    related: Vec::new(),
                 }),
                 _ => {}
             }

@@ -29,6 +29,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Hits {
                         (ctx.as_of - to).num_days(),
                         ctx.as_of
                     ),
+                    related: Vec::new(),
                 });
             }
         }

@@ -120,6 +120,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, device: &str, institution: Opt
                 fields: vec![device.to_owned()],
                 zh,
                 en,
+                related: Vec::new(),
             });
         }
     }

@@ -74,6 +74,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 fields: inst_fields.clone(),
                 zh: why.0,
                 en: why.1,
+                related: Vec::new(),
             });
         }
         if let (Some(field), Some(item)) = (f.person, duties.item.as_deref())
@@ -85,6 +86,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 fields: vec![field.to_owned()],
                 zh,
                 en,
+                related: Vec::new(),
             });
         }
     }

@@ -164,6 +164,17 @@ pub struct Hit {
     pub fields: Vec<String>,
     pub zh: String,
     pub en: String,
+    /// Rows of other records (in this table or another of the run) the hit rests on.
+    pub related: Vec<Link>,
+}
+
+/// A record of a table of the run that a cross-ledger hit names as evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Index into [`Context::tables`].
+    pub table: usize,
+    pub record: usize,
+    pub fields: Vec<String>,
 }
 
 impl Check {
@@ -516,6 +527,7 @@ pub(crate) fn absent_columns(table: &Table, names: &[&str]) -> Option<Hit> {
             en.join(", "),
             table.len()
         ),
+        related: Vec::new(),
     })
 }
 
@@ -536,6 +548,7 @@ pub(crate) fn missing_entries(
         fields: missing.iter().map(|s| (*s).clone()).collect(),
         zh: format!("{}：{}", lead.0, zh.join("、")),
         en: format!("{}: {}", lead.1, en.join(", ")),
+        related: Vec::new(),
     })
 }
 

@@ -46,6 +46,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                     "the retail pharmacy \"{}\" handles the termination drug \"{product}\"",
                     table.institution
                 ),
+                related: Vec::new(),
             });
             continue;
         }
@@ -73,6 +74,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             fields: vec![f.buyer_name.to_owned()],
             zh: format!("终止妊娠药品“{product}”售给{what_zh}“{buyer}”"),
             en: format!("the termination drug \"{product}\" was sold to {what_en}, \"{buyer}\""),
+            related: Vec::new(),
         });
     }
     hits

@@ -45,6 +45,7 @@ pub fn evaluate_pattern(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
                     fields: vec![(*field).clone()],
                     zh: format!("“{zh}”的值“{value}”不符合格式：{format_zh}"),
                     en: format!("{en} \"{value}\" does not match the format: {format_en}"),
+                    related: Vec::new(),
                 });
             }
         }
@@ -94,6 +95,7 @@ pub fn evaluate_range(rule: &Rule, table: &Table, field: &str) -> Hits {
             fields: vec![field.to_owned()],
             zh: format!("“{zh}”为 {shown}，{bound_zh}"),
             en: format!("{en} is {shown}, {bound_en}"),
+            related: Vec::new(),
         });
     }
     hits

@@ -55,6 +55,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
                     drug.generic,
                     missing_en.join(" or ")
                 ),
+                related: Vec::new(),
             });
         }
         if let (Some(written), Some(given)) = (written_on.date(i), given_on.date(i))
@@ -67,6 +68,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
                 en: format!(
                     "the prescription is dated {written}, after the drug was dispensed on {given}"
                 ),
+                related: Vec::new(),
             });
         }
     }

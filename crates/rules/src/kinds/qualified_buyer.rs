@@ -99,6 +99,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                     "termination drug \"{product}\" ({}) sold to an unqualified buyer: {en}",
                     drug.generic
                 ),
+                related: Vec::new(),
             });
         }
     }

@@ -98,6 +98,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 fields: vec![f.person.to_owned()],
                 zh: zh.join("；"),
                 en: en.join("; "),
+                related: Vec::new(),
             });
         }
     }

@@ -70,6 +70,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
                     fields: vec![flag.clone()],
                     zh: format!("“{}”记为否", table.label(flag).0),
                     en: format!("\"{}\" is recorded as no", table.label(flag).1),
+                    related: Vec::new(),
                 });
             }
         }
@@ -86,6 +87,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
                 fields: vec![id_field.to_owned()],
                 zh: "身份证号的性别位为男性，与女性登记对象不符（可能登记了他人证件）".to_owned(),
                 en: "the ID number's sex digit is male, which cannot be this woman's (someone else's ID?)".to_owned(),
+                related: Vec::new(),
             });
         }
     }

@@ -33,6 +33,7 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
                     fields: vec![(*field).clone()],
                     zh: format!("{zh}中出现“{term}”：“{text}”"),
                     en: format!("{en} contains \"{term}\": \"{text}\""),
+                    related: Vec::new(),
                 });
             }
         }

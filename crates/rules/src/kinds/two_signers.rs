@@ -62,6 +62,7 @@ pub fn evaluate(
             fields: vec![first.to_owned(), second.to_owned()],
             zh,
             en,
+            related: Vec::new(),
         });
     }
     hits

@@ -37,6 +37,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, field: &str) -> H
                             fields: vec![field.to_owned()],
                             zh: format!("{zh} {code} 已在 {file} 第 {row} 行使用过，同一追溯码不应出现两次"),
                             en: format!("{en} {code} was already used in {file} row {row}; a code is used once"),
+                            related: Vec::new(),
                         });
                     }
                     Some(_) => {}
