@@ -118,6 +118,10 @@ struct Expected {
     violating: Vec<u32>,
     #[serde(default)]
     inputs: Vec<String>,
+    /// For cross-ledger rules: per violating row, every other row it must name as evidence,
+    /// as "file:row" (rows of the violating file itself are "violating.csv:row").
+    #[serde(default)]
+    related: std::collections::BTreeMap<u32, Vec<String>>,
     /// Rows that fire under a pack that changes the rule, where they differ from `violating`.
     #[serde(default)]
     packs: std::collections::BTreeMap<String, PackExpected>,
@@ -193,6 +197,21 @@ fn each_rule_fires_exactly_on_its_violating_rows_and_never_on_its_compliant_file
                     .collect();
                 rows.dedup();
                 assert_eq!(rows, want, "{} on {file} under {}", rule.id, pack.name);
+                if !expected.related.is_empty() && file == "violating.csv" {
+                    for f in findings.iter().filter(|f| f.rule == rule.id && f.file == file) {
+                        let row = f.row.unwrap_or_default();
+                        let mut got: Vec<String> = f
+                            .related
+                            .iter()
+                            .map(|e| format!("{}:{}", e.file, e.row.unwrap_or_default()))
+                            .collect();
+                        got.sort();
+                        let mut want = expected.related.get(&row).cloned().unwrap_or_default();
+                        want.sort();
+                        assert_eq!(got, want, "{}: evidence of row {row}", rule.id);
+                        assert!(f.related.iter().all(|e| !e.cells.is_empty()), "{f:?}");
+                    }
+                }
                 for f in findings.iter().filter(|f| f.rule == rule.id) {
                     assert!(
                         !f.cells.is_empty()
