@@ -160,7 +160,8 @@ fn csv_report_is_excel_ready_and_matches_its_snapshots() {
                 "说明 message",
                 "说明(英) message_en",
                 "依据 citation",
-                "指纹 fingerprint"
+                "指纹 fingerprint",
+                "相关记录 related"
             ]
         );
         let rows = csv.records().count();
@@ -354,6 +355,7 @@ fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets(
     assert_eq!(sheet.height(), findings.len() + 1);
     assert_eq!(string_at(&sheet, 0, 0), "规则 rule");
     assert_eq!(string_at(&sheet, 0, 10), "指纹 fingerprint");
+    assert_eq!(string_at(&sheet, 0, 11), "相关记录 related");
     let at = findings
         .iter()
         .position(|f| f["rule"] == "DRUG-BUYER-QUALIFIED" && f["row"] == 4)

@@ -199,6 +199,34 @@ impl Page<'_> {
         out.push_str("</section>\n");
     }
 
+    /// The other rows a cross-ledger finding rests on, listed under its message.
+    fn related(&self, f: &Finding) -> String {
+        if f.related.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "<div class=\"related\">{}<ul>",
+            self.t("相关记录：", "Related rows:")
+        );
+        for e in &f.related {
+            let cells: Vec<String> = e.cells.iter().map(ToString::to_string).collect();
+            let _ = write!(out, "<li>{}", esc(&e.file));
+            if let Some(sheet) = &e.sheet {
+                let _ = write!(out, " <span class=\"sheet\">[{}]</span>", esc(sheet));
+            }
+            if let Some(row) = e.row {
+                let _ = write!(out, " {} {row}", self.t("第", "row"));
+                out.push_str(self.t(" 行", ""));
+            }
+            if !cells.is_empty() {
+                let _ = write!(out, " <code>{}</code>", esc(&cells.join(" ")));
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></div>");
+        out
+    }
+
     fn group(&self, out: &mut String, group: &[Finding]) {
         let Some(first) = group.first() else {
             return;
@@ -230,13 +258,14 @@ impl Page<'_> {
             let _ = writeln!(
                 out,
                 "<tr><td><code>{}</code>{title}</td><td><span class=\"badge sev-{}\">{}</span></td>\
-                 <td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"cite\">{}</td></tr>",
+                 <td class=\"num\">{}</td><td>{}</td><td>{}{}</td><td class=\"cite\">{}</td></tr>",
                 esc(&f.rule),
                 f.severity,
                 self.severity(f.severity),
                 f.row.map(|r| r.to_string()).unwrap_or_default(),
                 esc(&cells.join(" ")),
                 esc(self.t(&f.message, &f.message_en)),
+                self.related(f),
                 esc(&f.citation),
             );
         }

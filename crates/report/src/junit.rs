@@ -259,6 +259,11 @@ fn lines(findings: &[&Finding]) -> String {
             f.message,
             f.message_en
         );
+        for e in &f.related {
+            let row = e.row.map(|r| format!(" 行 row {r}")).unwrap_or_default();
+            let cells: Vec<String> = e.cells.iter().map(ToString::to_string).collect();
+            let _ = writeln!(out, "  相关 related: {}{row} [{}]", e.file, cells.join(" "));
+        }
     }
     out
 }

@@ -175,10 +175,40 @@ fn result(f: &Finding, rule_index: Option<usize>, artifact: Option<usize>) -> Va
             "citation": f.citation,
         },
     });
+    if !f.related.is_empty() {
+        r["relatedLocations"] = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, e)| related_location(id, e))
+            .collect();
+    }
     if let Some(i) = rule_index {
         r["ruleIndex"] = json!(i);
     }
     r
+}
+
+/// A row of another record the finding rests on, as SARIF's related location.
+fn related_location(id: usize, e: &auditor_model::Evidence) -> Value {
+    let mut physical = json!({ "artifactLocation": { "uri": file_uri(&e.file) } });
+    if let Some(row) = e.row {
+        physical["region"] = json!({ "startLine": row });
+    }
+    let mut loc = json!({ "id": id, "physicalLocation": physical });
+    let mut logical: Vec<Value> = Vec::new();
+    if let Some(sheet) = &e.sheet {
+        logical.push(json!({ "name": sheet, "kind": "sheet" }));
+    }
+    logical.extend(
+        e.cells
+            .iter()
+            .map(|c| json!({ "name": c.to_string(), "kind": "cell" })),
+    );
+    if !logical.is_empty() {
+        loc["logicalLocations"] = Value::Array(logical);
+    }
+    loc
 }
 
 /// `US-DUAL-SIGN` -> `UsDualSign`: SARIF wants a rule's name to read as an identifier.

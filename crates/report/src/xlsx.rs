@@ -15,8 +15,8 @@ use super::{Report, Summary};
 
 const FINDINGS: &str = "发现 Findings";
 const SUMMARY: &str = "摘要 Summary";
-const WIDTHS: [f64; 11] = [
-    26.0, 12.0, 12.0, 36.0, 14.0, 7.0, 12.0, 70.0, 70.0, 40.0, 34.0,
+const WIDTHS: [f64; 12] = [
+    26.0, 12.0, 12.0, 36.0, 14.0, 7.0, 12.0, 70.0, 70.0, 40.0, 34.0, 50.0,
 ];
 /// Excel keeps at most 65,530 links per sheet; findings past this are written without one.
 const MAX_LINKS: usize = 65_000;

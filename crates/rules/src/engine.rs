@@ -11,6 +11,29 @@ use crate::kinds::Context;
 use crate::pack::Pack;
 use crate::reference::DrugCatalog;
 
+/// The datasets of other ledgers a run over `own` datasets should be given, beyond its own
+/// files: those the pack's rules on `own` join with, and `own` itself where a rule looks
+/// across files of its dataset (a traceability code used twice, a person scanned at several
+/// institutions).
+pub fn joined_datasets(catalogue: &Catalogue, pack: &Pack, own: &[Dataset]) -> Vec<Dataset> {
+    let mut out: Vec<Dataset> = Vec::new();
+    for rule in catalogue.rules.iter().filter(|r| pack.selects(&r.id)) {
+        if !rule.datasets.iter().any(|d| own.contains(d)) {
+            continue;
+        }
+        let mut wanted = rule.check.needs();
+        if rule.check.across_files() {
+            wanted.extend(rule.datasets.iter().copied());
+        }
+        for d in wanted {
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
 /// A rule that could not judge anything for want of an input, to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
@@ -26,10 +49,25 @@ pub fn evaluate(
     tables: &[Table],
     as_of: NaiveDate,
 ) -> (Vec<Finding>, Vec<Skipped>) {
+    evaluate_judging(catalogue, pack, drugs, tables, &|_| true, as_of)
+}
+
+/// Like [`evaluate`], but only the tables `judged` admits are judged; the others are there to
+/// be joined with (ledgers stored earlier, registries), and nothing is found on their rows
+/// except as the evidence of a judged one.
+pub fn evaluate_judging(
+    catalogue: &Catalogue,
+    pack: &Pack,
+    drugs: &DrugCatalog,
+    tables: &[Table],
+    judged: &(dyn Fn(&Table) -> bool + Sync),
+    as_of: NaiveDate,
+) -> (Vec<Finding>, Vec<Skipped>) {
     let ctx = Context {
         tables,
         as_of,
         drugs,
+        judged,
     };
     let rules: Vec<Rule> = catalogue
         .rules
@@ -65,7 +103,7 @@ fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
         let judged: Vec<&Table> = ctx
             .tables
             .iter()
-            .filter(|t| rule.datasets.contains(&t.dataset))
+            .filter(|t| rule.datasets.contains(&t.dataset) && (ctx.judged)(t))
             .collect();
         if judged.is_empty() {
             continue;

@@ -9,6 +9,6 @@ mod pack;
 pub mod reference;
 
 pub use catalogue::{Catalogue, CatalogueError, Rule};
-pub use engine::{Skipped, evaluate};
+pub use engine::{Skipped, evaluate, evaluate_judging, joined_datasets};
 pub use pack::{Pack, PackError};
 pub use reference::DrugCatalog;

@@ -2,11 +2,12 @@
 //! as further inputs), judge it with the chosen pack, and hand back sheets, records and
 //! findings for the store.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
-use auditor_model::Finding;
-use auditor_rules::{Catalogue, DrugCatalog, Pack};
+use auditor_ingest::{Catalog, IdHasher, Ingest, InputReport, Table};
+use auditor_model::{Dataset, Finding};
+use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped};
 use auditor_store::uploads::SheetResult;
 use chrono::NaiveDate;
 
@@ -21,6 +22,42 @@ pub struct Engine {
 pub struct RegistryFile {
     pub path: PathBuf,
     pub name: String,
+    pub upload_id: i32,
+}
+
+/// Another ledger of the region stored earlier (the latest of its institution), re-read when
+/// a cross-ledger rule on the upload's datasets joins with one of its datasets.
+pub struct PeerFile {
+    pub file: RegistryFile,
+    /// The datasets it is the latest of: its other sheets are superseded.
+    pub datasets: Vec<Dataset>,
+    pub institution_id: Option<i32>,
+    /// Uploaded before the judged file: its uses of a code come first.
+    pub earlier: bool,
+}
+
+/// What an upload is judged with besides its own file.
+pub struct Inputs<'a> {
+    /// The upload being judged, for the evidence of its own rows.
+    pub upload_id: i32,
+    pub institution_id: Option<i32>,
+    pub registries: &'a [RegistryFile],
+    pub peers: &'a [PeerFile],
+}
+
+/// One file judged: its input report (tables included), its findings, the rules skipped.
+pub struct Judged {
+    pub input: InputReport,
+    pub findings: Vec<Finding>,
+    pub skipped: Vec<Skipped>,
+    pub sources: HashMap<String, Source>,
+}
+
+/// The stored upload an input file is, and whose it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Source {
+    pub upload_id: i32,
+    pub institution_id: Option<i32>,
 }
 
 pub struct Outcome {
@@ -28,6 +65,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Rules not judged, and why (a registry they need is missing).
     pub notes: Vec<(String, String)>,
+    /// The upload each input file name stands for, so evidence rows in other files can be
+    /// shown from their stored records, to those who may see them.
+    pub sources: HashMap<String, Source>,
 }
 
 impl Engine {
@@ -44,36 +84,117 @@ impl Engine {
         Pack::builtin(name).map_err(|e| e.to_string())
     }
 
-    /// Reads `path` (shown as `name`) and judges it. `Err((zh, en))` when the file cannot be
-    /// read at all: the upload then fails with that reason and nothing else is kept.
-    pub fn run(
+    /// Reads `path` (shown as `name`) and judges it with `inputs`, as `auditor check` would
+    /// with those files: the upload's own findings, the rules skipped, and its tables back in
+    /// `input.tables`. `Err((zh, en))` when the file cannot be read at all.
+    pub fn judge(
         &self,
         path: &Path,
         name: &str,
         pack: &Pack,
         as_of: NaiveDate,
-        registries: &[RegistryFile],
+        inputs: &Inputs<'_>,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<Outcome, (String, String)> {
+    ) -> Result<Judged, (String, String)> {
         let mut ingest = Ingest::new(&self.catalog, &self.hasher);
         ingest.progress = Some(progress);
         let mut input = ingest.read_path(path, name);
         if let Some(e) = &input.error {
             return Err((format!("{name}：{}", e.zh()), format!("{name}: {}", e.en())));
         }
-        let mut tables: Vec<Table> = std::mem::take(&mut input.tables);
-        let own_tables = tables.len();
-        for r in registries {
-            let quiet = Ingest::new(&self.catalog, &self.hasher);
-            let mut reg = quiet.read_path(&r.path, &r.name);
-            tables.append(&mut reg.tables);
+        let own: Vec<Table> = std::mem::take(&mut input.tables);
+        let own_datasets: Vec<Dataset> = own.iter().map(|t| t.dataset).collect();
+        let joined = auditor_rules::joined_datasets(&self.rules, pack, &own_datasets);
+        let mut sources: HashMap<String, Source> = HashMap::new();
+        sources.insert(
+            name.to_owned(),
+            Source {
+                upload_id: inputs.upload_id,
+                institution_id: inputs.institution_id,
+            },
+        );
+        let quiet = Ingest::new(&self.catalog, &self.hasher);
+        let mut read = |f: &RegistryFile, institution_id: Option<i32>, into: &mut Vec<Table>| {
+            sources.insert(
+                f.name.clone(),
+                Source {
+                    upload_id: f.upload_id,
+                    institution_id,
+                },
+            );
+            into.append(&mut quiet.read_path(&f.path, &f.name).tables);
+        };
+        // A peer's sheets count only for the datasets it is the latest of, and not where this
+        // upload is the institution's newer version of the same ledger.
+        let current = |p: &PeerFile, t: &Table| {
+            p.datasets.contains(&t.dataset)
+                && !(p.institution_id.is_some()
+                    && p.institution_id == inputs.institution_id
+                    && own_datasets.contains(&t.dataset))
+        };
+        let mut read_peer = |p: &PeerFile, into: &mut Vec<Table>| {
+            let mut got = Vec::new();
+            read(&p.file, p.institution_id, &mut got);
+            into.extend(got.into_iter().filter(|t| current(p, t)));
+        };
+        // Earlier ledgers, the upload, later ledgers, registries: the order in which a code's
+        // uses are first and later.
+        let mut tables: Vec<Table> = Vec::new();
+        let peers = inputs
+            .peers
+            .iter()
+            .filter(|p| p.datasets.iter().any(|d| joined.contains(d)));
+        for p in peers.clone().filter(|p| p.earlier) {
+            read_peer(p, &mut tables);
+        }
+        let first_own = tables.len();
+        let own_tables = own.len();
+        tables.extend(own);
+        for p in peers.filter(|p| !p.earlier) {
+            read_peer(p, &mut tables);
+        }
+        for r in inputs.registries {
+            read(r, None, &mut tables);
         }
         let mut findings = std::mem::take(&mut input.findings);
-        let (rule_findings, skipped) =
-            auditor_rules::evaluate(&self.rules, pack, &self.drugs, &tables, as_of);
-        // Registries are judged where they are uploaded, not with every ledger.
+        let judged = |t: &Table| t.file == name;
+        let (rule_findings, skipped) = auditor_rules::evaluate_judging(
+            &self.rules,
+            pack,
+            &self.drugs,
+            &tables,
+            &judged,
+            as_of,
+        );
+        // Registries and other ledgers are judged where they are uploaded, not with every
+        // ledger.
         findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
-        tables.truncate(own_tables);
+        input.tables = tables.drain(first_own..first_own + own_tables).collect();
+        Ok(Judged {
+            input,
+            findings,
+            skipped,
+            sources,
+        })
+    }
+
+    /// Judges the upload (see [`Engine::judge`]) and hands back what the store keeps.
+    pub fn run(
+        &self,
+        path: &Path,
+        name: &str,
+        pack: &Pack,
+        as_of: NaiveDate,
+        inputs: &Inputs<'_>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Outcome, (String, String)> {
+        let Judged {
+            mut input,
+            findings,
+            skipped,
+            sources,
+        } = self.judge(path, name, pack, as_of, inputs, progress)?;
+        let mut tables = std::mem::take(&mut input.tables);
         let sheets = input
             .sheets
             .iter()
@@ -98,6 +219,7 @@ impl Engine {
             sheets,
             findings,
             notes: skipped.into_iter().map(|s| (s.zh, s.en)).collect(),
+            sources,
         })
     }
 }

@@ -15,7 +15,7 @@ use auditor_report::{
 use auditor_rules::Pack;
 use chrono::NaiveDate;
 
-use crate::engine::{Engine, RegistryFile};
+use crate::engine::{Engine, Inputs, Judged};
 
 /// The formats offered for download, as file extensions.
 pub const FORMATS: [&str; 6] = ["xlsx", "html", "csv", "json", "sarif", "junit"];
@@ -34,23 +34,26 @@ pub fn render_upload(
     name: &str,
     pack: &Pack,
     as_of: NaiveDate,
-    registries: &[RegistryFile],
+    inputs: &Inputs<'_>,
     format: &str,
     lang: Lang,
 ) -> Result<Rendered, String> {
-    let ingest = Ingest::new(&engine.catalog, &engine.hasher);
-    let mut input = ingest.read_path(path, name);
-    let mut tables = std::mem::take(&mut input.tables);
-    let own_tables = tables.len();
-    for r in registries {
-        let mut reg = ingest.read_path(&r.path, &r.name);
-        tables.append(&mut reg.tables);
-    }
-    let mut findings = std::mem::take(&mut input.findings);
-    let (rule_findings, skipped) =
-        auditor_rules::evaluate(&engine.rules, pack, &engine.drugs, &tables, as_of);
-    findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
-    tables.truncate(own_tables);
+    let Judged {
+        mut input,
+        findings,
+        skipped,
+        ..
+    } = match engine.judge(path, name, pack, as_of, inputs, &|_| {}) {
+        Ok(j) => j,
+        // An unreadable file is reported as `auditor check` reports it: no tables, its error.
+        Err(_) => Judged {
+            input: Ingest::new(&engine.catalog, &engine.hasher).read_path(path, name),
+            findings: Vec::new(),
+            skipped: Vec::new(),
+            sources: std::collections::HashMap::new(),
+        },
+    };
+    let tables = std::mem::take(&mut input.tables);
     let report = Report::new(
         as_of,
         pack,

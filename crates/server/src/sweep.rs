@@ -16,7 +16,7 @@ use auditor_store::findings::Incoming;
 use auditor_store::sweeps::{NewRun, Rejudged, StoredLedger, SweepSummary};
 use chrono::NaiveDate;
 
-use crate::engine::{Engine, RegistryFile};
+use crate::engine::Engine;
 use crate::state::AppState;
 
 pub const LEDGER_LATE: &str = "LEDGER-LATE";
@@ -79,7 +79,7 @@ pub async fn execute(state: &AppState, run: &sweep_run::Model) -> Result<SweepSu
 
 /// For each (institution, dataset) the latest upload holding it; per upload, the datasets it
 /// is the latest of.
-fn latest(ledgers: &[StoredLedger]) -> BTreeMap<i32, Vec<String>> {
+pub(crate) fn latest(ledgers: &[StoredLedger]) -> BTreeMap<i32, Vec<String>> {
     let mut newest: HashMap<(i32, &str), i32> = HashMap::new();
     for l in ledgers {
         let Some(inst) = l.upload.institution_id else {
@@ -179,6 +179,7 @@ fn late_ledgers(
                 ),
                 citation: rule.citation(),
                 fingerprint: fingerprint(LEDGER_LATE, None, &code, &format!("{d}|{month}")),
+                related: "[]".into(),
             });
         }
     }
@@ -254,28 +255,36 @@ async fn rejudge(
     today: NaiveDate,
 ) -> Result<Vec<Incoming>, (String, String)> {
     let up = &l.upload;
-    let registries: Vec<RegistryFile> = state
-        .store()
-        .registries_for(&up.region_code)
+    let inputs = crate::worker::judge_inputs(state, up)
         .await
-        .map_err(|e| (e.to_string(), e.to_string()))?
-        .into_iter()
-        .map(|r| RegistryFile {
-            path: state.uploads_dir().join(&r.sha256),
-            name: format!("名录#{}/{}", r.id, r.file_name),
-        })
-        .collect();
+        .map_err(|e| (e.clone(), e))?;
     let pack = Engine::pack(&up.pack).map_err(|e| (e.clone(), e))?;
     let path = state.uploads_dir().join(&up.sha256);
     let name = up.file_name.clone();
     let st = state.clone();
+    let judged = up.clone();
     let out = tokio::task::spawn_blocking(move || {
-        st.0.engine
-            .run(&path, &name, &pack, today, &registries, &|_| {})
+        st.0.engine.run(
+            &path,
+            &name,
+            &pack,
+            today,
+            &inputs.for_upload(&judged),
+            &|_| {},
+        )
     })
     .await
     .map_err(|e| (format!("worker: {e}"), format!("worker: {e}")))??;
-    Ok(out.findings.into_iter().map(Incoming::from).collect())
+    let sources = out.sources;
+    Ok(out
+        .findings
+        .into_iter()
+        .map(|f| {
+            Incoming::with_sources(f, &|file| {
+                sources.get(file).map(|s| (s.upload_id, s.institution_id))
+            })
+        })
+        .collect())
 }
 
 /// LIC-VALID judged on the newest institution registry of each region, as of `today`. The
@@ -307,8 +316,16 @@ async fn licence_cases(
         let path = state.uploads_dir().join(&up.sha256);
         let name = up.file_name.clone();
         let st = state.clone();
+        let id = up.id;
         let out = tokio::task::spawn_blocking(move || {
-            st.0.engine.run(&path, &name, &pack, today, &[], &|_| {})
+            let inputs = crate::engine::Inputs {
+                upload_id: id,
+                institution_id: None,
+                registries: &[],
+                peers: &[],
+            };
+            st.0.engine
+                .run(&path, &name, &pack, today, &inputs, &|_| {})
         })
         .await
         .map_err(|e| (format!("worker: {e}"), format!("worker: {e}")))??;

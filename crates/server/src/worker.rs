@@ -4,7 +4,7 @@
 use auditor_store::entity::upload;
 use auditor_store::findings::Incoming;
 
-use crate::engine::{Engine, RegistryFile};
+use crate::engine::{Engine, Inputs, PeerFile, RegistryFile};
 use crate::state::AppState;
 
 /// Runs the upload to its end; errors are recorded on the upload, never lost.
@@ -24,17 +24,35 @@ pub async fn process(state: AppState, up: upload::Model) {
     state.set_progress(id, None);
 }
 
-/// The registries an upload is judged with: those of its region and the regions containing it
-/// (none for a registry itself).
-pub async fn registry_files(
-    state: &AppState,
-    up: &upload::Model,
-) -> Result<Vec<RegistryFile>, String> {
-    if up.mode == "registry" {
-        return Ok(Vec::new());
+/// What an upload is judged with besides its own file: the registries of its region and the
+/// regions containing it, and the other stored ledgers of its city (the latest of each
+/// institution) for cross-ledger rules — for a self-check, only the institution's own, since
+/// one hospital's self-check must not read another's patients. A registry has neither.
+pub struct JudgeInputs {
+    pub registries: Vec<RegistryFile>,
+    pub peers: Vec<PeerFile>,
+}
+
+impl JudgeInputs {
+    pub fn for_upload(&self, up: &upload::Model) -> Inputs<'_> {
+        Inputs {
+            upload_id: up.id,
+            institution_id: up.institution_id,
+            registries: &self.registries,
+            peers: &self.peers,
+        }
     }
-    Ok(state
-        .store()
+}
+
+pub async fn judge_inputs(state: &AppState, up: &upload::Model) -> Result<JudgeInputs, String> {
+    if up.mode == "registry" {
+        return Ok(JudgeInputs {
+            registries: Vec::new(),
+            peers: Vec::new(),
+        });
+    }
+    let store = state.store();
+    let registries = store
         .registries_for(&up.region_code)
         .await
         .map_err(|e| e.to_string())?
@@ -42,8 +60,42 @@ pub async fn registry_files(
         .map(|r| RegistryFile {
             path: state.uploads_dir().join(&r.sha256),
             name: format!("名录#{}/{}", r.id, r.file_name),
+            upload_id: r.id,
         })
-        .collect())
+        .collect();
+    // People move between the counties of a city; linking stops at the city's edge.
+    let city: String = up.region_code.chars().take(4).collect();
+    let ledgers = store
+        .stored_ledgers(Some(&city))
+        .await
+        .map_err(|e| e.to_string())?;
+    let latest = crate::sweep::latest(&ledgers);
+    let peers = ledgers
+        .into_iter()
+        .filter(|l| l.upload.id != up.id)
+        .filter(|l| up.mode != "self_check" || l.upload.institution_id == up.institution_id)
+        .filter_map(|l| {
+            let datasets = latest.get(&l.upload.id)?;
+            Some(PeerFile {
+                file: RegistryFile {
+                    path: state.uploads_dir().join(&l.upload.sha256),
+                    // Another institution's file is named by its upload number only: the
+                    // messages of this upload's findings, which its institution reads, quote
+                    // it.
+                    name: if l.upload.institution_id == up.institution_id {
+                        format!("上传#{}/{}", l.upload.id, l.upload.file_name)
+                    } else {
+                        format!("上传#{}", l.upload.id)
+                    },
+                    upload_id: l.upload.id,
+                },
+                datasets: datasets.iter().filter_map(|d| d.parse().ok()).collect(),
+                institution_id: l.upload.institution_id,
+                earlier: l.upload.id < up.id,
+            })
+        })
+        .collect();
+    Ok(JudgeInputs { registries, peers })
 }
 
 async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
@@ -52,7 +104,7 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
         .set_upload_status(up.id, "processing")
         .await
         .map_err(|e| e.to_string())?;
-    let registries = registry_files(state, up).await?;
+    let inputs = judge_inputs(state, up).await?;
     let pack = Engine::pack(&up.pack)?;
     let path = state.uploads_dir().join(&up.sha256);
     let outcome = {
@@ -60,6 +112,7 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
         let name = up.file_name.clone();
         let as_of = up.as_of;
         let id = up.id;
+        let judged = up.clone();
         tokio::task::spawn_blocking(move || {
             let report = |n: u64| {
                 // Progress is per sheet; publish every 10k rows so polling stays cheap.
@@ -67,8 +120,14 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
                     st.set_progress(id, Some(n));
                 }
             };
-            st.0.engine
-                .run(&path, &name, &pack, as_of, &registries, &report)
+            st.0.engine.run(
+                &path,
+                &name,
+                &pack,
+                as_of,
+                &inputs.for_upload(&judged),
+                &report,
+            )
         })
         .await
         .map_err(|e| format!("worker: {e}"))?
@@ -79,7 +138,16 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string()),
         Ok(out) => {
-            let findings: Vec<Incoming> = out.findings.into_iter().map(Incoming::from).collect();
+            let sources = &out.sources;
+            let findings: Vec<Incoming> = out
+                .findings
+                .into_iter()
+                .map(|f| {
+                    Incoming::with_sources(f, &|file| {
+                        sources.get(file).map(|s| (s.upload_id, s.institution_id))
+                    })
+                })
+                .collect();
             let up = with_named_owner(state, up, &out.sheets).await?;
             // One merge at a time: two uploads of one institution must not both open the
             // same case.

@@ -45,10 +45,23 @@ pub struct Incoming {
     pub message_en: String,
     pub citation: String,
     pub fingerprint: String,
+    /// JSON array of the other rows the finding rests on.
+    pub related: String,
 }
+
+/// The stored upload an input file name stands for, and that upload's institution.
+pub type SourceOf<'a> = dyn Fn(&str) -> Option<(i32, Option<i32>)> + 'a;
 
 impl From<Finding> for Incoming {
     fn from(f: Finding) -> Self {
+        Self::with_sources(f, &|_| None)
+    }
+}
+
+impl Incoming {
+    /// The finding with, for each related row, the stored upload its file stands for, so the
+    /// row can be shown from that upload's records.
+    pub fn with_sources(f: Finding, upload_of: &SourceOf<'_>) -> Self {
         let cells: Vec<String> = f.cells.iter().map(ToString::to_string).collect();
         Self {
             rule: f.rule,
@@ -62,8 +75,30 @@ impl From<Finding> for Incoming {
             message_en: f.message_en,
             citation: f.citation,
             fingerprint: f.fingerprint,
+            related: related_json(&f.related, upload_of),
         }
     }
+}
+
+/// The related rows as stored: cells as A1 text, like the finding's own, with the upload and
+/// institution of each row's file where known (`upload_of`), so a viewer is shown only rows
+/// of institutions it may see.
+fn related_json(related: &[auditor_model::Evidence], upload_of: &SourceOf<'_>) -> String {
+    let rows: Vec<serde_json::Value> = related
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "upload_id": upload_of(&e.file).map(|s| s.0),
+                "institution_id": upload_of(&e.file).and_then(|s| s.1),
+                "dataset": e.dataset.map(auditor_model::Dataset::as_str),
+                "file": e.file,
+                "sheet": e.sheet,
+                "row": e.row,
+                "cells": e.cells.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::Value::Array(rows).to_string()
 }
 
 pub(crate) fn severity_rank(s: Severity) -> i32 {
@@ -112,6 +147,7 @@ pub async fn of_upload<C: ConnectionTrait>(
             message_en: f.message_en,
             citation: f.citation,
             fingerprint: f.fingerprint,
+            related: f.related,
         })
         .collect())
 }
@@ -213,6 +249,7 @@ pub async fn merge<C: ConnectionTrait>(
                 sheet: Set(f.sheet),
                 row_no: Set(f.row),
                 cells: Set(f.cells),
+                related: Set(f.related),
                 message: Set(f.message),
                 message_en: Set(f.message_en),
                 updated_at: Set(at),
@@ -247,6 +284,7 @@ pub async fn merge<C: ConnectionTrait>(
             message_en: Set(f.message_en),
             citation: Set(f.citation),
             fingerprint: Set(f.fingerprint),
+            related: Set(f.related),
             status: Set(status.to_owned()),
             created_at: Set(at),
             updated_at: Set(at),

@@ -154,6 +154,9 @@ pub struct Context<'a> {
     pub tables: &'a [Table],
     pub as_of: NaiveDate,
     pub drugs: &'a DrugCatalog,
+    /// Which tables are judged; the others are only joined with (see
+    /// [`crate::engine::evaluate_judging`]).
+    pub judged: &'a (dyn Fn(&Table) -> bool + Sync),
 }
 
 /// One record breaking a rule: which, the fields that show it, and why. A hit about the sheet
@@ -284,6 +287,12 @@ impl Check {
             ],
             Self::LedgerLate {} => Vec::new(),
         }
+    }
+
+    /// Whether the check compares records across files of its own datasets, so a run should
+    /// be given the other stored ledgers of those datasets too.
+    pub fn across_files(&self) -> bool {
+        matches!(self, Self::Unique { .. })
     }
 
     /// Judged only by scheduled sweeps, on stored history rather than on one run's records.

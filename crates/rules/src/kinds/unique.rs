@@ -4,7 +4,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Hit, Hits};
+use super::{Context, Hit, Hits, Link};
 use crate::catalogue::Rule;
 
 /// Codes written in one cell: "8100…01, 8100…02".
@@ -15,12 +15,15 @@ fn codes(cell: &str) -> impl Iterator<Item = &str> {
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, field: &str) -> Hits {
-    let mut first: std::collections::HashMap<&str, (&str, u32)> = std::collections::HashMap::new();
+    // code -> (table index, record) of its first use.
+    let mut first: std::collections::HashMap<&str, (usize, usize)> =
+        std::collections::HashMap::new();
     let mut hits = Hits::default();
-    for t in ctx
+    for (ti, t) in ctx
         .tables
         .iter()
-        .filter(|t| rule.datasets.contains(&t.dataset))
+        .enumerate()
+        .filter(|(_, t)| rule.datasets.contains(&t.dataset))
     {
         let Some(column) = t.column(field) else {
             continue;
@@ -30,19 +33,25 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, field: &str) -> H
             let Some(cell) = column.text(i) else { continue };
             for code in codes(cell) {
                 match first.get(code) {
-                    Some(&(file, row)) if this => {
+                    Some(&(ft, fr)) if this => {
                         let (zh, en) = t.label(field);
+                        let file = ctx.tables[ft].file.as_str();
+                        let row = ctx.tables[ft].rows[fr];
                         hits.push(Hit {
                             record: Some(i),
                             fields: vec![field.to_owned()],
                             zh: format!("{zh} {code} 已在 {file} 第 {row} 行使用过，同一追溯码不应出现两次"),
                             en: format!("{en} {code} was already used in {file} row {row}; a code is used once"),
-                            related: Vec::new(),
+                            related: vec![Link {
+                                table: ft,
+                                record: fr,
+                                fields: vec![field.to_owned()],
+                            }],
                         });
                     }
                     Some(_) => {}
                     None => {
-                        first.insert(code, (t.file.as_str(), t.rows[i]));
+                        first.insert(code, (ti, i));
                     }
                 }
             }

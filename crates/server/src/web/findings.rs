@@ -139,6 +139,8 @@ struct FindingPage {
     cells: Vec<String>,
     /// (field, value) of the record as stored: names masked, ID numbers hashed.
     record: Vec<(String, String)>,
+    /// The other rows a cross-ledger finding rests on.
+    related: Vec<RelatedRow>,
     /// (event, who).
     history: Vec<(finding_event::Model, String)>,
     actions: Vec<&'static str>,
@@ -146,6 +148,70 @@ struct FindingPage {
     waivers: Vec<waiver::Model>,
     can_decide: bool,
     error: String,
+}
+
+/// A row of another record the finding rests on, with that record as stored when the viewer
+/// may see its upload (an institution never sees another institution's rows).
+struct RelatedRow {
+    upload_id: Option<i32>,
+    file: String,
+    sheet: String,
+    row: String,
+    cells: Vec<String>,
+    record: Vec<(String, String)>,
+    hidden: bool,
+}
+
+async fn related_rows(
+    state: &AppState,
+    user: &WebUser,
+    f: &finding::Model,
+) -> WebResult<Vec<RelatedRow>> {
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&f.related).unwrap_or_default();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let text = |k: &str| e.get(k).map(shown).unwrap_or_default();
+        let upload_id = e
+            .get("upload_id")
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|u| i32::try_from(u).ok());
+        let row = e
+            .get("row")
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|r| i32::try_from(r).ok());
+        let mut hidden = false;
+        let mut record = Vec::new();
+        if let (Some(u), Some(r)) = (upload_id, row) {
+            match state.store().upload_for(&user.viewer, u).await {
+                Ok((_, sheets)) => {
+                    let sheet = e.get("sheet").and_then(serde_json::Value::as_str);
+                    if let Some(s) = sheets.iter().find(|s| sheet.is_none_or(|n| n == s.name))
+                        && let Some(fields) = state.store().records_of(s.id, &[r]).await?.get(&r)
+                        && let Ok(serde_json::Value::Object(map)) =
+                            serde_json::from_str::<serde_json::Value>(fields)
+                    {
+                        record = map.iter().map(|(k, v)| (k.clone(), shown(v))).collect();
+                    }
+                }
+                Err(_) => hidden = true,
+            }
+        }
+        out.push(RelatedRow {
+            // Another tenant's upload is not linked, nor its file named beyond what the
+            // finding's message says.
+            upload_id: upload_id.filter(|_| !hidden),
+            file: text("file"),
+            sheet: text("sheet"),
+            row: row.map(|r| r.to_string()).unwrap_or_default(),
+            cells: e
+                .get("cells")
+                .and_then(|c| serde_json::from_value(c.clone()).ok())
+                .unwrap_or_default(),
+            record,
+            hidden,
+        });
+    }
+    Ok(out)
 }
 
 fn shown(v: &serde_json::Value) -> String {
@@ -192,6 +258,7 @@ async fn finding_page(
         .filter(|w| Some(w.institution_id) == f.institution_id && w.rule == f.rule)
         .collect();
     let cells = serde_json::from_str(&f.cells).unwrap_or_default();
+    let related = related_rows(state, user, &f).await?;
     let rule = state.0.engine.rules.get(&f.rule).cloned();
     let title = format!("{} #{} {}", user.lang.t("finding.title"), f.id, f.rule);
     Ok(render(&FindingPage {
@@ -200,6 +267,7 @@ async fn finding_page(
         rule,
         cells,
         record,
+        related,
         history,
         actions,
         waivers,

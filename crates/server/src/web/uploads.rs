@@ -312,7 +312,7 @@ pub async fn download(
         )
         .into());
     }
-    let registries = crate::worker::registry_files(&state, &up)
+    let inputs = crate::worker::judge_inputs(&state, &up)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let pack = crate::Engine::pack(&up.pack).map_err(|e| ApiError::internal(&e))?;
@@ -324,6 +324,7 @@ pub async fn download(
     let path = state.uploads_dir().join(&up.sha256);
     let name = up.file_name.clone();
     let as_of = up.as_of;
+    let judged = up.clone();
     let rendered = tokio::task::spawn_blocking(move || {
         crate::report::render_upload(
             &st.0.engine,
@@ -331,7 +332,7 @@ pub async fn download(
             &name,
             &pack,
             as_of,
-            &registries,
+            &inputs.for_upload(&judged),
             &format,
             lang,
         )

@@ -11,6 +11,7 @@ mod common;
 
 mod access;
 mod auth;
+mod cross_ledger;
 mod licences;
 mod lifecycle;
 mod notify;

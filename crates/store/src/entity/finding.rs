@@ -27,6 +27,8 @@ pub struct Model {
     pub message_en: String,
     pub citation: String,
     pub fingerprint: String,
+    /// JSON array of the other rows a cross-ledger finding rests on (see `m0004`).
+    pub related: String,
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_finding_tallies;
 mod m0003_notify;
+mod m0004_related_evidence;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_finding_tallies::Migration),
             Box::new(m0003_notify::Migration),
+            Box::new(m0004_related_evidence::Migration),
         ]
     }
 }

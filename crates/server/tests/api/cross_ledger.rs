@@ -1,0 +1,118 @@
+//! Cross-ledger rules in the server: an upload is judged with the other stored ledgers of its
+//! city (the latest of each institution), its findings name the rows of those ledgers as
+//! evidence, and an institution sees only that such a row exists, never another's row.
+
+use std::fmt::Write as _;
+
+use auditor_store::access::Role;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use crate::common::{Auth, Backend, Ctx};
+use crate::on_both_backends;
+
+const HOSPITAL_A: &str = "123709214950000011";
+const HOSPITAL_B: &str = "123709214950000022";
+
+fn dispensing(rows: &[(&str, &str)]) -> Vec<u8> {
+    let mut s = String::from("处方号,发药日期,姓名,身份证号,药品名称,批号,处方医师,追溯码\n");
+    for (rx, code) in rows {
+        let _ = writeln!(
+            s,
+            "{rx},2024-03-01,王丽,370921199603140025,米非司酮片,230801,刘医生,{code}"
+        );
+    }
+    s.into_bytes()
+}
+
+async fn trace_findings(ctx: &Ctx, auth: &Auth, upload: i64) -> Vec<Value> {
+    let (status, body) = ctx
+        .get(
+            &format!("/api/v1/findings?rule=DRUG-TRACE-CODE&upload={upload}&sort=oldest"),
+            auth,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["items"].as_array().unwrap().clone()
+}
+
+on_both_backends!(a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use);
+
+async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let city = ctx
+        .user("city@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let a = ctx
+        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
+        .await;
+    let b = ctx
+        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
+        .await;
+    let as_of = ("as_of", "2024-06-30");
+    let official = ("mode", "official");
+
+    let first = ctx
+        .upload_done(
+            &a,
+            "a-march.csv",
+            &dispensing(&[
+                ("A1", "81000230801000000101"),
+                ("A2", "81000230801000000102"),
+            ]),
+            &[as_of, official],
+        )
+        .await;
+    let first_id = first["id"].as_i64().unwrap();
+    let reused = dispensing(&[
+        ("B1", "81000230801000000109"),
+        ("B2", "81000230801000000102"),
+    ]);
+
+    // B's self-check is judged with B's own ledgers only: A's patients stay A's.
+    let own = ctx.upload_done(&b, "b-march.csv", &reused, &[as_of]).await;
+    assert_eq!(own["mode"], "self_check");
+    assert!(
+        trace_findings(&ctx, &b, own["id"].as_i64().unwrap())
+            .await
+            .is_empty()
+    );
+
+    // Officially, B's line 3 repeats the code A dispensed on line 3 of its upload.
+    let mut next = reused.clone();
+    next.push(b'\n');
+    let second = ctx
+        .upload_done(&b, "b-march-official.csv", &next, &[as_of, official])
+        .await;
+    let second_id = second["id"].as_i64().unwrap();
+    let seen = trace_findings(&ctx, &city, second_id).await;
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["row"], 3);
+    assert_eq!(
+        seen[0]["related"],
+        serde_json::json!([{
+            "upload_id": first_id,
+            "institution_id": first["institution_id"],
+            "dataset": "drug_dispense",
+            // Named by its upload number only: B reads the finding's message.
+            "file": format!("上传#{first_id}"),
+            "sheet": null,
+            "row": 3,
+            "cells": ["H3"],
+        }])
+    );
+    // Hospital B sees its finding and that another institution's row is involved, not where.
+    let mine = trace_findings(&ctx, &b, second_id).await;
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["related"], serde_json::json!([{ "hidden": true }]));
+    let message = mine[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("上传#{first_id} 第 3 行")) && !message.contains("a-march"),
+        "{message}"
+    );
+    // A's own ledger, judged again by no one, has nothing: the later use is the repeat.
+    assert!(trace_findings(&ctx, &city, first_id).await.is_empty());
+    ctx.finish().await;
+}
