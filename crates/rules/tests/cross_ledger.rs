@@ -501,3 +501,74 @@ fn scan_shopping_over_two_registers_finds_what_a_plain_search_finds() {
     assert!(want.len() > 10, "the generated rows exercise the rule");
     assert_eq!(got, want);
 }
+
+#[test]
+fn pregnancy_outcomes_are_found_as_a_plain_search_finds_them() {
+    let mut rng = Lcg(442);
+    let people = 300;
+    // Dates are days from 2024-01-01, reaching back almost two years.
+    let mut pregnancies = generate(&mut rng, 900, people, 640);
+    for p in &mut pregnancies {
+        p.day -= 640;
+        p.ga_days = 60 + rng.next(100) as i64;
+        p.text = ["", "", "", "失访", "分娩"][rng.next(5) as usize].to_owned();
+    }
+    let mut births = generate(&mut rng, 300, people, 640);
+    let mut terminations = generate(&mut rng, 300, people, 640);
+    for r in births.iter_mut().chain(terminations.iter_mut()) {
+        r.day -= 400;
+    }
+    let reg_csv = csv(
+        "登记日期,登记编号,姓名,身份证号,末次月经,登记孕周,妊娠结局",
+        &pregnancies,
+        |r, id| {
+            format!(
+                "{},Y{},某某,{id},{},{},{}",
+                date_of(r.day + r.ga_days),
+                r.day,
+                date_of(r.day),
+                ga_text(r.ga_days),
+                r.text
+            )
+        },
+    );
+    let birth_csv = csv(
+        "出生日期,新生儿性别,母亲姓名,母亲身份证号",
+        &births,
+        |r, id| format!("{},女,某某,{id}", date_of(r.day)),
+    );
+    let top_csv = csv(
+        "手术日期,病历号,姓名,身份证号,术式",
+        &terminations,
+        |r, id| format!("{},T{},某某,{id},负压吸引术", date_of(r.day), r.day),
+    );
+    let as_of = day("2024-06-30");
+    let (findings, _) = run(
+        &[
+            ("pregnancies.csv", &reg_csv),
+            ("births.csv", &birth_csv),
+            ("terminations.csv", &top_csv),
+        ],
+        as_of,
+    );
+    let as_of_day = (as_of - day("2024-01-01")).num_days();
+    let mut want: BTreeSet<u32> = BTreeSet::new();
+    for (i, p) in pregnancies.iter().enumerate() {
+        let deadline = p.day + 322;
+        if p.person.is_none() || p.ga_days < 98 || deadline >= as_of_day || p.text == "分娩" {
+            continue;
+        }
+        let ended = births
+            .iter()
+            .chain(&terminations)
+            .any(|r| r.person == p.person && (p.day..=deadline).contains(&r.day));
+        if !ended {
+            want.insert(i as u32 + 2);
+        }
+    }
+    let got: BTreeSet<u32> = found(&findings, "X-PREG-NO-OUTCOME", "pregnancies.csv")
+        .into_keys()
+        .collect();
+    assert!(want.len() > 20, "the generated rows exercise the rule");
+    assert_eq!(got, want);
+}
