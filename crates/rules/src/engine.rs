@@ -183,6 +183,19 @@ fn dataset_names(d: Dataset) -> (&'static str, &'static str) {
             "超声设备备案台账（us_device）",
             "the ultrasound device filings (us_device)",
         ),
+        Dataset::UsExam => (
+            "B超检查登记（us_exam）",
+            "the ultrasound exam register (us_exam)",
+        ),
+        Dataset::Termination => (
+            "终止妊娠手术登记（termination）",
+            "the termination register (termination)",
+        ),
+        Dataset::Birth => ("出生登记（birth）", "the birth register (birth)"),
+        Dataset::DrugDispense => (
+            "终止妊娠药品用药登记（drug_dispense）",
+            "the termination drug dispensing register (drug_dispense)",
+        ),
         _ => ("相关台账", "another ledger"),
     }
 }

@@ -3,16 +3,21 @@
 
 mod certified;
 mod deadline;
+mod drug_termination_match;
 mod expiry;
 mod filed_device;
 mod licensed_institution;
 mod no_retail;
 mod pattern;
+mod persons;
+mod pregnancy_outcome;
 mod prescription;
 mod qualified_buyer;
 mod qualified_staff;
 mod registry;
 mod required;
+mod scan_shopping;
+mod scan_then_termination;
 mod terms;
 mod two_signers;
 mod unique;
@@ -147,6 +152,29 @@ pub enum Check {
     /// Judged by sweeps on the history of uploads, not on records (`crate::ledger_late`):
     /// an offline check reads no fields and finds nothing.
     LedgerLate {},
+    /// A termination without a certificate soon after a scan of the same woman (X-US-THEN-TOP).
+    ScanThenTermination {
+        person: String,
+        date: String,
+        cert_type: String,
+        cert_no: String,
+        institution: String,
+        name: String,
+    },
+    /// A registered pregnancy with no birth or termination by its deadline (X-PREG-NO-OUTCOME).
+    PregnancyOutcome {
+        person: String,
+        reg_date: String,
+        lmp: String,
+        gestation: String,
+        outcome: String,
+    },
+    /// Termination drugs and medical abortions registered on both sides (X-DRUG-NO-TOP). It
+    /// judges two datasets, so it reads their linking fields by fixed names (`persons.rs`).
+    DrugTerminationMatch {},
+    /// One woman's scans at several institutions in a short time (US-SHOPPING), across every
+    /// ultrasound register of the run, read by fixed names (`persons.rs`).
+    ScanShopping {},
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -285,7 +313,23 @@ impl Check {
             } => vec![
                 gestation, cert_type, cert_no, issuer, date, reason, reported,
             ],
-            Self::LedgerLate {} => Vec::new(),
+            Self::ScanThenTermination {
+                person,
+                date,
+                cert_type,
+                cert_no,
+                institution,
+                name,
+            } => vec![person, date, cert_type, cert_no, institution, name],
+            Self::PregnancyOutcome {
+                person,
+                reg_date,
+                lmp,
+                gestation,
+                outcome,
+            } => vec![person, reg_date, lmp, gestation, outcome],
+            Self::ScanShopping {} => persons::fields_of(&persons::US_EXAM),
+            Self::LedgerLate {} | Self::DrugTerminationMatch {} => Vec::new(),
         }
     }
 
@@ -324,6 +368,10 @@ impl Check {
             // Without device filings the operator list is simply not checked.
             Self::QualifiedStaff { .. } => vec![Dataset::Staff],
             Self::FiledDevice { .. } => vec![Dataset::UsDevice],
+            Self::ScanThenTermination { .. } => vec![Dataset::UsExam],
+            // Without both registers a missing outcome may simply be in the other one.
+            Self::PregnancyOutcome { .. } => vec![Dataset::Termination, Dataset::Birth],
+            Self::DrugTerminationMatch {} => vec![Dataset::DrugDispense, Dataset::Termination],
             _ => Vec::new(),
         }
     }
@@ -476,6 +524,46 @@ impl Check {
                 },
             ),
             Self::LedgerLate {} => Hits::default(),
+            Self::ScanThenTermination {
+                person,
+                date,
+                cert_type,
+                cert_no,
+                institution,
+                name,
+            } => scan_then_termination::evaluate(
+                rule,
+                ctx,
+                table,
+                &scan_then_termination::Fields {
+                    person,
+                    date,
+                    cert_type,
+                    cert_no,
+                    institution,
+                    name,
+                },
+            ),
+            Self::PregnancyOutcome {
+                person,
+                reg_date,
+                lmp,
+                gestation,
+                outcome,
+            } => pregnancy_outcome::evaluate(
+                rule,
+                ctx,
+                table,
+                &pregnancy_outcome::Fields {
+                    person,
+                    reg_date,
+                    lmp,
+                    gestation,
+                    outcome,
+                },
+            ),
+            Self::DrugTerminationMatch {} => drug_termination_match::evaluate(rule, ctx, table),
+            Self::ScanShopping {} => scan_shopping::evaluate(rule, ctx, table),
         }
     }
 }
