@@ -119,7 +119,7 @@ struct Expected {
     #[serde(default)]
     inputs: Vec<String>,
     /// For cross-ledger rules: per violating row, every other row it must name as evidence,
-    /// as "file:row" (rows of the violating file itself are "violating.csv:row").
+    /// as `"file:row"` (rows of the violating file itself are `"violating.csv:row"`).
     #[serde(default)]
     related: std::collections::BTreeMap<u32, Vec<String>>,
     /// Rows that fire under a pack that changes the rule, where they differ from `violating`.
@@ -198,7 +198,10 @@ fn each_rule_fires_exactly_on_its_violating_rows_and_never_on_its_compliant_file
                 rows.dedup();
                 assert_eq!(rows, want, "{} on {file} under {}", rule.id, pack.name);
                 if !expected.related.is_empty() && file == "violating.csv" {
-                    for f in findings.iter().filter(|f| f.rule == rule.id && f.file == file) {
+                    for f in findings
+                        .iter()
+                        .filter(|f| f.rule == rule.id && f.file == file)
+                    {
                         let row = f.row.unwrap_or_default();
                         let mut got: Vec<String> = f
                             .related

@@ -3,16 +3,20 @@
 
 mod certified;
 mod deadline;
+mod drug_ledger;
+mod drug_vs_cases;
 mod expiry;
 mod filed_device;
 mod licensed_institution;
 mod no_retail;
 mod pattern;
 mod prescription;
+mod purchase_match;
 mod qualified_buyer;
 mod qualified_staff;
 mod registry;
 mod required;
+mod stock_recon;
 mod terms;
 mod two_signers;
 mod unique;
@@ -147,6 +151,17 @@ pub enum Check {
     /// Judged by sweeps on the history of uploads, not on records (`crate::ledger_late`):
     /// an offline check reads no fields and finds nothing.
     LedgerLate {},
+    /// 账物相符: per institution, drug, batch and period, opening + received − dispensed −
+    /// written off = closing; a 结存 column row by row. Reads the canonical D1 (and D2) fields.
+    StockRecon {},
+    /// 购销对账: each sale has the buyer's receipt and each receipt its sale, across the ledgers
+    /// of the run.
+    PurchaseMatch {},
+    /// 购量对病例: termination drugs received per quarter against drug-using cases.
+    DrugVsCases {
+        #[serde(default)]
+        cases: drug_vs_cases::Cases,
+    },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -283,6 +298,9 @@ impl Check {
                 gestation, cert_type, cert_no, issuer, date, reason, reported,
             ],
             Self::LedgerLate {} => Vec::new(),
+            Self::StockRecon {} | Self::PurchaseMatch {} | Self::DrugVsCases { .. } => {
+                drug_ledger::D1_FIELDS.to_vec()
+            }
         }
     }
 
@@ -315,6 +333,7 @@ impl Check {
             // Without device filings the operator list is simply not checked.
             Self::QualifiedStaff { .. } => vec![Dataset::Staff],
             Self::FiledDevice { .. } => vec![Dataset::UsDevice],
+            Self::DrugVsCases { cases } => vec![cases.dataset()],
             _ => Vec::new(),
         }
     }
@@ -467,6 +486,9 @@ impl Check {
                 },
             ),
             Self::LedgerLate {} => Hits::default(),
+            Self::StockRecon {} => stock_recon::evaluate(rule, ctx, table),
+            Self::PurchaseMatch {} => purchase_match::evaluate(rule, ctx, table),
+            Self::DrugVsCases { cases } => drug_vs_cases::evaluate(rule, ctx, table, *cases),
         }
     }
 }
