@@ -14,8 +14,8 @@ use auditor_model::Finding;
 use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
 use chrono::NaiveDate;
 
-/// Runs `catalogue` under the national pack over CSV texts given as (file name, contents).
-fn run_with(catalogue: &Catalogue, files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
+/// Reads CSV texts given as (file name, contents).
+fn read(files: &[(&str, &str)]) -> Vec<Table> {
     static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir =
@@ -33,17 +33,42 @@ fn run_with(catalogue: &Catalogue, files: &[(&str, &str)]) -> (Vec<Finding>, Vec
         tables.extend(report.tables);
     }
     std::fs::remove_dir_all(&dir).unwrap();
+    tables
+}
+
+fn judge(catalogue: &Catalogue, tables: &[Table]) -> (Vec<Finding>, Vec<Skipped>) {
     evaluate(
         catalogue,
         &Pack::builtin("national").unwrap(),
         &DrugCatalog::builtin().unwrap(),
-        &tables,
+        tables,
         NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
     )
 }
 
+/// Runs `catalogue` under the national pack over CSV texts given as (file name, contents).
+fn run_with(catalogue: &Catalogue, files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
+    judge(catalogue, &read(files))
+}
+
 fn run(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
     run_with(&Catalogue::builtin().unwrap(), files)
+}
+
+/// The built-in rule `id` alone, its text passed through `edit`.
+fn rule(id: &str, edit: impl Fn(String) -> String) -> Catalogue {
+    let path: std::path::PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "rules",
+        "catalogue",
+        &format!("{id}.toml"),
+    ]
+    .iter()
+    .collect();
+    let text = edit(std::fs::read_to_string(path).unwrap());
+    Catalogue::from_sources([(format!("{id}.toml"), text)]).unwrap()
 }
 
 fn of<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
@@ -76,6 +101,66 @@ fn without_a_dispensing_register_the_ledgers_own_issues_leave_the_stock() {
         "{message}"
     );
     assert_eq!(hits[0].related.len(), 2, "the opening count and the issue");
+}
+
+#[test]
+fn a_difference_within_the_tolerance_does_not_fire() {
+    let catalogue = rule("DRUG-STOCK-RECON", |t| {
+        t.replace("tolerance = 0", "tolerance = 1")
+    });
+    // March is 1 box short (within the tolerance), April 2 more (beyond it).
+    let ledger = format!(
+        "青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}\
+         2024-03-01,购进,米非司酮片,25mg,230801,20,盒,鲁中医药有限公司,\n\
+         2024-03-06,出库,米非司酮片,25mg,230801,8,盒,,\n\
+         2024-03-31,盘点,米非司酮片,25mg,230801,11,盒,,\n\
+         2024-04-06,出库,米非司酮片,25mg,230801,2,盒,,\n\
+         2024-04-30,盘点,米非司酮片,25mg,230801,7,盒,,\n"
+    );
+    let (findings, _) = run_with(&catalogue, &[("ledger.csv", &ledger)]);
+    let rows: Vec<Option<u32>> = of(&findings, "DRUG-STOCK-RECON")
+        .iter()
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(rows, [Some(7)]);
+}
+
+/// Roughly the size of a county's year: 200,000 ledger lines in 40 batches and 100,000
+/// dispensings, reconciled in well under the time it takes to read them.
+#[test]
+#[ignore = "timing; run with --ignored --nocapture"]
+fn reconciling_a_large_ledger_takes_seconds() {
+    use std::fmt::Write as _;
+    let mut ledger = format!("青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}");
+    let mut dispensed =
+        "青山县人民医院终止妊娠药品用药登记,,,,,\n发药日期,处方号,药品名称,规格,批号,数量\n"
+            .to_owned();
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    for n in 0..100_000u32 {
+        let day = start + chrono::Days::new(u64::from(n / 40));
+        let batch = 230_000 + n % 40;
+        writeln!(
+            ledger,
+            "{day},购进,米非司酮片,25mg,{batch},1,盒,鲁中医药有限公司,"
+        )
+        .unwrap();
+        writeln!(ledger, "{day},出库,米非司酮片,25mg,{batch},1,盒,,").unwrap();
+        writeln!(dispensed, "{day},MZ{n},米非司酮片,25mg,{batch},1").unwrap();
+    }
+    let catalogue = Catalogue::from_sources(
+        ["DRUG-STOCK-RECON", "DRUG-PURCH-MATCH", "X-DRUG-VS-CASES"].map(|id| {
+            let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../rules/catalogue")
+                .join(format!("{id}.toml"));
+            (format!("{id}.toml"), std::fs::read_to_string(path).unwrap())
+        }),
+    )
+    .unwrap();
+    let tables = read(&[("ledger.csv", &ledger), ("dispense.csv", &dispensed)]);
+    let t = std::time::Instant::now();
+    let (findings, _) = judge(&catalogue, &tables);
+    println!("{} findings in {:?}", findings.len(), t.elapsed());
+    assert!(findings.is_empty(), "{:?}", findings.first());
 }
 
 #[test]
@@ -161,24 +246,12 @@ fn without_the_institutions_termination_register_receipts_are_not_judged() {
 
 #[test]
 fn cases_may_be_counted_as_distinct_patients_of_the_dispensing_register() {
-    let text = std::fs::read_to_string(
-        [
-            env!("CARGO_MANIFEST_DIR"),
-            "..",
-            "..",
-            "rules",
-            "catalogue",
-            "X-DRUG-VS-CASES.toml",
-        ]
-        .iter()
-        .collect::<std::path::PathBuf>(),
-    )
-    .unwrap()
-    .replace(
-        "kind = \"drug_vs_cases\"",
-        "kind = \"drug_vs_cases\"\ncases = \"dispense\"",
-    );
-    let catalogue = Catalogue::from_sources([("X-DRUG-VS-CASES.toml".to_owned(), text)]).unwrap();
+    let catalogue = rule("X-DRUG-VS-CASES", |t| {
+        t.replace(
+            "kind = \"drug_vs_cases\"",
+            "kind = \"drug_vs_cases\"\ncases = \"dispense\"",
+        )
+    });
     // Two patients, each with two rows (mifepristone, then misoprostol): 2 cases, and 3 boxes
     // of mifepristone is 1.5 times that.
     let dispensed = "青山县人民医院终止妊娠药品用药登记,,,,\n\
