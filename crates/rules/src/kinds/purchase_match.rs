@@ -251,15 +251,21 @@ impl Window {
             && Self::qty_off(a, b).is_some_and(|q| q <= self.tolerance + 1e-9)
     }
 
-    /// Sale by sale in date order, the nearest free receipt that matches.
+    /// Sale by sale in date order, the nearest free receipt of its batch that matches.
     fn pair(&self, sales: &mut [Trade<'_>], receipts: &mut [Trade<'_>]) {
+        let mut by_batch: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, r) in receipts.iter().enumerate() {
+            by_batch.entry(r.batch).or_default().push(k);
+        }
         for s in sales.iter_mut() {
-            let best = receipts
+            let Some(candidates) = by_batch.get(s.batch) else {
+                continue;
+            };
+            let best = candidates
                 .iter()
-                .enumerate()
-                .filter(|(_, r)| !r.matched && self.matches(s, r))
-                .min_by_key(|(k, r)| (Self::days_apart(s, r), *k))
-                .map(|(k, _)| k);
+                .copied()
+                .filter(|&k| !receipts[k].matched && self.matches(s, &receipts[k]))
+                .min_by_key(|&k| (Self::days_apart(s, &receipts[k]), k));
             if let Some(k) = best {
                 receipts[k].matched = true;
                 s.matched = true;
