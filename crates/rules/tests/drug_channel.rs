@@ -272,3 +272,26 @@ fn cases_may_be_counted_as_distinct_patients_of_the_dispensing_register() {
         hits[0].message
     );
 }
+
+#[test]
+fn a_reconciliation_with_a_misspelt_parameter_value_stops_the_load() {
+    for (id, from, to) in [
+        (
+            "DRUG-STOCK-RECON",
+            "period = \"month\"",
+            "period = \"monthly\"",
+        ),
+        ("DRUG-PURCH-MATCH", "days = 15", "days = \"15\""),
+        ("X-DRUG-VS-CASES", "k = 1.3", "k = -1.3"),
+    ] {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../rules/catalogue")
+            .join(format!("{id}.toml"));
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{id}");
+        let e = Catalogue::from_sources([(format!("{id}.toml"), text.replace(from, to))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(id) && e.contains("parameter"), "{e}");
+    }
+}

@@ -208,6 +208,29 @@ impl<'t> Ledger<'t> {
     }
 }
 
+/// The reconciliations' parameters as a rule file may set them: `numbers` non-negative
+/// numbers, `period` "month" or "quarter". Checked when the catalogue loads, so a misspelt
+/// value stops the run instead of silently judging by the default.
+pub(crate) fn check_params(rule: &Rule, numbers: &[&str]) -> Result<(), String> {
+    for name in numbers {
+        if let Some(v) = rule.params.get(*name) {
+            let n = v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+            if !n.is_some_and(|n| n >= 0.0) {
+                return Err(format!(
+                    "parameter \"{name}\" must be a number ≥ 0, not {v}"
+                ));
+            }
+        }
+    }
+    match rule.params.get("period") {
+        None => Ok(()),
+        Some(v) if matches!(v.as_str(), Some("month" | "quarter")) => Ok(()),
+        Some(v) => Err(format!(
+            "parameter \"period\" must be \"month\" or \"quarter\", not {v}"
+        )),
+    }
+}
+
 /// Strengths compared without spaces, case or full-width forms: "25 MG" = "25mg" = "２５ｍｇ".
 pub(crate) fn normal_strength(s: &str) -> String {
     s.chars()

@@ -315,6 +315,9 @@ impl Check {
         match self {
             Self::Pattern { .. } => pattern::compiled(rule).map(drop),
             Self::Range { .. } => pattern::bounds(rule).map(drop),
+            Self::StockRecon {} => drug_ledger::check_params(rule, &["tolerance"]),
+            Self::PurchaseMatch {} => drug_ledger::check_params(rule, &["days", "qty_tolerance"]),
+            Self::DrugVsCases { .. } => drug_ledger::check_params(rule, &["k", "units_per_case"]),
             _ => Ok(()),
         }
     }
