@@ -119,7 +119,7 @@ struct Expected {
     #[serde(default)]
     inputs: Vec<String>,
     /// For cross-ledger rules: per violating row, every other row it must name as evidence,
-    /// as `"file:row"` (rows of the violating file itself are `"violating.csv:row"`).
+    /// as `file:row` (rows of the violating file itself are `violating.csv:row`).
     #[serde(default)]
     related: std::collections::BTreeMap<u32, Vec<String>>,
     /// Rows that fire under a pack that changes the rule, where they differ from `violating`.
