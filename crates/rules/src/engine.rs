@@ -22,6 +22,7 @@ pub fn joined_datasets(catalogue: &Catalogue, pack: &Pack, own: &[Dataset]) -> V
             continue;
         }
         let mut wanted = rule.check.needs();
+        wanted.extend(rule.check.reads_when_present());
         if rule.check.across_files() {
             wanted.extend(rule.datasets.iter().copied());
         }

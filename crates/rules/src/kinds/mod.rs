@@ -3,7 +3,9 @@
 
 mod certified;
 mod deadline;
+mod drug_ledger;
 mod drug_termination_match;
+mod drug_vs_cases;
 mod expiry;
 mod filed_device;
 mod licensed_institution;
@@ -12,12 +14,14 @@ mod pattern;
 mod persons;
 mod pregnancy_outcome;
 mod prescription;
+mod purchase_match;
 mod qualified_buyer;
 mod qualified_staff;
 mod registry;
 mod required;
 mod scan_shopping;
 mod scan_then_termination;
+mod stock_recon;
 mod terms;
 mod two_signers;
 mod unique;
@@ -175,6 +179,17 @@ pub enum Check {
     /// One woman's scans at several institutions in a short time (US-SHOPPING), across every
     /// ultrasound register of the run, read by fixed names (`persons.rs`).
     ScanShopping {},
+    /// 账物相符: per institution, drug, batch and period, opening + received − dispensed −
+    /// written off = closing; a 结存 column row by row. Reads the canonical D1 (and D2) fields.
+    StockRecon {},
+    /// 购销对账: each sale has the buyer's receipt and each receipt its sale, across the ledgers
+    /// of the run.
+    PurchaseMatch {},
+    /// 购量对病例: termination drugs received per quarter against drug-using cases.
+    DrugVsCases {
+        #[serde(default)]
+        cases: drug_vs_cases::Cases,
+    },
 }
 
 /// What a check sees: every table of the run, the judging date, the reference data.
@@ -330,13 +345,28 @@ impl Check {
             } => vec![person, reg_date, lmp, gestation, outcome],
             Self::ScanShopping {} => persons::fields_of(&persons::US_EXAM),
             Self::LedgerLate {} | Self::DrugTerminationMatch {} => Vec::new(),
+            Self::StockRecon {} | Self::PurchaseMatch {} | Self::DrugVsCases { .. } => {
+                drug_ledger::D1_FIELDS.to_vec()
+            }
         }
     }
 
     /// Whether the check compares records across files of its own datasets, so a run should
     /// be given the other stored ledgers of those datasets too.
     pub fn across_files(&self) -> bool {
-        matches!(self, Self::Unique { .. })
+        matches!(
+            self,
+            Self::Unique { .. } | Self::ScanShopping {} | Self::PurchaseMatch {}
+        )
+    }
+
+    /// Ledgers the check reads when the run has them, without which it still judges (a stock
+    /// count is reconciled with the dispensing register when there is one).
+    pub fn reads_when_present(&self) -> Vec<Dataset> {
+        match self {
+            Self::StockRecon {} => vec![Dataset::DrugDispense],
+            _ => Vec::new(),
+        }
     }
 
     /// Judged only by scheduled sweeps, on stored history rather than on one run's records.
@@ -350,6 +380,9 @@ impl Check {
         match self {
             Self::Pattern { .. } => pattern::compiled(rule).map(drop),
             Self::Range { .. } => pattern::bounds(rule).map(drop),
+            Self::StockRecon {} => drug_ledger::check_params(rule, &["tolerance"]),
+            Self::PurchaseMatch {} => drug_ledger::check_params(rule, &["days", "qty_tolerance"]),
+            Self::DrugVsCases { .. } => drug_ledger::check_params(rule, &["k", "units_per_case"]),
             _ => Ok(()),
         }
     }
@@ -372,6 +405,7 @@ impl Check {
             // Without both registers a missing outcome may simply be in the other one.
             Self::PregnancyOutcome { .. } => vec![Dataset::Termination, Dataset::Birth],
             Self::DrugTerminationMatch {} => vec![Dataset::DrugDispense, Dataset::Termination],
+            Self::DrugVsCases { cases } => vec![cases.dataset()],
             _ => Vec::new(),
         }
     }
@@ -564,6 +598,9 @@ impl Check {
             ),
             Self::DrugTerminationMatch {} => drug_termination_match::evaluate(rule, ctx, table),
             Self::ScanShopping {} => scan_shopping::evaluate(rule, ctx, table),
+            Self::StockRecon {} => stock_recon::evaluate(rule, ctx, table),
+            Self::PurchaseMatch {} => purchase_match::evaluate(rule, ctx, table),
+            Self::DrugVsCases { cases } => drug_vs_cases::evaluate(rule, ctx, table, *cases),
         }
     }
 }

@@ -1,0 +1,297 @@
+//! The drug-channel reconciliations at their edges, beyond the fixtures: stock without a
+//! dispensing register, a sale whose buyer's ledger is absent, cases counted from dispensings,
+//! an institution without a termination register.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
+use auditor_model::Finding;
+use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
+use chrono::NaiveDate;
+
+/// Reads CSV texts given as (file name, contents).
+fn read(files: &[(&str, &str)]) -> Vec<Table> {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir =
+        std::env::temp_dir().join(format!("auditor-drug-channel-{}-{run}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"test").unwrap();
+    let ingest = Ingest::new(&catalog, &hasher);
+    let mut tables: Vec<Table> = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let report = ingest.read_path(&path, name);
+        assert_eq!(report.error, None, "{name}");
+        tables.extend(report.tables);
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    tables
+}
+
+fn judge(catalogue: &Catalogue, tables: &[Table]) -> (Vec<Finding>, Vec<Skipped>) {
+    evaluate(
+        catalogue,
+        &Pack::builtin("national").unwrap(),
+        &DrugCatalog::builtin().unwrap(),
+        tables,
+        NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    )
+}
+
+/// Runs `catalogue` under the national pack over CSV texts given as (file name, contents).
+fn run_with(catalogue: &Catalogue, files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
+    judge(catalogue, &read(files))
+}
+
+fn run(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
+    run_with(&Catalogue::builtin().unwrap(), files)
+}
+
+/// The built-in rule `id` alone, its text passed through `edit`.
+fn rule(id: &str, edit: impl Fn(String) -> String) -> Catalogue {
+    let path: std::path::PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "rules",
+        "catalogue",
+        &format!("{id}.toml"),
+    ]
+    .iter()
+    .collect();
+    let text = edit(std::fs::read_to_string(path).unwrap());
+    Catalogue::from_sources([(format!("{id}.toml"), text)]).unwrap()
+}
+
+fn of<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+const LEDGER_HEAD: &str = "日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n";
+
+#[test]
+fn without_a_dispensing_register_the_ledgers_own_issues_leave_the_stock() {
+    let ledger = format!(
+        "青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}\
+         2024-03-01,购进,米非司酮片,25mg,230801,20,盒,鲁中医药有限公司,\n\
+         2024-03-06,出库,米非司酮片,25mg,230801,8,盒,,\n\
+         2024-03-31,盘点,米非司酮片,25mg,230801,12,盒,,\n\
+         2024-04-06,出库,米非司酮片,25mg,230801,2,盒,,\n\
+         2024-04-30,盘点,米非司酮片,25mg,230801,9,盒,,\n"
+    );
+    let (findings, _) = run(&[("ledger.csv", &ledger)]);
+    let hits = of(&findings, "DRUG-STOCK-RECON");
+    // March: 0 + 20 − 8 = 12, as counted. April: 12 − 2 = 10, 9 counted.
+    assert_eq!(
+        hits.iter().map(|f| f.row).collect::<Vec<_>>(),
+        [Some(7)],
+        "{hits:?}"
+    );
+    let message = &hits[0].message;
+    assert!(
+        message.contains("应存 10") && message.contains("实存 9") && message.contains("短少 1"),
+        "{message}"
+    );
+    assert_eq!(hits[0].related.len(), 2, "the opening count and the issue");
+}
+
+#[test]
+fn a_difference_within_the_tolerance_does_not_fire() {
+    let catalogue = rule("DRUG-STOCK-RECON", |t| {
+        t.replace("tolerance = 0", "tolerance = 1")
+    });
+    // March is 1 box short (within the tolerance), April 2 more (beyond it).
+    let ledger = format!(
+        "青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}\
+         2024-03-01,购进,米非司酮片,25mg,230801,20,盒,鲁中医药有限公司,\n\
+         2024-03-06,出库,米非司酮片,25mg,230801,8,盒,,\n\
+         2024-03-31,盘点,米非司酮片,25mg,230801,11,盒,,\n\
+         2024-04-06,出库,米非司酮片,25mg,230801,2,盒,,\n\
+         2024-04-30,盘点,米非司酮片,25mg,230801,7,盒,,\n"
+    );
+    let (findings, _) = run_with(&catalogue, &[("ledger.csv", &ledger)]);
+    let rows: Vec<Option<u32>> = of(&findings, "DRUG-STOCK-RECON")
+        .iter()
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(rows, [Some(7)]);
+}
+
+/// Roughly the size of a county's year: 200,000 ledger lines in 40 batches and 100,000
+/// dispensings, reconciled in well under the time it takes to read them.
+#[test]
+#[ignore = "timing; run with --ignored --nocapture"]
+fn reconciling_a_large_ledger_takes_seconds() {
+    use std::fmt::Write as _;
+    let mut ledger = format!("青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}");
+    let mut dispensed =
+        "青山县人民医院终止妊娠药品用药登记,,,,,\n发药日期,处方号,药品名称,规格,批号,数量\n"
+            .to_owned();
+    let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    for n in 0..100_000u32 {
+        let day = start + chrono::Days::new(u64::from(n / 40));
+        let batch = 230_000 + n % 40;
+        writeln!(
+            ledger,
+            "{day},购进,米非司酮片,25mg,{batch},1,盒,鲁中医药有限公司,"
+        )
+        .unwrap();
+        writeln!(ledger, "{day},出库,米非司酮片,25mg,{batch},1,盒,,").unwrap();
+        writeln!(dispensed, "{day},MZ{n},米非司酮片,25mg,{batch},1").unwrap();
+    }
+    let catalogue = Catalogue::from_sources(
+        ["DRUG-STOCK-RECON", "DRUG-PURCH-MATCH", "X-DRUG-VS-CASES"].map(|id| {
+            let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../rules/catalogue")
+                .join(format!("{id}.toml"));
+            (format!("{id}.toml"), std::fs::read_to_string(path).unwrap())
+        }),
+    )
+    .unwrap();
+    let tables = read(&[("ledger.csv", &ledger), ("dispense.csv", &dispensed)]);
+    let t = std::time::Instant::now();
+    let (findings, _) = judge(&catalogue, &tables);
+    println!("{} findings in {:?}", findings.len(), t.elapsed());
+    assert!(findings.is_empty(), "{:?}", findings.first());
+}
+
+#[test]
+fn a_monthly_summary_carries_its_closing_stock_into_the_next_opening() {
+    let summary = "青山县人民医院终止妊娠药品进销存月报表,,,,,,,\n\
+        日期,通用名称,规格,批号,期初数量,本期入库,本期出库,期末结存\n\
+        2024-01-31,米非司酮片,25mg,230801,10,20,12,18\n\
+        2024-02-29,米非司酮片,25mg,230801,18,0,5,13\n\
+        2024-03-31,米非司酮片,25mg,230801,15,0,4,11\n\
+        2024-04-30,米非司酮片,25mg,230801,11,6,3,15\n";
+    let (findings, _) = run(&[("summary.csv", summary)]);
+    let hits = of(&findings, "DRUG-STOCK-RECON");
+    // March opens at 15 where February closed at 13; April's 11 + 6 − 3 is 14, not 15. Without
+    // counts or a dispensing register, no month is reconciled beyond the lines themselves.
+    let got: Vec<(Option<u32>, bool)> = hits
+        .iter()
+        .map(|f| (f.row, f.message.contains("期初 15")))
+        .collect();
+    assert_eq!(got, [(Some(5), true), (Some(6), false)], "{hits:?}");
+    assert!(hits[1].message.contains("应为 14"), "{}", hits[1].message);
+}
+
+#[test]
+fn a_sale_to_a_buyer_whose_ledger_is_absent_is_a_note_not_a_finding() {
+    let seller = "青山医药有限公司终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-08,销售,米非司酮片,25mg,230801,10,盒,,青山县人民医院\n\
+        2024-03-09,销售,米非司酮片,25mg,230801,10,盒,,青山县中医医院\n";
+    let buyer = "青山县人民医院终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-09,购进,米非司酮片,25mg,230801,10,盒,青山医药有限公司,\n";
+    let (findings, skipped) = run(&[("seller.csv", seller), ("buyer.csv", buyer)]);
+    assert!(of(&findings, "DRUG-PURCH-MATCH").is_empty(), "{findings:?}");
+    let notes: Vec<&Skipped> = skipped
+        .iter()
+        .filter(|s| s.rule == "DRUG-PURCH-MATCH")
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(
+        notes[0].zh.contains("1 条销售") && notes[0].zh.contains("seller.csv"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_receipt_with_no_sale_in_the_sellers_ledger_fires_on_the_receipt() {
+    let seller = "青山医药有限公司终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-08,销售,米非司酮片,25mg,230801,10,盒,,青山县人民医院\n";
+    let buyer = "青山县人民医院终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-09,购进,米非司酮片,25mg,230801,10,盒,青山医药有限公司,\n\
+        2024-03-20,购进,米非司酮片,25mg,230809,6,盒,青山医药有限公司,\n";
+    let (findings, skipped) = run(&[("seller.csv", seller), ("buyer.csv", buyer)]);
+    let hits = of(&findings, "DRUG-PURCH-MATCH");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!((hits[0].file.as_str(), hits[0].row), ("buyer.csv", Some(4)));
+    assert!(
+        hits[0].message.contains("seller.csv") && hits[0].related.is_empty(),
+        "{:?}",
+        hits[0]
+    );
+    assert!(!skipped.iter().any(|s| s.rule == "DRUG-PURCH-MATCH"));
+}
+
+const CASES_LEDGER: &str = "青山县人民医院终止妊娠药品购销台账,,,,,,,,\n\
+    日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+    2024-01-10,购进,米非司酮片,25mg,230801,3,盒,鲁中医药有限公司,\n";
+
+#[test]
+fn without_the_institutions_termination_register_receipts_are_not_judged() {
+    let other =
+        "青山县妇幼保健院终止妊娠手术登记,,\n手术日期,病历号,术式\n2024-01-12,ZY1,药物流产\n";
+    let (findings, skipped) = run(&[("ledger.csv", CASES_LEDGER), ("top.csv", other)]);
+    assert!(of(&findings, "X-DRUG-VS-CASES").is_empty());
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.rule == "X-DRUG-VS-CASES" && s.zh.contains("青山县人民医院")),
+        "{skipped:?}"
+    );
+}
+
+#[test]
+fn cases_may_be_counted_as_distinct_patients_of_the_dispensing_register() {
+    let catalogue = rule("X-DRUG-VS-CASES", |t| {
+        t.replace(
+            "kind = \"drug_vs_cases\"",
+            "kind = \"drug_vs_cases\"\ncases = \"dispense\"",
+        )
+    });
+    // Two patients, each with two rows (mifepristone, then misoprostol): 2 cases, and 3 boxes
+    // of mifepristone is 1.5 times that.
+    let dispensed = "青山县人民医院终止妊娠药品用药登记,,,,\n\
+        发药日期,处方号,药品名称,数量,单位\n\
+        2024-01-12,MZ1,米非司酮片,1,盒\n\
+        2024-01-14,MZ1,米索前列醇片,1,盒\n\
+        2024-02-12,MZ2,米非司酮片,1,盒\n\
+        2024-02-14,MZ2,米索前列醇片,1,盒\n";
+    let (findings, skipped) = run_with(
+        &catalogue,
+        &[("ledger.csv", CASES_LEDGER), ("dispense.csv", dispensed)],
+    );
+    let hits = of(&findings, "X-DRUG-VS-CASES");
+    assert_eq!(hits.len(), 1, "{hits:?} {skipped:?}");
+    assert!(
+        hits[0].message.contains("用药登记患者 2 例") && hits[0].message.contains("1.5 倍"),
+        "{}",
+        hits[0].message
+    );
+}
+
+#[test]
+fn a_reconciliation_with_a_misspelt_parameter_value_stops_the_load() {
+    for (id, from, to) in [
+        (
+            "DRUG-STOCK-RECON",
+            "period = \"month\"",
+            "period = \"monthly\"",
+        ),
+        ("DRUG-PURCH-MATCH", "days = 15", "days = \"15\""),
+        ("X-DRUG-VS-CASES", "k = 1.3", "k = -1.3"),
+    ] {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../rules/catalogue")
+            .join(format!("{id}.toml"));
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains(from), "{id}");
+        let e = Catalogue::from_sources([(format!("{id}.toml"), text.replace(from, to))])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(id) && e.contains("parameter"), "{e}");
+    }
+}
