@@ -67,7 +67,8 @@ fn method(ga_days: u32, rng: &mut Lcg) -> &'static str {
 
 /// Termination `j`: the woman of `exam`, operated 1–40 days after it, her gestational age the
 /// exam's plus the days since (or 6–12 weeks where the exam stated none). Half hold a
-/// certificate (type, number, issuer); the other half write 无.
+/// certificate (type, number, issuer); the other half write 无. Consistency with the exam wins
+/// over realism: obstetric exams run to 40 weeks, so some terminations are implausibly late.
 pub fn row(rng: &mut Lcg, exam: &ExamPerson, j: u64) -> Vec<Cell> {
     let after = rng.range(DAYS_AFTER_EXAM.0, DAYS_AFTER_EXAM.1);
     let day = exam.day + Days::new(u64::from(after));
