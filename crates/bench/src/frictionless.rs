@@ -167,7 +167,7 @@ pub fn validate(
         .arg(name)
         .stdout(std::fs::File::create(&out_path)?)
         .stderr(std::fs::File::create(&err_path)?);
-    let (status, sample) = measure::timed(&file.path, &mut command)?;
+    let (status, sample) = measure::timed(&[&file.path], &mut command)?;
     let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
     let _ = std::fs::remove_file(&out_path);

@@ -226,3 +226,66 @@ fn write_gbk(src: &Path, dst: &Path) -> Result<()> {
     out.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use auditor_ingest::header::normalize_header;
+    use auditor_ingest::{Catalog, IdHasher, Ingest};
+
+    use super::*;
+
+    /// The auditor reads every generated ledger as its dataset, with every generated column
+    /// mapped to a field by an exact alias (not merely by containing one), every row kept, and
+    /// the institution taken from the title rows.
+    #[test]
+    fn the_auditor_maps_every_generated_column() {
+        let dir = std::env::temp_dir().join(format!("auditor-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let catalog = Catalog::builtin().unwrap();
+        let hasher = IdHasher::new(b"bench-test").unwrap();
+        for kind in [
+            Kind::UsExam,
+            Kind::DrugTxn,
+            Kind::Termination,
+            Kind::Pregnancy,
+        ] {
+            let path = dir.join(format!("{}.csv", kind.name()));
+            write_csv(&path, kind, 200).unwrap();
+            let report = Ingest::new(&catalog, &hasher).read_path(&path, kind.name());
+            assert!(
+                report.error.is_none(),
+                "{}: {:?}",
+                kind.name(),
+                report.error
+            );
+            let [table] = report.tables.as_slice() else {
+                panic!("{}: {} tables", kind.name(), report.tables.len());
+            };
+            assert_eq!(table.dataset.as_str(), kind.name());
+            assert_eq!(table.len(), 200, "{}", kind.name());
+            let unmapped: Vec<&str> = kind
+                .columns()
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| !table.source_cols.contains(&Some(*c as u32)))
+                .map(|(_, column)| column.header)
+                .collect();
+            assert!(unmapped.is_empty(), "{}: {unmapped:?}", kind.name());
+            let spec = catalog
+                .datasets
+                .iter()
+                .find(|d| d.dataset == table.dataset)
+                .unwrap();
+            for column in kind.columns() {
+                let header = normalize_header(column.header);
+                let alias = spec
+                    .fields
+                    .iter()
+                    .any(|f| f.aliases.iter().any(|a| normalize_header(a) == header));
+                assert!(alias, "{}: {} is no alias", kind.name(), column.header);
+            }
+            assert!(table.institution.starts_with("XX"), "{}", kind.name());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -7,6 +7,15 @@
 //!
 //! `crates/bench/frictionless.sh` adds the comparison with `frictionless validate`, installed in
 //! a throwaway venv.
+//!
+//! `--datasets termination,pregnancy` generates ledgers whose women are those of the exams
+//! (`--rows` still counts exams; each linked ledger has a tenth as many rows), and `--linked`
+//! times one `auditor check` over the exam, termination and pregnancy workbooks together, as
+//! the cross-ledger rules read them, against each workbook checked alone:
+//!
+//! ```text
+//! ./target/release/auditor-bench --rows 1000000 --linked
+//! ```
 
 mod frictionless;
 mod generate;
@@ -24,7 +33,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::frictionless::Frictionless;
 use crate::ledger::Kind;
 use crate::measure::Sample;
-use crate::report::Measured;
+use crate::report::{LinkedRun, Measured};
 use crate::summary::CheckSummary;
 
 #[derive(Parser)]
@@ -63,7 +72,8 @@ struct RunArgs {
     /// Runs per measurement (the median time is reported).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     runs: u32,
-    /// Datasets to generate and measure.
+    /// Datasets to generate and measure. `--rows` counts the exams: `termination` and
+    /// `pregnancy`, whose women are those of the exam ledger, get a tenth as many rows.
     #[arg(
         long,
         value_enum,
@@ -78,7 +88,16 @@ struct RunArgs {
     /// The `frictionless` executable to time; implies --frictionless.
     #[arg(long, value_name = "PATH")]
     frictionless_cmd: Option<PathBuf>,
+    /// Instead of timing each file: generate the `us_exam`, termination and pregnancy workbooks
+    /// (termination and pregnancy a tenth of --rows each, of the exams' women) and time one
+    /// `auditor check` over the three together, against each of them checked alone.
+    #[arg(long, conflicts_with_all = ["datasets", "frictionless", "frictionless_cmd"])]
+    linked: bool,
 }
+
+/// The day the linked runs are judged as of, so time-based rules see the same thing every time:
+/// after the last generated exam (2024-12-31) and the terminations 40 days later.
+const LINKED_AS_OF: &str = "2025-03-31";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -126,12 +145,19 @@ fn run(args: &RunArgs) -> Result<()> {
         eprintln!("frictionless: {} ({})", f.cmd.display(), f.version);
     }
     eprintln!("xlsx strings: {}", generate::XLSX_STRINGS);
+    if args.linked {
+        return run_linked(args, &auditor);
+    }
 
-    let mut files = Vec::new();
-    for &rows in &args.rows {
+    let mut sizes = Vec::new();
+    for &scale in &args.rows {
         for &kind in &args.datasets {
-            files.extend(generate::ensure(&args.dir, kind, rows)?);
+            sizes.push((kind, kind.rows_for(scale).map_err(anyhow::Error::msg)?));
         }
+    }
+    let mut files = Vec::new();
+    for (kind, rows) in sizes {
+        files.extend(generate::ensure(&args.dir, kind, rows)?);
     }
     let mut descriptors = Vec::new();
     if frictionless.is_some() {
@@ -166,7 +192,7 @@ fn run(args: &RunArgs) -> Result<()> {
             } else {
                 PathBuf::from("/dev/null")
             };
-            samples.push(measure::check(&auditor, &file.path, &out)?);
+            samples.push(measure::check(&auditor, &[&file.path], &[], &out)?);
         }
         let summary = CheckSummary::read(&report_path)?;
         let _ = std::fs::remove_file(&report_path);
@@ -204,6 +230,75 @@ fn run(args: &RunArgs) -> Result<()> {
     if let Some(f) = &frictionless {
         report::print_frictionless(&results, runs, &f.version, &args.dir);
     }
+    println!("\nxlsx strings: {}", generate::XLSX_STRINGS);
+    Ok(())
+}
+
+/// `--linked`: for each `--rows` count, the exam, termination and pregnancy workbooks each checked
+/// alone, then the three in one `auditor check`, all judged as of [`LINKED_AS_OF`].
+fn run_linked(args: &RunArgs, auditor: &std::path::Path) -> Result<()> {
+    let kinds = [Kind::UsExam, Kind::Termination, Kind::Pregnancy];
+    let mut sets = Vec::new();
+    for &scale in &args.rows {
+        let mut xlsx = Vec::new();
+        for kind in kinds {
+            let rows = kind.rows_for(scale).map_err(anyhow::Error::msg)?;
+            xlsx.push((kind, rows));
+        }
+        sets.push((scale, xlsx));
+    }
+    let mut workbooks = Vec::new();
+    for (scale, xlsx) in sets {
+        let mut files = Vec::new();
+        for (kind, rows) in xlsx {
+            let file = generate::ensure(&args.dir, kind, rows)?
+                .into_iter()
+                .find(|f| f.format == generate::Format::Xlsx)
+                .context("no xlsx file generated")?;
+            files.push(file);
+        }
+        workbooks.push((scale, files));
+    }
+
+    let runs = args.runs as usize;
+    let report_path =
+        std::env::temp_dir().join(format!("auditor-bench-{}.json", std::process::id()));
+    let extra = ["--as-of", LINKED_AS_OF];
+    let mut results = Vec::new();
+    for (scale, files) in &workbooks {
+        let mut groups: Vec<Vec<&generate::LedgerFile>> = files.iter().map(|f| vec![f]).collect();
+        groups.push(files.iter().collect());
+        for inputs in groups {
+            let paths: Vec<&std::path::Path> = inputs.iter().map(|f| f.path.as_path()).collect();
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!("measuring  {}", names.join(" + "));
+            let mut samples = Vec::new();
+            for i in 0..runs {
+                let out = if i + 1 == runs {
+                    report_path.clone()
+                } else {
+                    PathBuf::from("/dev/null")
+                };
+                samples.push(measure::check(auditor, &paths, &extra, &out)?);
+            }
+            let summary = CheckSummary::read(&report_path)?;
+            let _ = std::fs::remove_file(&report_path);
+            let mut bytes = 0;
+            for p in &paths {
+                bytes += std::fs::metadata(p)?.len();
+            }
+            results.push(LinkedRun {
+                scale: *scale,
+                kinds: inputs.iter().map(|f| f.kind).collect(),
+                rows: inputs.iter().map(|f| f.rows).sum(),
+                paths: inputs.iter().map(|f| f.path.clone()).collect(),
+                bytes,
+                check: Sample::combine(&samples).context("no check runs")?,
+                summary,
+            });
+        }
+    }
+    report::print_linked(&results, runs, LINKED_AS_OF);
     println!("\nxlsx strings: {}", generate::XLSX_STRINGS);
     Ok(())
 }

@@ -108,26 +108,29 @@ pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
     Ok((Sample { secs, peak_kb }, cells))
 }
 
-/// `auditor check --format json --output REPORT FILE` as a child, timed from spawn to exit,
-/// its peak memory polled from /proc while it runs.
-pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
+/// `auditor check --format json --output REPORT [EXTRA…] FILE…` as a child, timed from spawn
+/// to exit, its peak memory polled from /proc while it runs. Several files are checked in one
+/// run, as the cross-ledger rules need them.
+pub fn check(auditor: &Path, files: &[&Path], extra: &[&str], report: &Path) -> Result<Sample> {
     let stderr_path =
         std::env::temp_dir().join(format!("auditor-bench-{}.stderr", std::process::id()));
     let mut command = Command::new(auditor);
     command
         .args(["check", "--format", "json", "--output"])
         .arg(report)
-        .arg(file)
+        .args(extra)
+        .args(files)
         .env("AUDITOR_ID_KEY", "bench")
         .stdout(Stdio::null())
         .stderr(File::create(&stderr_path)?);
-    let (status, sample) = timed(file, &mut command)?;
+    let (status, sample) = timed(files, &mut command)?;
     // 0: clean, 1: findings at or above --fail-on; anything else means the file was not read.
     if !matches!(status.code(), Some(0 | 1)) {
         let message = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
         bail!(
             "auditor check {} exited with {status}: {}",
-            file.display(),
+            names.join(" "),
             message.trim()
         );
     }
@@ -135,10 +138,12 @@ pub fn check(auditor: &Path, file: &Path, report: &Path) -> Result<Sample> {
     Ok(sample)
 }
 
-/// Runs `command` (its stdout and stderr already directed) on `file`, with the file warm in
+/// Runs `command` (its stdout and stderr already directed) on `files`, with the files warm in
 /// the page cache; timed from spawn to exit, its peak memory polled from /proc while it runs.
-pub fn timed(file: &Path, command: &mut Command) -> Result<(ExitStatus, Sample)> {
-    warm(file)?;
+pub fn timed(files: &[&Path], command: &mut Command) -> Result<(ExitStatus, Sample)> {
+    for file in files {
+        warm(file)?;
+    }
     let start = Instant::now();
     let mut child = command
         .stdin(Stdio::null())

@@ -1,10 +1,12 @@
 //! The printed results: one table row per file with its budgets marked, then one line per file
-//! of what the check read and found.
+//! of what the check read and found; for `--linked`, one row per set of workbooks checked
+//! together and what linking them cost.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::frictionless::Outcome;
 use crate::generate::{Format, LedgerFile};
+use crate::ledger::Kind;
 use crate::measure::Sample;
 use crate::summary::CheckSummary;
 
@@ -29,6 +31,26 @@ pub struct Measured {
     pub frictionless: Option<Outcome>,
 }
 
+/// One `auditor check` over one or more workbooks of a `--linked` run.
+pub struct LinkedRun {
+    /// The `--rows` count: the exams.
+    pub scale: u64,
+    pub kinds: Vec<Kind>,
+    /// Data rows generated in all its inputs.
+    pub rows: u64,
+    pub paths: Vec<PathBuf>,
+    pub bytes: u64,
+    pub check: Sample,
+    pub summary: CheckSummary,
+}
+
+impl LinkedRun {
+    fn label(&self) -> String {
+        let names: Vec<&str> = self.kinds.iter().map(|k| k.name()).collect();
+        names.join("+")
+    }
+}
+
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
 }
@@ -42,7 +64,7 @@ pub fn print_table(results: &[Measured], runs: usize) {
         "\nauditor check vs calamine streaming; time = median of {runs} runs, RSS = highest VmHWM (check polled every 20 ms)"
     );
     println!(
-        "{:<9} {:<8} {:>8} {:>8} {:>11} {:>8} {:>7} {:>8} {:>8}  budgets",
+        "{:<11} {:<8} {:>8} {:>8} {:>11} {:>8} {:>7} {:>8} {:>8}  budgets",
         "dataset",
         "format",
         "rows",
@@ -79,7 +101,7 @@ pub fn print_table(results: &[Measured], runs: usize) {
             }
         };
         println!(
-            "{:<9} {:<8} {:>8} {:>8.1} {:>11} {:>8.3} {:>7} {:>8} {:>8.1}  {budgets}",
+            "{:<11} {:<8} {:>8} {:>8.1} {:>11} {:>8.3} {:>7} {:>8} {:>8.1}  {budgets}",
             m.file.kind.name(),
             m.file.format.label(),
             m.file.rows,
@@ -135,7 +157,7 @@ pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir:
         dir.display()
     );
     println!(
-        "{:<9} {:<8} {:>8} {:>14} {:>8} {:>10} {:>9}  target",
+        "{:<11} {:<8} {:>8} {:>14} {:>8} {:>10} {:>9}  target",
         "dataset", "format", "rows", "frictionless s", "FL RSS", "check s", "speed-up"
     );
     for m in results {
@@ -147,7 +169,7 @@ pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir:
         };
         let speedup = f.sample.secs / m.check.secs;
         println!(
-            "{:<9} {:<8} {:>8} {:>14.3} {:>8.1} {:>10.3} {:>8.1}x  ≥{target}x {}",
+            "{:<11} {:<8} {:>8} {:>14.3} {:>8.1} {:>10.3} {:>8.1}x  ≥{target}x {}",
             m.file.kind.name(),
             m.file.format.label(),
             m.file.rows,
@@ -170,5 +192,74 @@ pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir:
             errors.join(", "),
             m.summary.findings
         );
+    }
+}
+
+/// The linked runs: each workbook alone, then together; below, what checking them together cost
+/// over the exams alone and over the three checked one by one (the cross-ledger work plus, for
+/// the latter, two process start-ups saved), then what each run read and found.
+pub fn print_linked(results: &[LinkedRun], runs: usize, as_of: &str) {
+    println!(
+        "\nauditor check on linked xlsx ledgers, --as-of {as_of}; time = median of {runs} runs, RSS = highest VmHWM (polled every 20 ms)"
+    );
+    println!(
+        "{:>8} {:<30} {:>8} {:>8} {:>8} {:>8}",
+        "exams", "inputs", "rows", "size MB", "check s", "RSS MB"
+    );
+    for r in results {
+        println!(
+            "{:>8} {:<30} {:>8} {:>8.1} {:>8.3} {:>8.1}",
+            r.scale,
+            r.label(),
+            r.rows,
+            r.bytes as f64 / 1_048_576.0,
+            r.check.secs,
+            mb(r.check.peak_kb)
+        );
+    }
+    let mut scales: Vec<u64> = results.iter().map(|r| r.scale).collect();
+    scales.dedup();
+    println!("\nwhat linking cost (together minus alone):");
+    for scale in scales {
+        let of_scale: Vec<&LinkedRun> = results.iter().filter(|r| r.scale == scale).collect();
+        let together = of_scale.iter().find(|r| r.kinds.len() > 1);
+        let alone: Vec<&&LinkedRun> = of_scale.iter().filter(|r| r.kinds.len() == 1).collect();
+        let exams = alone.iter().find(|r| r.kinds == [Kind::UsExam]);
+        let (Some(together), Some(exams)) = (together, exams) else {
+            continue;
+        };
+        let sum: f64 = alone.iter().map(|r| r.check.secs).sum();
+        println!(
+            "  {scale} exams: vs us_exam alone {:+.3} s, {:+.1} MB RSS; vs the {} checked one by one ({sum:.3} s) {:+.3} s",
+            together.check.secs - exams.check.secs,
+            mb(together.check.peak_kb) - mb(exams.check.peak_kb),
+            alone.len(),
+            together.check.secs - sum,
+        );
+    }
+    println!("\nwhat the check read (JSON report of the last run):");
+    for r in results {
+        let s = &r.summary;
+        let verdict = if s.records == r.rows {
+            "= rows generated".to_owned()
+        } else {
+            format!("MISMATCH: {} rows generated", r.rows)
+        };
+        let rules: Vec<String> = s.rules.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let datasets = if s.datasets.is_empty() {
+            "none".to_owned()
+        } else {
+            s.datasets.join(",")
+        };
+        let mut parts = vec![
+            format!("{} records {verdict}", s.records),
+            format!("datasets {datasets}"),
+            format!("{} findings ({})", s.findings, rules.join(", ")),
+        ];
+        if let Some(e) = &s.error {
+            parts.push(format!("ERROR: {e}"));
+        }
+        let names: Vec<String> = r.paths.iter().map(|p| p.display().to_string()).collect();
+        println!("  {}: {}", names.join(" + "), parts.join("; "));
     }
 }

@@ -126,9 +126,19 @@ pub fn name(rng: &mut Lcg) -> String {
     format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN))
 }
 
-pub fn row(rng: &mut Lcg, i: u64, n: u64) -> Vec<Cell> {
+/// Where [`row`] puts the cells the linked ledgers take from an exam.
+pub const NAME_COL: usize = 2;
+pub const ID_COL: usize = 3;
+pub const GA_COL: usize = 8;
+
+/// The day of exam `i` of `n`, whether or not its 检查时间 cell was written as a bad date.
+pub fn exam_day(i: u64, n: u64) -> NaiveDate {
     let start = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
-    let day = day_of(start, 730, i, n);
+    day_of(start, 730, i, n)
+}
+
+pub fn row(rng: &mut Lcg, i: u64, n: u64) -> Vec<Cell> {
+    let day = exam_day(i, n);
     let minutes = rng.range(8 * 60, 17 * 60 + 30);
     let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default();
     let exam_ts = if rng.chance(50) {
@@ -189,7 +199,7 @@ pub fn row(rng: &mut Lcg, i: u64, n: u64) -> Vec<Cell> {
 }
 
 /// Completed years, as the 年龄 column is filled in.
-fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
+pub fn age_at(birth: NaiveDate, on: NaiveDate) -> i32 {
     let mut years = on.year() - birth.year();
     if (on.month(), on.day()) < (birth.month(), birth.day()) {
         years -= 1;
