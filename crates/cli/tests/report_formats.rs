@@ -24,11 +24,17 @@ const BUYER: &[&str] = &[
 ];
 /// GBK, title rows above the header, data-quality findings and a sheet-level finding.
 const GBK: &[&str] = &["fixtures/ingest/drug_txn_gbk.csv"];
+/// A cross-ledger rule: each termination's finding lists the scans of the other file.
+const SCAN_THEN_TERMINATION: &[&str] = &[
+    "fixtures/rules/X-US-THEN-TOP/violating.csv",
+    "fixtures/rules/X-US-THEN-TOP/exams.csv",
+];
 /// (snapshot name, inputs), relative to the repository root so snapshots hold no local path.
-const CASES: [(&str, &[&str]); 3] = [
+const CASES: [(&str, &[&str]); 4] = [
     ("us_dual_sign", DUAL_SIGN),
     ("drug_buyer_qualified", BUYER),
     ("drug_txn_gbk", GBK),
+    ("x_us_then_top", SCAN_THEN_TERMINATION),
 ];
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
