@@ -116,3 +116,122 @@ async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(
     assert!(trace_findings(&ctx, &city, first_id).await.is_empty());
     ctx.finish().await;
 }
+
+async fn page(ctx: &Ctx, auth: &Auth, path: &str) -> String {
+    let (status, html, _) = ctx
+        .send(axum::http::Method::GET, path, auth, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    html.as_str().unwrap().to_owned()
+}
+
+on_both_backends!(a_termination_after_a_scan_at_another_hospital_shows_both_rows);
+
+/// Hospital A's ultrasound register, then hospital B's termination register: B's upload is
+/// judged with A's exams, and each finding names the scans as A's rows. The city inspector's
+/// finding page shows those rows (masked) with a link to A's upload; B's shows only that another
+/// institution's row is involved.
+async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let city = ctx
+        .user("city@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let a = ctx
+        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
+        .await;
+    let b = ctx
+        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
+        .await;
+    let fields = [("as_of", "2024-06-30"), ("mode", "official")];
+    let exams = ctx
+        .upload_done(
+            &a,
+            "exams.csv",
+            &crate::common::fixture("fixtures/rules/X-US-THEN-TOP/exams.csv"),
+            &fields,
+        )
+        .await;
+    let exams_id = exams["id"].as_i64().unwrap();
+    let terminations = ctx
+        .upload_done(
+            &b,
+            "terminations.csv",
+            &crate::common::fixture("fixtures/rules/X-US-THEN-TOP/violating.csv"),
+            &fields,
+        )
+        .await;
+    let top_id = terminations["id"].as_i64().unwrap();
+    let (status, body) = ctx
+        .get(
+            &format!("/api/v1/findings?rule=X-US-THEN-TOP&upload={top_id}&sort=oldest"),
+            &city,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let items = body["items"].as_array().unwrap();
+    let got: Vec<(i64, Vec<i64>)> = items
+        .iter()
+        .map(|f| {
+            let mut rows: Vec<i64> = f["related"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    assert_eq!(r["upload_id"], exams_id, "{r}");
+                    assert_eq!(r["file"], format!("上传#{exams_id}"));
+                    r["row"].as_i64().unwrap()
+                })
+                .collect();
+            rows.sort_unstable();
+            (f["row"].as_i64().unwrap(), rows)
+        })
+        .collect();
+    // The rows of the rule's fixture (`expected.toml`), now across two hospitals' uploads.
+    assert_eq!(
+        got,
+        vec![
+            (3, vec![2]),
+            (4, vec![3, 4]),
+            (5, vec![5]),
+            (6, vec![10]),
+            (7, vec![11])
+        ]
+    );
+
+    // Row 4 rests on two scans: the inspector's page lists both, masked, linked to A's upload.
+    let row4 = items.iter().find(|f| f["row"] == 4).unwrap();
+    let path = format!("/findings/{}", row4["id"]);
+    let html = page(&ctx, &city, &path).await;
+    let related = &html[html.find("id=\"related\"").expect("a related table")..];
+    let related = &related[..related.find("</table>").unwrap()];
+    assert_eq!(
+        related
+            .matches(&format!("<a href=\"/uploads/{exams_id}\">"))
+            .count(),
+        2,
+        "{related}"
+    );
+    assert!(
+        related.contains("KN0310001") && related.contains("US0320001"),
+        "{related}"
+    );
+    assert!(related.contains("刘*") && !related.contains("刘芳"), "{related}");
+    assert!(!html.contains("370921199311080040"));
+
+    // Hospital B sees its finding, and of A's scans only that they exist.
+    let html = page(&ctx, &b, &path).await;
+    let related = &html[html.find("id=\"related\"").expect("a related table")..];
+    let related = &related[..related.find("</table>").unwrap()];
+    assert_eq!(
+        related.matches("该记录属于其他机构").count(),
+        2,
+        "{related}"
+    );
+    assert!(
+        !related.contains("/uploads/") && !related.contains("KN0310001"),
+        "{related}"
+    );
+    ctx.finish().await;
+}
