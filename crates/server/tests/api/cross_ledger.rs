@@ -118,9 +118,7 @@ async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(
 }
 
 async fn page(ctx: &Ctx, auth: &Auth, path: &str) -> String {
-    let (status, html, _) = ctx
-        .send(axum::http::Method::GET, path, auth, None)
-        .await;
+    let (status, html, _) = ctx.send(axum::http::Method::GET, path, auth, None).await;
     assert_eq!(status, StatusCode::OK, "{path}");
     html.as_str().unwrap().to_owned()
 }
@@ -217,7 +215,10 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
         related.contains("KN0310001") && related.contains("US0320001"),
         "{related}"
     );
-    assert!(related.contains("刘*") && !related.contains("刘芳"), "{related}");
+    assert!(
+        related.contains("刘*") && !related.contains("刘芳"),
+        "{related}"
+    );
     assert!(!html.contains("370921199311080040"));
 
     // Hospital B sees its finding, and of A's scans only that they exist.
@@ -232,6 +233,66 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
     assert!(
         !related.contains("/uploads/") && !related.contains("KN0310001"),
         "{related}"
+    );
+    ctx.finish().await;
+}
+
+on_both_backends!(a_sweep_links_a_register_with_scans_uploaded_after_it);
+
+/// The terminations arrive before the scans: their upload finds nothing to link, and the next
+/// sweep, judging each institution's latest ledgers with the others, opens the cases.
+async fn a_sweep_links_a_register_with_scans_uploaded_after_it(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let city = ctx
+        .user("city@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let a = ctx
+        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
+        .await;
+    let b = ctx
+        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
+        .await;
+    let fields = [("as_of", "2024-06-30"), ("mode", "official")];
+    ctx.upload_done(
+        &b,
+        "terminations.csv",
+        &crate::common::fixture("fixtures/rules/X-US-THEN-TOP/violating.csv"),
+        &fields,
+    )
+    .await;
+    assert!(ctx.findings(&city, "rule=X-US-THEN-TOP").await.is_empty());
+    ctx.upload_done(
+        &a,
+        "exams.csv",
+        &crate::common::fixture("fixtures/rules/X-US-THEN-TOP/exams.csv"),
+        &fields,
+    )
+    .await;
+    assert!(
+        ctx.findings(&city, "rule=X-US-THEN-TOP").await.is_empty(),
+        "an exam register does not judge terminations"
+    );
+    let admin = ctx.user("admin@example.cn", Role::Admin, None, None).await;
+    let (status, run) = ctx
+        .post("/api/v1/sweeps", &admin, &serde_json::json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    assert_eq!(run["status"], "done", "{run}");
+    let rows: Vec<i64> = ctx
+        .findings(&b, "rule=X-US-THEN-TOP")
+        .await
+        .into_iter()
+        .map(|(_, row, status)| {
+            assert_eq!(status, "open");
+            row
+        })
+        .collect();
+    assert_eq!(rows, vec![3, 4, 5, 6, 7]);
+    assert!(
+        ctx.findings(&a, "rule=X-US-THEN-TOP").await.is_empty(),
+        "the cases are the terminating hospital's"
     );
     ctx.finish().await;
 }
