@@ -34,6 +34,15 @@ pub struct JudgeInputs {
 }
 
 impl JudgeInputs {
+    /// Only the institution's own ledgers: what its own report may be judged with, since the
+    /// report quotes every row it rests on.
+    #[must_use]
+    pub fn own_only(mut self, institution_id: Option<i32>) -> Self {
+        self.peers
+            .retain(|p| p.institution_id.is_some() && p.institution_id == institution_id);
+        self
+    }
+
     pub fn for_upload(&self, up: &upload::Model) -> Inputs<'_> {
         Inputs {
             upload_id: up.id,

@@ -42,6 +42,46 @@ pub struct Viewer {
     pub organisation_id: Option<i32>,
 }
 
+/// What an institution reads of a finding that rests on another institution's rows: that such
+/// rows exist, not what they say. The message quotes them (another hospital's scan, a supplier's
+/// sale), so it is replaced by one that does not; regulators see everything.
+impl Viewer {
+    pub fn shown(&self, mut f: crate::entity::finding::Model) -> crate::entity::finding::Model {
+        if !matches!(self.role, Role::Institution) {
+            return f;
+        }
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&f.related).unwrap_or_default();
+        let own = self.organisation_id.map(i64::from);
+        let foreign = |r: &serde_json::Value| {
+            r.get("institution_id").and_then(serde_json::Value::as_i64) != own
+        };
+        if !rows.iter().any(foreign) {
+            return f;
+        }
+        let n = rows.iter().filter(|r| foreign(r)).count();
+        f.message = format!(
+            "{}：本问题还涉及其他机构的 {n} 条记录，详情由监管部门核查",
+            f.rule
+        );
+        f.message_en = format!(
+            "{}: this finding also rests on {n} records of other institutions, which the regulator reviews",
+            f.rule
+        );
+        let shown: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|r| {
+                if foreign(&r) {
+                    serde_json::json!({ "hidden": true })
+                } else {
+                    r
+                }
+            })
+            .collect();
+        f.related = serde_json::Value::Array(shown).to_string();
+        f
+    }
+}
+
 /// A region code as users are given: 2, 4 or 6 digits (province, city, county). Digits only,
 /// so `within` can bound it with `~`.
 pub fn valid_region(code: &str) -> bool {

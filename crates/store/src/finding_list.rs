@@ -171,7 +171,7 @@ impl Store {
             let items = self
                 .read(ordered(query, sort).offset(offset).limit(per_page), hint)
                 .await?;
-            return Ok((items, total));
+            return Ok((items.into_iter().map(|f| viewer.shown(f)).collect(), total));
         };
         let total = parts.iter().map(|p| p.matching).sum();
         // Read the parts that hold the page, each from its own first match on.
@@ -206,7 +206,7 @@ impl Store {
             want -= take;
             skip = 0;
         }
-        Ok((items, total))
+        Ok((items.into_iter().map(|f| viewer.shown(f)).collect(), total))
     }
 
     /// The list's parts in sort order, with their matches within `scope` and their size.

@@ -396,7 +396,7 @@ impl Store {
             .order_by_asc(finding_event::Column::Id)
             .all(&self.db)
             .await?;
-        Ok((f, events))
+        Ok((viewer.shown(f), events))
     }
 
     /// Moves a finding to `to`, recording who, when and why.
@@ -448,7 +448,7 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        Ok(updated)
+        Ok(viewer.shown(updated))
     }
 
     /// Counts by status of the findings the viewer may see; waived ones are counted apart.

@@ -2,7 +2,6 @@
 //! history; and moving it through its lifecycle.
 
 use auditor_model::Severity;
-use auditor_store::access::{Role, Viewer};
 use auditor_store::entity::finding;
 use auditor_store::findings::{FindingFilter, FindingSort};
 use axum::Json;
@@ -60,31 +59,11 @@ fn date(field: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
         .transpose()
 }
 
-/// The rows a cross-ledger finding rests on, as `viewer` may see them: an institution sees
-/// where its own rows are, and of another institution's rows only that there is one.
-pub fn related_for(viewer: &Viewer, f: &finding::Model) -> Value {
-    let rows: Vec<Value> = serde_json::from_str(&f.related).unwrap_or_default();
-    let mine = |r: &Value| {
-        !matches!(viewer.role, Role::Institution)
-            || r.get("institution_id").and_then(Value::as_i64)
-                == viewer.organisation_id.map(i64::from)
-    };
-    Value::Array(
-        rows.into_iter()
-            .map(|r| {
-                if mine(&r) {
-                    r
-                } else {
-                    json!({ "hidden": true })
-                }
-            })
-            .collect(),
-    )
-}
-
-pub fn finding_json(viewer: &Viewer, f: &finding::Model) -> Value {
+/// A finding as the API shows it; the store has already hidden from an institution what rests
+/// on another institution's rows (`Viewer::shown`).
+pub fn finding_json(f: &finding::Model) -> Value {
     let cells: Value = serde_json::from_str(&f.cells).unwrap_or_else(|_| json!([]));
-    let related = related_for(viewer, f);
+    let related: Value = serde_json::from_str(&f.related).unwrap_or_else(|_| json!([]));
     json!({
         "id": f.id,
         "rule": f.rule,
@@ -156,7 +135,7 @@ pub async fn list(
         "total": total,
         "page": page,
         "per_page": per_page,
-        "items": items.iter().map(|f| finding_json(&viewer, f)).collect::<Vec<_>>(),
+        "items": items.iter().map(finding_json).collect::<Vec<_>>(),
     })))
 }
 
@@ -191,7 +170,7 @@ pub async fn show(
     Path(id): Path<i32>,
 ) -> ApiResult<Json<Value>> {
     let (f, events) = state.store().finding_for(&viewer, id).await?;
-    let mut j = finding_json(&viewer, &f);
+    let mut j = finding_json(&f);
     j["record"] = record_of(&state, &f).await?;
     j["rule_doc"] = state
         .0
@@ -233,7 +212,7 @@ pub async fn transition(
         .store()
         .transition(&viewer, id, &body.to, &body.note)
         .await?;
-    Ok(Json(finding_json(&viewer, &f)))
+    Ok(Json(finding_json(&f)))
 }
 
 /// `GET /api/v1/findings/summary`: counts by status; waived findings are counted apart.

@@ -179,7 +179,8 @@ async fn related_rows(
             .get("row")
             .and_then(serde_json::Value::as_i64)
             .and_then(|r| i32::try_from(r).ok());
-        let mut hidden = false;
+        // The store marks another institution's rows for an institution's eyes.
+        let mut hidden = e.get("hidden").and_then(serde_json::Value::as_bool) == Some(true);
         let mut record = Vec::new();
         if let (Some(u), Some(r)) = (upload_id, row) {
             match state.store().upload_for(&user.viewer, u).await {

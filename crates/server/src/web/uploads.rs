@@ -312,9 +312,12 @@ pub async fn download(
         )
         .into());
     }
-    let inputs = crate::worker::judge_inputs(&state, &up)
+    let mut inputs = crate::worker::judge_inputs(&state, &up)
         .await
         .map_err(|e| ApiError::internal(&e))?;
+    if matches!(user.viewer.role, auditor_store::access::Role::Institution) {
+        inputs = inputs.own_only(user.viewer.organisation_id);
+    }
     let pack = crate::Engine::pack(&up.pack).map_err(|e| ApiError::internal(&e))?;
     let lang = match user.lang {
         super::Lang::Zh => auditor_report::Lang::Zh,

@@ -107,7 +107,12 @@ async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(
     let mine = trace_findings(&ctx, &b, second_id).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["related"], serde_json::json!([{ "hidden": true }]));
-    let message = mine[0]["message"].as_str().unwrap();
+    assert_eq!(
+        mine[0]["message"],
+        "DRUG-TRACE-CODE：本问题还涉及其他机构的 1 条记录，详情由监管部门核查"
+    );
+    // The city reads where the first use was, by upload number, not by A's file name.
+    let message = seen[0]["message"].as_str().unwrap();
     assert!(
         message.contains(&format!("上传#{first_id} 第 3 行")) && !message.contains("a-march"),
         "{message}"
@@ -233,6 +238,22 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
     assert!(
         !related.contains("/uploads/") && !related.contains("KN0310001"),
         "{related}"
+    );
+    assert!(
+        !html.contains("康宁门诊部") && html.contains("本问题还涉及其他机构的 2 条记录"),
+        "the message quoted the other institution's scans"
+    );
+
+    // The upload's html report: the city's names the scans; B's is judged with B's own
+    // ledgers only, so it has no X-US-THEN-TOP finding and quotes nothing of A's.
+    let report = format!("/uploads/{top_id}/report.html");
+    let city_report = page(&ctx, &city, &report).await;
+    assert_eq!(city_report.matches("<code>X-US-THEN-TOP</code>").count(), 5);
+    assert!(city_report.contains("康宁门诊部"));
+    let own_report = page(&ctx, &b, &report).await;
+    assert!(
+        !own_report.contains("<code>X-US-THEN-TOP</code>") && !own_report.contains("康宁门诊部"),
+        "{own_report}"
     );
     ctx.finish().await;
 }
