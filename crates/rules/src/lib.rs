@@ -7,6 +7,7 @@ pub mod kinds;
 pub mod ledger_late;
 mod pack;
 pub mod reference;
+pub mod stats;
 
 pub use catalogue::{Catalogue, CatalogueError, Rule};
 pub use engine::{Skipped, evaluate};
