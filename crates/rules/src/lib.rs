@@ -11,5 +11,6 @@ pub mod stats;
 
 pub use catalogue::{Catalogue, CatalogueError, Rule};
 pub use engine::{Skipped, evaluate};
+pub use kinds::srb;
 pub use pack::{Pack, PackError};
 pub use reference::DrugCatalog;

@@ -13,6 +13,7 @@ mod qualified_buyer;
 mod qualified_staff;
 mod registry;
 mod required;
+pub mod srb;
 mod terms;
 mod two_signers;
 mod unique;
@@ -143,6 +144,16 @@ pub enum Check {
         date: String,
         reason: String,
         reported: String,
+    },
+    /// Live births by sex pooled per institution and period across the run's birth tables:
+    /// an exact binomial test against the normal ratio, Benjamini–Hochberg across them, flagged
+    /// when the exact interval lies outside the normal band (`srb`).
+    SexRatio {
+        sex: String,
+        live: String,
+        date: String,
+        institution: String,
+        institution_code: String,
     },
     /// Judged by sweeps on the history of uploads, not on records (`crate::ledger_late`):
     /// an offline check reads no fields and finds nothing.
@@ -282,6 +293,13 @@ impl Check {
             } => vec![
                 gestation, cert_type, cert_no, issuer, date, reason, reported,
             ],
+            Self::SexRatio {
+                sex,
+                live,
+                date,
+                institution,
+                institution_code,
+            } => vec![sex, live, date, institution, institution_code],
             Self::LedgerLate {} => Vec::new(),
         }
     }
@@ -297,6 +315,7 @@ impl Check {
         match self {
             Self::Pattern { .. } => pattern::compiled(rule).map(drop),
             Self::Range { .. } => pattern::bounds(rule).map(drop),
+            Self::SexRatio { .. } => srb::Params::of(rule).map(drop),
             _ => Ok(()),
         }
     }
@@ -464,6 +483,24 @@ impl Check {
                     date,
                     reason,
                     reported,
+                },
+            ),
+            Self::SexRatio {
+                sex,
+                live,
+                date,
+                institution,
+                institution_code,
+            } => srb::evaluate(
+                rule,
+                ctx,
+                table,
+                &srb::Fields {
+                    sex,
+                    live,
+                    date,
+                    institution,
+                    institution_code,
                 },
             ),
             Self::LedgerLate {} => Hits::default(),
