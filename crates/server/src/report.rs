@@ -51,13 +51,17 @@ pub fn render_upload(
         auditor_rules::evaluate(&engine.rules, pack, &engine.drugs, &tables, as_of);
     findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
     tables.truncate(own_tables);
-    let report = Report::new(
+    let mut report = Report::new(
         as_of,
         pack,
         std::slice::from_ref(&input),
         &skipped,
         findings,
     );
+    if format == "html" {
+        // The funnel plot of the upload's own births.
+        report.sex_ratio = auditor_rules::srb::for_pack(&engine.rules, pack, &tables);
+    }
     let book = RuleBook::for_pack(&engine.rules, pack);
     let err = |e: &dyn std::fmt::Display| format!("render {format}: {e}");
     let (bytes, content_type, extension) = match format {
