@@ -159,6 +159,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .flat_map(|i| std::mem::take(&mut i.tables))
         .collect();
     let (rule_findings, skipped) = auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
+    // The html report's funnel plot is drawn from the births, which are freed before rendering.
+    let sex_ratio = (format == OutputFormat::Html)
+        .then(|| auditor_rules::srb::for_pack(&rules, &pack, &tables))
+        .flatten();
     // Only the xlsx report copies the sheets; otherwise free the tables before rendering.
     let tables = if format == OutputFormat::Xlsx {
         tables
@@ -172,7 +176,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
     let unreadable = inputs.iter().any(|i| i.error.is_some());
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);
-    let report = Report::new(as_of, &pack, &inputs, &skipped, findings);
+    let mut report = Report::new(as_of, &pack, &inputs, &skipped, findings);
+    report.sex_ratio = sex_ratio;
     let book = RuleBook::for_pack(&rules, &pack);
     let bytes = match render(format, &report, &book, &tables, &catalog, args) {
         Ok(b) => b,

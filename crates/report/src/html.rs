@@ -11,7 +11,7 @@ use auditor_model::{Dataset, Finding, Severity};
 use super::escape::markup as esc;
 use super::rule_book::RuleBook;
 use super::{Input, Report};
-use crate::Lang;
+use crate::{Lang, funnel};
 
 const STYLE: &str = include_str!("html.css");
 
@@ -26,6 +26,7 @@ pub fn render_html(report: &Report, book: &RuleBook, catalog: &Catalog, lang: La
     page.head(&mut out);
     page.inputs(&mut out);
     page.summary(&mut out);
+    page.sex_ratio(&mut out, lang);
     page.findings(&mut out);
     let _ = writeln!(
         out,
@@ -177,6 +178,48 @@ impl Page<'_> {
             let _ = write!(out, "<td class=\"num\">{n}</td>");
         }
         out.push_str("</tr>\n</table>\n</section>\n");
+    }
+
+    /// The funnel plot, when births were among the inputs.
+    fn sex_ratio(&self, out: &mut String, lang: Lang) {
+        let Some(chart) = &self.report.sex_ratio else {
+            return;
+        };
+        let hidden = chart.points.iter().filter(|p| !funnel::is_shown(p)).count();
+        let flagged = chart.points.iter().filter(|p| p.flagged).count();
+        let _ = write!(
+            out,
+            "<section>\n<h2>{}</h2>\n<figure class=\"funnel\" style=\"margin:0;max-width:720px\">\n{}\n<figcaption>",
+            self.t("出生性别比", "Sex ratio at birth"),
+            funnel::funnel_svg(chart, lang),
+        );
+        let n = &chart.norms;
+        if self.zh {
+            let _ = write!(
+                out,
+                "每个点是一个机构一个期间的活产；绿带为正常范围 {}–{}，实线和虚线为围绕 {} 的 95% 和 99.8% 二项控制限，红点为已报出的 {flagged} 个机构-期间（SRB-INSTITUTION）。",
+                n.band_low, n.band_high, n.p0_srb
+            );
+            if hidden > 0 {
+                let _ = write!(
+                    out,
+                    "另有 {hidden} 个机构-期间活产不足 5 例，为保护隐私未显示。"
+                );
+            }
+        } else {
+            let _ = write!(
+                out,
+                "Each dot is one institution in one period; the green band is the normal range {}–{}, the solid and dashed lines the 95% and 99.8% binomial limits around {}, red dots the {flagged} institution-periods flagged (SRB-INSTITUTION).",
+                n.band_low, n.band_high, n.p0_srb
+            );
+            if hidden > 0 {
+                let _ = write!(
+                    out,
+                    " {hidden} institution-periods with fewer than 5 live births are not shown, for privacy."
+                );
+            }
+        }
+        out.push_str("</figcaption>\n</figure>\n</section>\n");
     }
 
     fn findings(&self, out: &mut String) {

@@ -4,6 +4,7 @@
 mod columns;
 mod csv;
 mod escape;
+mod funnel;
 mod html;
 mod json;
 mod junit;
@@ -19,6 +20,7 @@ use auditor_model::{Dataset, Finding, Severity};
 use serde::Serialize;
 
 pub use csv::render_csv;
+pub use funnel::funnel_svg;
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
@@ -46,6 +48,11 @@ pub struct Report {
     pub notes: Vec<Note>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Births by sex per institution-period, for the HTML report's funnel plot: set by the
+    /// caller that still holds the run's tables (`auditor_rules::srb::for_pack`). Not part of
+    /// the JSON contract.
+    #[serde(skip)]
+    pub sex_ratio: Option<auditor_rules::srb::SexRatio>,
 }
 
 impl Report {
@@ -74,6 +81,7 @@ impl Report {
             notes: skipped.iter().map(Note::from_skipped).collect(),
             summary: Summary::of(&findings),
             findings,
+            sex_ratio: None,
         }
     }
 }

@@ -7,8 +7,10 @@ pub mod kinds;
 pub mod ledger_late;
 mod pack;
 pub mod reference;
+pub mod stats;
 
 pub use catalogue::{Catalogue, CatalogueError, Rule};
 pub use engine::{Skipped, evaluate, evaluate_judging, joined_datasets};
+pub use kinds::srb;
 pub use pack::{Pack, PackError};
 pub use reference::DrugCatalog;

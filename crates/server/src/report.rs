@@ -54,13 +54,17 @@ pub fn render_upload(
         },
     };
     let tables = std::mem::take(&mut input.tables);
-    let report = Report::new(
+    let mut report = Report::new(
         as_of,
         pack,
         std::slice::from_ref(&input),
         &skipped,
         findings,
     );
+    if format == "html" {
+        // The funnel plot of the upload's own births.
+        report.sex_ratio = auditor_rules::srb::for_pack(&engine.rules, pack, &tables);
+    }
     let book = RuleBook::for_pack(&engine.rules, pack);
     let err = |e: &dyn std::fmt::Display| format!("render {format}: {e}");
     let (bytes, content_type, extension) = match format {

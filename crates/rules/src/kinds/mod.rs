@@ -21,6 +21,7 @@ mod registry;
 mod required;
 mod scan_shopping;
 mod scan_then_termination;
+pub mod srb;
 mod stock_recon;
 mod terms;
 mod two_signers;
@@ -152,6 +153,16 @@ pub enum Check {
         date: String,
         reason: String,
         reported: String,
+    },
+    /// Live births by sex pooled per institution and period across the run's birth tables:
+    /// an exact binomial test against the normal ratio, Benjamini–Hochberg across them, flagged
+    /// when the exact interval lies outside the normal band (`srb`).
+    SexRatio {
+        sex: String,
+        live: String,
+        date: String,
+        institution: String,
+        institution_code: String,
     },
     /// Judged by sweeps on the history of uploads, not on records (`crate::ledger_late`):
     /// an offline check reads no fields and finds nothing.
@@ -348,6 +359,13 @@ impl Check {
             Self::StockRecon {} | Self::PurchaseMatch {} | Self::DrugVsCases { .. } => {
                 drug_ledger::D1_FIELDS.to_vec()
             }
+            Self::SexRatio {
+                sex,
+                live,
+                date,
+                institution,
+                institution_code,
+            } => vec![sex, live, date, institution, institution_code],
         }
     }
 
@@ -356,7 +374,10 @@ impl Check {
     pub fn across_files(&self) -> bool {
         matches!(
             self,
-            Self::Unique { .. } | Self::ScanShopping {} | Self::PurchaseMatch {}
+            Self::Unique { .. }
+                | Self::ScanShopping {}
+                | Self::PurchaseMatch {}
+                | Self::SexRatio { .. }
         )
     }
 
@@ -383,6 +404,7 @@ impl Check {
             Self::StockRecon {} => drug_ledger::check_params(rule, &["tolerance"]),
             Self::PurchaseMatch {} => drug_ledger::check_params(rule, &["days", "qty_tolerance"]),
             Self::DrugVsCases { .. } => drug_ledger::check_params(rule, &["k", "units_per_case"]),
+            Self::SexRatio { .. } => srb::Params::of(rule).map(drop),
             _ => Ok(()),
         }
     }
@@ -555,6 +577,24 @@ impl Check {
                     date,
                     reason,
                     reported,
+                },
+            ),
+            Self::SexRatio {
+                sex,
+                live,
+                date,
+                institution,
+                institution_code,
+            } => srb::evaluate(
+                rule,
+                ctx,
+                table,
+                &srb::Fields {
+                    sex,
+                    live,
+                    date,
+                    institution,
+                    institution_code,
                 },
             ),
             Self::LedgerLate {} => Hits::default(),
