@@ -25,6 +25,8 @@ pub struct Inner {
     pub merging: tokio::sync::Mutex<()>,
     /// What sweeps and schedules take as now.
     pub clock: SharedClock,
+    /// The dashboard's sex-ratio chart data, per set of birth registers.
+    pub sex_ratio: crate::web::sex_ratio::SexRatioCache,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,7 @@ impl AppState {
             progress: Mutex::new(HashMap::new()),
             merging: tokio::sync::Mutex::new(()),
             clock,
+            sex_ratio: crate::web::sex_ratio::SexRatioCache::default(),
         }))
     }
 

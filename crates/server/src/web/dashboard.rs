@@ -18,6 +18,8 @@ struct DashboardPage {
     d: Dashboard,
     live: u64,
     chart: String,
+    /// The sex-ratio funnel plot, when birth registers are within reach.
+    funnel: Option<String>,
 }
 
 pub async fn show(State(state): State<AppState>, user: WebUser) -> WebResult<Response> {
@@ -28,5 +30,12 @@ pub async fn show(State(state): State<AppState>, user: WebUser) -> WebResult<Res
     let live = d.by_severity.iter().map(|(_, n)| n).sum();
     let p = user.page(user.lang.t("dashboard.title"), "/");
     let chart = trend_svg(&d.trend, p.t("dashboard.trend"));
-    Ok(render(&DashboardPage { p, d, live, chart }))
+    let funnel = super::sex_ratio::funnel(&state, &user).await?;
+    Ok(render(&DashboardPage {
+        p,
+        d,
+        live,
+        chart,
+        funnel,
+    }))
 }

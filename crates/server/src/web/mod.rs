@@ -9,6 +9,7 @@ mod dashboard;
 mod findings;
 pub mod i18n;
 mod session;
+pub(crate) mod sex_ratio;
 mod uploads;
 
 use std::fmt::Write as _;

@@ -317,3 +317,52 @@ async fn a_sweep_links_a_register_with_scans_uploaded_after_it(backend: Backend)
     );
     ctx.finish().await;
 }
+
+on_both_backends!(the_dashboard_draws_the_sex_ratio_funnel_of_the_registers_in_reach);
+
+/// A hospital's official birth register: the city's dashboard draws each institution-year of
+/// it, the one below the band in red; another hospital has no birth register in its reach and
+/// no chart.
+async fn the_dashboard_draws_the_sex_ratio_funnel_of_the_registers_in_reach(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let city = ctx
+        .user("city@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let a = ctx
+        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
+        .await;
+    let b = ctx
+        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
+        .await;
+    assert!(!page(&ctx, &city, "/").await.contains("srb-funnel"));
+    ctx.upload_done(
+        &a,
+        "births.csv",
+        &crate::common::fixture("fixtures/rules/SRB-INSTITUTION/violating.csv"),
+        &[("as_of", "2024-06-30"), ("mode", "official")],
+    )
+    .await;
+    let html = page(&ctx, &city, "/").await;
+    let chart = &html[html.find("id=\"srb-funnel\"").expect("a funnel plot")..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let dots: Vec<&str> = chart.split("<circle").skip(1).collect();
+    // 第二人民医院 2023: 1000 live births at 81.8, wholly below the band.
+    let second = dots
+        .iter()
+        .find(|d| d.contains("第二人民医院 2023：活产 1000"))
+        .expect("a dot for 第二人民医院 2023");
+    assert!(
+        second.contains("#cc0000") && second.contains("已报出"),
+        "{second}"
+    );
+    assert!(
+        dots.iter()
+            .any(|d| d.contains("人民医院 2023") && d.contains("#3d6fb6")),
+        "a normal institution in blue: {chart}"
+    );
+    assert!(!page(&ctx, &b, "/").await.contains("srb-funnel"));
+    assert!(page(&ctx, &a, "/").await.contains("srb-funnel"));
+    ctx.finish().await;
+}
