@@ -2,8 +2,6 @@
 //! number it names (`PersonKey::id_hash`), never by a name or a raw number, so cross-ledger
 //! rules join in one pass instead of comparing every pair of rows.
 
-use std::collections::HashMap;
-
 use auditor_ingest::Table;
 use auditor_ingest::column::days_from_date;
 use auditor_model::Dataset;
@@ -76,21 +74,24 @@ pub(crate) struct Visit {
     pub ga: Option<u16>,
 }
 
-/// Each person's records of one ledger, oldest first.
+/// Each person's records of one ledger, oldest first: one flat list sorted by person and date,
+/// rather than a map of small lists, so a million records cost one allocation and one sort.
 #[derive(Default)]
 pub(crate) struct PersonIndex {
-    visits: HashMap<[u8; 16], Vec<Visit>>,
+    /// The person of each visit, sorted; aligned with `visits`.
+    keys: Vec<[u8; 16]>,
+    visits: Vec<Visit>,
 }
 
 impl PersonIndex {
     /// The records of every table of `ledger` in the run that name a person and a date and that
-    /// `keep` accepts. One pass over the rows; each person's list sorted once.
+    /// `keep` accepts. One pass over the rows, one sort.
     pub(crate) fn build(
         ctx: &Context<'_>,
         ledger: &Ledger,
         mut keep: impl FnMut(&Visit) -> bool,
     ) -> Self {
-        let mut visits: HashMap<[u8; 16], Vec<Visit>> = HashMap::new();
+        let mut all: Vec<([u8; 16], Visit)> = Vec::new();
         for (t, table) in ctx.tables.iter().enumerate() {
             if table.dataset != ledger.dataset {
                 continue;
@@ -115,26 +116,35 @@ impl PersonIndex {
                         .map(|d| d as u16),
                 };
                 if keep(&visit) {
-                    visits.entry(person.id_hash).or_default().push(visit);
+                    all.push((person.id_hash, visit));
                 }
             }
         }
-        for list in visits.values_mut() {
-            list.sort_by_key(|v| (v.day, v.table, v.record));
-        }
-        Self { visits }
+        all.sort_unstable_by_key(|(k, v)| (*k, v.day, v.table, v.record));
+        let (keys, visits) = all.into_iter().unzip();
+        Self { keys, visits }
     }
 
     /// Every person's records, in no particular order of persons.
     pub(crate) fn people(&self) -> impl Iterator<Item = &[Visit]> {
-        self.visits.values().map(Vec::as_slice)
+        let mut start = 0;
+        self.keys.chunk_by(|a, b| a == b).map(move |run| {
+            let list = self.visits.get(start..start + run.len()).unwrap_or(&[]);
+            start += run.len();
+            list
+        })
+    }
+
+    /// The person's records, oldest first.
+    fn of(&self, id_hash: &[u8; 16]) -> &[Visit] {
+        let start = self.keys.partition_point(|k| k < id_hash);
+        let end = start + self.keys[start..].partition_point(|k| k == id_hash);
+        self.visits.get(start..end).unwrap_or(&[])
     }
 
     /// The person's records dated from `from` to `to`, both inclusive.
     pub(crate) fn between(&self, id_hash: &[u8; 16], from: i32, to: i32) -> &[Visit] {
-        let Some(list) = self.visits.get(id_hash) else {
-            return &[];
-        };
+        let list = self.of(id_hash);
         let start = list.partition_point(|v| v.day < from);
         let end = list.partition_point(|v| v.day <= to);
         list.get(start..end).unwrap_or(&[])
@@ -142,7 +152,7 @@ impl PersonIndex {
 
     /// The person's record dated nearest to `day` (the earlier one on a tie).
     pub(crate) fn nearest(&self, id_hash: &[u8; 16], day: i32) -> Option<&Visit> {
-        let list = self.visits.get(id_hash)?;
+        let list = self.of(id_hash);
         let at = list.partition_point(|v| v.day < day);
         let before = at.checked_sub(1).and_then(|i| list.get(i));
         match (before, list.get(at)) {
