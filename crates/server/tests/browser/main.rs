@@ -224,7 +224,20 @@ async fn sign_out(c: &Client) {
 
 /// Uploads `file` from the upload page and waits for its report; returns the upload's URL.
 async fn upload(c: &Client, base: &str, file: &Path) -> String {
+    upload_for(c, base, file, None).await
+}
+
+/// Uploads `file` through the page; a regulator may name the institution it belongs to.
+async fn upload_for(c: &Client, base: &str, file: &Path, institution: Option<&str>) -> String {
     c.goto(&format!("{base}/uploads")).await.unwrap();
+    if let Some(uscc) = institution {
+        c.execute(
+            "document.getElementById('institution').value = arguments[0];",
+            vec![serde_json::Value::from(uscc)],
+        )
+        .await
+        .unwrap();
+    }
     c.find(Locator::Id("file"))
         .await
         .unwrap()
@@ -434,4 +447,94 @@ async fn scenario(c: &Client, base: &str, dir: &Path) {
         assert_eq!(text(c, "h1").await, "404", "{url}");
         assert!(text(c, "main").await.contains("页面不存在"));
     }
+    c.goto(base).await.unwrap();
+    sign_out(c).await;
+    cross_ledger(c, base).await;
+}
+
+/// The inspector files hospital A's ultrasound register and hospital B's termination register:
+/// B's terminations are judged with A's scans, and a finding's page lists the scans it rests
+/// on. A's birth register puts the sex-ratio funnel plot on the dashboard.
+async fn cross_ledger(c: &Client, base: &str) {
+    let fixture = |path: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/rules")
+            .join(path)
+            .canonicalize()
+            .unwrap()
+    };
+    sign_in(c, base, "i@example.cn").await;
+    upload_for(
+        c,
+        base,
+        &fixture("X-US-THEN-TOP/exams.csv"),
+        Some(HOSPITAL_A),
+    )
+    .await;
+    upload_for(
+        c,
+        base,
+        &fixture("X-US-THEN-TOP/violating.csv"),
+        Some(HOSPITAL_B),
+    )
+    .await;
+    let links = c
+        .find_all(Locator::Css("#finding-rows tbody tr td a"))
+        .await
+        .unwrap();
+    // (message, link) of each X-US-THEN-TOP finding, in either language.
+    let mut pages = Vec::new();
+    for a in links {
+        let message = a.text().await.unwrap();
+        if message.starts_with("超声检查后终止妊娠")
+            || message.starts_with("Termination soon after")
+        {
+            pages.push((message, a.attr("href").await.unwrap().unwrap()));
+        }
+    }
+    assert_eq!(pages.len(), 5, "one X-US-THEN-TOP finding per fixture row");
+    // Fixture row 4, the termination of 2024-03-22, rests on two scans at two institutions.
+    let (_, row4) = pages
+        .iter()
+        .find(|(m, _)| m.contains("2024-03-22"))
+        .unwrap();
+    c.goto(&format!("{base}{row4}")).await.unwrap();
+    wait_for(c, "#related").await;
+    let rows = c.find_all(Locator::Css("#related tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let related = text(c, "#related tbody").await;
+    assert!(
+        related.contains("KN0310001") && related.contains("US0320001") && related.contains("刘*"),
+        "{related}"
+    );
+    assert!(!related.contains("刘芳"), "{related}");
+    c.execute(
+        "document.getElementById('related').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "finding-related.png").await;
+
+    upload_for(
+        c,
+        base,
+        &fixture("SRB-INSTITUTION/violating.csv"),
+        Some(HOSPITAL_A),
+    )
+    .await;
+    c.goto(base).await.unwrap();
+    wait_for(c, "#srb-funnel svg").await;
+    let red = c
+        .find_all(Locator::Css("#srb-funnel circle[fill='#cc0000']"))
+        .await
+        .unwrap();
+    assert!(!red.is_empty(), "a flagged institution in red");
+    c.execute(
+        "document.getElementById('srb-funnel').scrollIntoView();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "dashboard-funnel.png").await;
 }
