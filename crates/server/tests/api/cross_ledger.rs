@@ -25,6 +25,20 @@ fn dispensing(rows: &[(&str, &str)]) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// The city's inspector and two hospitals of one of its counties, signed in.
+async fn parties(ctx: &Ctx) -> (Auth, Auth, Auth) {
+    let city = ctx
+        .user("city@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let a = ctx
+        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
+        .await;
+    let b = ctx
+        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
+        .await;
+    (city, a, b)
+}
+
 async fn trace_findings(ctx: &Ctx, auth: &Auth, upload: i64) -> Vec<Value> {
     let (status, body) = ctx
         .get(
@@ -42,15 +56,7 @@ async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(
     let Some(ctx) = Ctx::new(backend).await else {
         return;
     };
-    let city = ctx
-        .user("city@example.cn", Role::Inspector, Some("3709"), None)
-        .await;
-    let a = ctx
-        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
-        .await;
-    let b = ctx
-        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
-        .await;
+    let (city, a, b) = parties(&ctx).await;
     let as_of = ("as_of", "2024-06-30");
     let official = ("mode", "official");
 
@@ -138,15 +144,7 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
     let Some(ctx) = Ctx::new(backend).await else {
         return;
     };
-    let city = ctx
-        .user("city@example.cn", Role::Inspector, Some("3709"), None)
-        .await;
-    let a = ctx
-        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
-        .await;
-    let b = ctx
-        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
-        .await;
+    let (city, a, b) = parties(&ctx).await;
     let fields = [("as_of", "2024-06-30"), ("mode", "official")];
     let exams = ctx
         .upload_done(
@@ -266,15 +264,7 @@ async fn a_sweep_links_a_register_with_scans_uploaded_after_it(backend: Backend)
     let Some(ctx) = Ctx::new(backend).await else {
         return;
     };
-    let city = ctx
-        .user("city@example.cn", Role::Inspector, Some("3709"), None)
-        .await;
-    let a = ctx
-        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
-        .await;
-    let b = ctx
-        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
-        .await;
+    let (city, a, b) = parties(&ctx).await;
     let fields = [("as_of", "2024-06-30"), ("mode", "official")];
     ctx.upload_done(
         &b,
@@ -327,15 +317,7 @@ async fn the_dashboard_draws_the_sex_ratio_funnel_of_the_registers_in_reach(back
     let Some(ctx) = Ctx::new(backend).await else {
         return;
     };
-    let city = ctx
-        .user("city@example.cn", Role::Inspector, Some("3709"), None)
-        .await;
-    let a = ctx
-        .user("a@hospital.cn", Role::Institution, None, Some(HOSPITAL_A))
-        .await;
-    let b = ctx
-        .user("b@hospital.cn", Role::Institution, None, Some(HOSPITAL_B))
-        .await;
+    let (city, a, b) = parties(&ctx).await;
     assert!(!page(&ctx, &city, "/").await.contains("srb-funnel"));
     ctx.upload_done(
         &a,
