@@ -10,48 +10,19 @@
     reason = "test helpers fail loudly"
 )]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+mod common;
 
-use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
+use std::collections::{BTreeMap, BTreeSet};
+
+use auditor_ingest::Table;
 use auditor_model::Finding;
 use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
 use chrono::{Duration, NaiveDate};
 
-fn fixture(rule: &str, file: &str) -> String {
-    let path: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "fixtures",
-        "rules",
-        rule,
-        file,
-    ]
-    .iter()
-    .collect();
-    std::fs::read_to_string(path).unwrap()
-}
+use common::fixture;
 
 fn tables(files: &[(&str, &str)]) -> Vec<Table> {
-    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir =
-        std::env::temp_dir().join(format!("auditor-cross-ledger-{}-{run}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let catalog = Catalog::builtin().unwrap();
-    let hasher = IdHasher::new(b"test").unwrap();
-    let ingest = Ingest::new(&catalog, &hasher);
-    let mut out = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        let report = ingest.read_path(&path, name);
-        assert_eq!(report.error, None, "{name}");
-        out.extend(report.tables);
-    }
-    std::fs::remove_dir_all(&dir).unwrap();
-    out
+    common::csv_tables(files)
 }
 
 /// Runs the national pack over CSV texts given as (file name, contents).

@@ -9,31 +9,16 @@
     reason = "test helpers fail loudly"
 )]
 
-use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
+mod common;
+
+use auditor_ingest::Table;
 use auditor_model::Finding;
 use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
 use chrono::NaiveDate;
 
 /// Reads CSV texts given as (file name, contents).
 fn read(files: &[(&str, &str)]) -> Vec<Table> {
-    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir =
-        std::env::temp_dir().join(format!("auditor-drug-channel-{}-{run}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let catalog = Catalog::builtin().unwrap();
-    let hasher = IdHasher::new(b"test").unwrap();
-    let ingest = Ingest::new(&catalog, &hasher);
-    let mut tables: Vec<Table> = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, text).unwrap();
-        let report = ingest.read_path(&path, name);
-        assert_eq!(report.error, None, "{name}");
-        tables.extend(report.tables);
-    }
-    std::fs::remove_dir_all(&dir).unwrap();
-    tables
+    common::csv_tables(files)
 }
 
 fn judge(catalogue: &Catalogue, tables: &[Table]) -> (Vec<Finding>, Vec<Skipped>) {
