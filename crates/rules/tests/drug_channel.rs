@@ -110,18 +110,17 @@ fn a_difference_within_the_tolerance_does_not_fire() {
     assert_eq!(rows, [Some(7)]);
 }
 
-/// Roughly the size of a county's year: 200,000 ledger lines in 40 batches and 100,000
-/// dispensings, reconciled in well under the time it takes to read them.
+/// 10,000 ledger lines in 40 batches and 5,000 dispensings that all balance: the reconciliation
+/// of many movements per batch and month finds nothing. (Speed is the benchmark's business.)
 #[test]
-#[ignore = "timing; run with --ignored --nocapture"]
-fn reconciling_a_large_ledger_takes_seconds() {
+fn a_balanced_ledger_of_thousands_of_lines_reconciles_without_a_finding() {
     use std::fmt::Write as _;
     let mut ledger = format!("青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}");
     let mut dispensed =
         "青山县人民医院终止妊娠药品用药登记,,,,,\n发药日期,处方号,药品名称,规格,批号,数量\n"
             .to_owned();
     let start = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    for n in 0..100_000u32 {
+    for n in 0..5_000u32 {
         let day = start + chrono::Days::new(u64::from(n / 40));
         let batch = 230_000 + n % 40;
         writeln!(
@@ -142,9 +141,7 @@ fn reconciling_a_large_ledger_takes_seconds() {
     )
     .unwrap();
     let tables = read(&[("ledger.csv", &ledger), ("dispense.csv", &dispensed)]);
-    let t = std::time::Instant::now();
     let (findings, _) = judge(&catalogue, &tables);
-    println!("{} findings in {:?}", findings.len(), t.elapsed());
     assert!(findings.is_empty(), "{:?}", findings.first());
 }
 
