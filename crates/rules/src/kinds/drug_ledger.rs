@@ -6,8 +6,10 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use chrono::{Datelike, NaiveDate};
 
-use super::Field;
+use auditor_model::Dataset;
+
 use super::registry::normal_name;
+use super::{Context, Field};
 use crate::catalogue::Rule;
 
 /// The D1 fields the reconciliations read (canonical names of `rules/datasets/drug_txn.toml`).
@@ -259,6 +261,23 @@ pub(crate) fn is_named(raw: &str, normal: &str) -> bool {
 /// The institution a ledger belongs to, compared by [`normal_name`]: its 填报单位.
 pub(crate) fn owner(table: &Table) -> String {
     normal_name(&table.institution)
+}
+
+/// The drug ledgers of the run that belong to the judged table's institution (`inst`, its
+/// [`owner`]), with their indices: one institution's ledgers may come in several files, and a
+/// ledger whose title names no institution stands alone.
+pub(crate) fn own_ledgers<'c>(
+    ctx: &'c Context<'_>,
+    judged: usize,
+    inst: &'c str,
+) -> impl Iterator<Item = (usize, &'c Table)> + 'c {
+    ctx.tables.iter().enumerate().filter(move |(t, other)| {
+        if inst.is_empty() {
+            *t == judged
+        } else {
+            other.dataset == Dataset::DrugTxn && owner(other) == inst
+        }
+    })
 }
 
 /// The calendar period a date falls in, by the rule's `period` parameter ("month" or

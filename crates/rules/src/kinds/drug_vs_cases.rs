@@ -14,7 +14,9 @@ use auditor_model::Dataset;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::drug_ledger::{D1_EVIDENCE, Ledger, Period, Types, is_named, owner, qty_text};
+use super::drug_ledger::{
+    D1_EVIDENCE, Ledger, Period, Types, is_named, own_ledgers, owner, qty_text,
+};
 use super::registry::{contains_any, ledger_owner};
 use super::stock_recon::param_number;
 use super::{Context, Field, Hit, Hits, Link};
@@ -60,15 +62,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, cases: Cases) -> 
     let inst = owner(table);
     // (quarter, generic) -> what came in.
     let mut received: BTreeMap<(Period, &str), Received> = BTreeMap::new();
-    for (t, other) in ctx.tables.iter().enumerate() {
-        let same = if inst.is_empty() {
-            t == judged
-        } else {
-            other.dataset == Dataset::DrugTxn && owner(other) == inst
-        };
-        if !same {
-            continue;
-        }
+    for (t, other) in own_ledgers(ctx, judged, &inst) {
         let ledger = Ledger::of(other);
         for i in 0..other.len() {
             if !ledger.is_receipt(&types, i) {

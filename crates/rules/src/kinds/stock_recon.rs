@@ -26,8 +26,8 @@ use auditor_model::Dataset;
 use chrono::NaiveDate;
 
 use super::drug_ledger::{
-    D1_EVIDENCE, Ledger, Movement, Period, Types, is_named, normal_strength, owner, qty_text,
-    row_ref,
+    D1_EVIDENCE, Ledger, Movement, Period, Types, is_named, normal_strength, own_ledgers, owner,
+    qty_text, row_ref,
 };
 use super::registry::ledger_owner;
 use super::{Context, Field, Hit, Hits, Link};
@@ -61,17 +61,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
     let mut groups: HashMap<Batch, Vec<Entry>> = HashMap::new();
     let mut generics: HashMap<&str, Option<&str>> = HashMap::new();
     let mut strengths: HashMap<(String, String), Vec<String>> = HashMap::new();
-    for (t, other) in ctx.tables.iter().enumerate() {
-        // One institution's ledgers may come in several files; a ledger whose title names no
-        // institution is reconciled alone.
-        let same = if inst.is_empty() {
-            t == judged
-        } else {
-            other.dataset == Dataset::DrugTxn && owner(other) == inst
-        };
-        if !same {
-            continue;
-        }
+    for (t, other) in own_ledgers(ctx, judged, &inst) {
         let ledger = Ledger::of(other);
         for i in 0..other.len() {
             let (Some(product), Some(date)) = (ledger.products.text(i), ledger.dates.date(i))
