@@ -87,9 +87,10 @@ fn related_json(related: &[auditor_model::Evidence], upload_of: &SourceOf<'_>) -
     let rows: Vec<serde_json::Value> = related
         .iter()
         .map(|e| {
+            let source = upload_of(&e.file);
             serde_json::json!({
-                "upload_id": upload_of(&e.file).map(|s| s.0),
-                "institution_id": upload_of(&e.file).and_then(|s| s.1),
+                "upload_id": source.map(|s| s.0),
+                "institution_id": source.and_then(|s| s.1),
                 "dataset": e.dataset.map(auditor_model::Dataset::as_str),
                 "file": e.file,
                 "sheet": e.sheet,

@@ -168,6 +168,17 @@ async fn shot(c: &Client, name: &str) {
     eprintln!("screenshot: {}", path.display());
 }
 
+/// Scrolls the element with `id` into view, then takes the screenshot `name`.
+async fn shot_at(c: &Client, id: &str, name: &str) {
+    c.execute(
+        "document.getElementById(arguments[0]).scrollIntoView();",
+        vec![serde_json::Value::from(id)],
+    )
+    .await
+    .unwrap();
+    shot(c, name).await;
+}
+
 async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
@@ -379,13 +390,7 @@ async fn scenario(c: &Client, base: &str, dir: &Path) {
         "{history}"
     );
     shot(c, "finding.png").await;
-    c.execute(
-        "document.getElementById('history').scrollIntoView();",
-        vec![],
-    )
-    .await
-    .unwrap();
-    shot(c, "finding-history.png").await;
+    shot_at(c, "history", "finding-history.png").await;
 
     // The dashboard counts it; then the page switches to English.
     c.goto(base).await.unwrap();
@@ -508,13 +513,7 @@ async fn cross_ledger(c: &Client, base: &str) {
         "{related}"
     );
     assert!(!related.contains("刘芳"), "{related}");
-    c.execute(
-        "document.getElementById('related').scrollIntoView();",
-        vec![],
-    )
-    .await
-    .unwrap();
-    shot(c, "finding-related.png").await;
+    shot_at(c, "related", "finding-related.png").await;
 
     upload_for(
         c,
@@ -530,11 +529,5 @@ async fn cross_ledger(c: &Client, base: &str) {
         .await
         .unwrap();
     assert!(!red.is_empty(), "a flagged institution in red");
-    c.execute(
-        "document.getElementById('srb-funnel').scrollIntoView();",
-        vec![],
-    )
-    .await
-    .unwrap();
-    shot(c, "dashboard-funnel.png").await;
+    shot_at(c, "srb-funnel", "dashboard-funnel.png").await;
 }
