@@ -261,6 +261,25 @@ impl TextColumn {
         }
     }
 
+    /// How many distinct values the column holds, when it keeps them in a dictionary: a rule
+    /// that tests text can then test each value once and look records up by
+    /// [`TextColumn::value_id`].
+    pub fn distinct(&self) -> Option<usize> {
+        match &self.mode {
+            TextMode::Interned { values, .. } => Some(values.len()),
+            TextMode::Arena { .. } => None,
+        }
+    }
+
+    /// Record `i`'s place in the dictionary (below [`TextColumn::distinct`]); `None` when the
+    /// column keeps no dictionary.
+    pub fn value_id(&self, i: usize) -> Option<u32> {
+        match &self.mode {
+            TextMode::Interned { ids, .. } => ids.get(i),
+            TextMode::Arena { .. } => None,
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -1,6 +1,8 @@
 //! Evaluation: every rule the pack selects, over every table of its datasets, judged at
 //! `as_of`. Deterministic given (tables, pack, `as_of`).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use auditor_ingest::Table;
 use auditor_ingest::quality::fingerprint;
 use auditor_model::{Dataset, Evidence, Finding};
@@ -76,66 +78,82 @@ pub fn evaluate_judging(
         .filter(|r| pack.selects(&r.id))
         .map(|r| pack.apply(r))
         .collect();
-    // Rules are independent: alternate rules on each core (neighbours in id order often read
-    // the same dataset), then merged in a fixed order so the report stays deterministic.
-    let (first, second): (Vec<Rule>, Vec<Rule>) = {
-        let (even, odd): (Vec<_>, Vec<_>) =
-            rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
-        (
-            even.into_iter().map(|(_, r)| r).collect(),
-            odd.into_iter().map(|(_, r)| r).collect(),
-        )
+    // Rules are independent and their costs differ a hundredfold: each core takes the next rule
+    // not yet taken, and the results are put back in rule order, so the report stays
+    // deterministic whichever core judged what.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(rule) = rules.get(i) else { break };
+            done.push((i, judge(rule, &ctx)));
+        }
+        done
     };
-    let (mut a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| judge(&second, &ctx));
-        let mine = judge(&first, &ctx);
-        (mine, other.join())
+    let (mut mine, other) = std::thread::scope(|scope| {
+        let other = scope.spawn(work);
+        (work(), other.join())
     });
-    let b = b.unwrap_or_else(|_| judge(&second, &ctx));
-    a.0.extend(b.0);
-    a.1.extend(b.1);
-    a
+    match other {
+        Ok(theirs) => mine.extend(theirs),
+        // Rules are pure: what the other core had taken is judged again here.
+        Err(_) => {
+            let taken: Vec<usize> = mine.iter().map(|(i, _)| *i).collect();
+            for (i, rule) in rules.iter().enumerate() {
+                if !taken.contains(&i) {
+                    mine.push((i, judge(rule, &ctx)));
+                }
+            }
+        }
+    }
+    mine.sort_unstable_by_key(|(i, _)| *i);
+    let mut out = (Vec::new(), Vec::new());
+    for (_, (findings, skipped)) in mine {
+        out.0.extend(findings);
+        out.1.extend(skipped);
+    }
+    out
 }
 
-fn judge(rules: &[Rule], ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
+/// One rule over every table it judges.
+fn judge(rule: &Rule, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
-    for rule in rules {
-        let judged: Vec<&Table> = ctx
-            .tables
-            .iter()
-            .filter(|t| rule.datasets.contains(&t.dataset) && (ctx.judged)(t))
-            .collect();
-        if judged.is_empty() {
-            continue;
+    let judged: Vec<&Table> = ctx
+        .tables
+        .iter()
+        .filter(|t| rule.datasets.contains(&t.dataset) && (ctx.judged)(t))
+        .collect();
+    if judged.is_empty() {
+        return (findings, skipped);
+    }
+    let lacking: Vec<Dataset> = rule
+        .check
+        .needs()
+        .into_iter()
+        .filter(|d| !ctx.tables.iter().any(|t| t.dataset == *d))
+        .collect();
+    if !lacking.is_empty() {
+        skipped.push(lacking_inputs(rule, &lacking));
+        return (findings, skipped);
+    }
+    for table in judged {
+        let hits = rule.check.evaluate(rule, ctx, table);
+        findings.extend(
+            hits.listed
+                .iter()
+                .map(|hit| to_finding(rule, ctx.tables, table, hit)),
+        );
+        if hits.more > 0 {
+            findings.push(summary(rule, table, hits.more));
         }
-        let lacking: Vec<Dataset> = rule
-            .check
-            .needs()
-            .into_iter()
-            .filter(|d| !ctx.tables.iter().any(|t| t.dataset == *d))
-            .collect();
-        if !lacking.is_empty() {
-            skipped.push(lacking_inputs(rule, &lacking));
-            continue;
-        }
-        for table in judged {
-            let hits = rule.check.evaluate(rule, ctx, table);
-            findings.extend(
-                hits.listed
-                    .iter()
-                    .map(|hit| to_finding(rule, ctx.tables, table, hit)),
-            );
-            if hits.more > 0 {
-                findings.push(summary(rule, table, hits.more));
-            }
-            if let Some((zh, en)) = hits.unjudged {
-                skipped.push(Skipped {
-                    rule: rule.id.clone(),
-                    zh: format!("{zh}（{}）", table.file),
-                    en: format!("{en} ({})", table.file),
-                });
-            }
+        if let Some((zh, en)) = hits.unjudged {
+            skipped.push(Skipped {
+                rule: rule.id.clone(),
+                zh: format!("{zh}（{}）", table.file),
+                en: format!("{en} ({})", table.file),
+            });
         }
     }
     (findings, skipped)
