@@ -13,7 +13,7 @@ pub enum RawValue<'a> {
         start: u32,
         end: u32,
     },
-    /// Text the source holds for the whole sheet.
+    /// Text the source holds while the row is read (calamine's shared strings, a CSV stretch).
     Shared(&'a str),
     Int(i64),
     Float(f64),
@@ -105,7 +105,9 @@ impl<'a> RawRow<'a> {
                 !trimmed.is_empty()
             }
             RawValue::Shared(s) => {
-                *s = s.trim();
+                if may_start_with_space(s) || may_end_with_space(s) {
+                    *s = s.trim();
+                }
                 !s.is_empty()
             }
             _ => true,

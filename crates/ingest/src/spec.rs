@@ -90,7 +90,14 @@ impl DatasetSpec {
 pub struct Catalog {
     pub datasets: Vec<DatasetSpec>,
     aliases: HashMap<String, Vec<(usize, usize)>>,
+    /// The aliases of 3 characters or more with their length in characters, for
+    /// [`Catalog::lookup_contained`]: counting them again for every header cell cost more than
+    /// the search itself.
+    long_aliases: Vec<LongAlias>,
 }
+
+/// An alias, its length in characters, and the (dataset, field) pairs it names.
+type LongAlias = (String, usize, Vec<(usize, usize)>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
@@ -190,7 +197,17 @@ impl Catalog {
                 }
             }
         }
-        Ok(Self { datasets, aliases })
+        let mut long_aliases: Vec<LongAlias> = aliases
+            .iter()
+            .map(|(alias, targets)| (alias.clone(), alias.chars().count(), targets.clone()))
+            .filter(|(_, len, _)| *len >= 3)
+            .collect();
+        long_aliases.sort_unstable();
+        Ok(Self {
+            datasets,
+            aliases,
+            long_aliases,
+        })
     }
 
     pub fn spec(&self, dataset: Dataset) -> Option<&DatasetSpec> {
@@ -214,9 +231,9 @@ impl Catalog {
         let n = normalized.chars().count();
         // (dataset) -> (alias length, field, ambiguous)
         let mut best: HashMap<usize, (usize, usize, bool)> = HashMap::new();
-        for (alias, targets) in &self.aliases {
-            let len = alias.chars().count();
-            if len < 3 || len * 2 < n || len >= n || !normalized.contains(alias.as_str()) {
+        for (alias, len, targets) in &self.long_aliases {
+            let len = *len;
+            if len * 2 < n || len >= n || !normalized.contains(alias.as_str()) {
                 continue;
             }
             for &(d, f) in targets {

@@ -89,6 +89,7 @@ pub(crate) fn store(
     v: &RawValue<'_>,
     companion: Option<(u32, &RawValue<'_>)>,
     hasher: &IdHasher,
+    scratch: &mut String,
 ) -> Result<(), Issue> {
     let f = &spec.fields[field];
     // Numbers and dates need their text only to be quoted in a finding; rendering it for every
@@ -111,7 +112,7 @@ pub(crate) fn store(
     match (column, f.kind) {
         (Column::Text(t), FieldType::Names | FieldType::TraceCodes) => {
             // Most cells hold one name or one code: no list to build.
-            if !text.contains(['、', ',', '，', ';', '；', '/', '|', '\n', ' ', '\t']) {
+            if !lists_several(text) {
                 t.push(text);
                 if f.kind == FieldType::TraceCodes
                     && let Err(e) = trace_code::validate_trace_code(text)
@@ -168,11 +169,13 @@ pub(crate) fn store(
         // name is there, never what it is; people are linked by id_hash), and an address only
         // down to its county.
         (Column::Text(t), FieldType::Name) => {
-            t.push(&mask::mask_name(text));
+            mask::mask_name_into(text, scratch);
+            t.push(scratch);
             Ok(())
         }
         (Column::Text(t), FieldType::Phone) => {
-            t.push(&phone_for_storage(text));
+            phone_for_storage(text, scratch);
+            t.push(scratch);
             Ok(())
         }
         (Column::Text(t), FieldType::Address) => {
@@ -307,27 +310,50 @@ pub(crate) fn store(
 
 /// A phone kept to its first three and last two characters ("138******34"): enough to tell
 /// two numbers apart on screen, and few enough distinct values to store compactly.
-fn phone_for_storage(phone: &str) -> String {
+/// Written into `out` (cleared first), a buffer reused from cell to cell.
+fn phone_for_storage(phone: &str, out: &mut String) {
+    out.clear();
     let n = phone.chars().count();
     if n < 7 {
-        return "*".repeat(n);
+        out.extend(std::iter::repeat_n('*', n));
+        return;
     }
-    phone
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i < 3 || i + 2 >= n { c } else { '*' })
-        .collect()
+    out.extend(
+        phone
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 3 || i + 2 >= n { c } else { '*' }),
+    );
+}
+
+/// Whether a names or codes cell lists several (、 , ， ; ； / | newline, space, tab between
+/// them), decided on the bytes: most cells hold one name, and a search per separator character
+/// cost more than typing the cell.
+fn lists_several(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b',' | b';' | b'/' | b'|' | b'\n' | b' ' | b'\t' => true,
+        // 、 is E3 80 81; ， and ； are EF BC 8C and EF BC 9B.
+        0xE3 => b.get(i + 1..i + 3) == Some(&[0x80, 0x81]),
+        0xEF => matches!(b.get(i + 1..i + 3), Some([0xBC, 0x8C | 0x9B])),
+        _ => false,
+    })
 }
 
 /// The address down to its county or district ("山东省泰安市宁阳县文庙街道…" -> "山东省泰安市宁阳县"):
 /// enough to route and count, without the house number.
 fn county_of(address: &str) -> &str {
-    ['县', '区', '旗']
-        .iter()
-        .filter_map(|c| address.find(*c).map(|i| i + c.len_utf8()))
-        .min()
-        .or_else(|| address.find('市').map(|i| i + '市'.len_utf8()))
-        .map_or("", |end| &address[..end])
+    // One pass over the characters: the first 县, 区 or 旗 ends the county; failing those,
+    // the first 市 ends the city.
+    let mut city = None;
+    for (i, c) in address.char_indices() {
+        match c {
+            '县' | '区' | '旗' => return &address[..i + c.len_utf8()],
+            '市' if city.is_none() => city = Some(i + c.len_utf8()),
+            _ => {}
+        }
+    }
+    city.map_or("", |end| &address[..end])
 }
 
 /// An issue whose value has already been stored: reported, but the cell is not blanked.
@@ -365,7 +391,45 @@ fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
 
 #[cfg(test)]
 mod tests {
-    use super::county_of;
+    use super::{county_of, lists_several, phone_for_storage};
+
+    #[test]
+    fn lists_are_told_from_single_values() {
+        for one in [
+            "张卫东",
+            "8123456789012345678X",
+            "Smith",
+            "王（实习）",
+            "李、",
+        ] {
+            assert_eq!(lists_several(one), one.ends_with('、'), "{one}");
+        }
+        for several in [
+            "张卫东、李娜",
+            "张卫东,李娜",
+            "张卫东，李娜",
+            "张卫东;李娜",
+            "张卫东；李娜",
+            "张卫东/李娜",
+            "张卫东|李娜",
+            "张卫东 李娜",
+            "张卫东\t李娜",
+            "张卫东\n李娜",
+        ] {
+            assert!(lists_several(several), "{several}");
+        }
+        // Bytes of 、，； inside other characters (E3 80 xx, EF BC xx) are not separators.
+        assert!(!lists_several("　。〇ＡＢ"));
+    }
+
+    #[test]
+    fn phones_keep_three_and_two() {
+        let mut out = String::new();
+        phone_for_storage("13812341234", &mut out);
+        assert_eq!(out, "138******34");
+        phone_for_storage("12345", &mut out);
+        assert_eq!(out, "*****");
+    }
 
     #[test]
     fn addresses_are_cut_to_the_county() {

@@ -20,9 +20,15 @@ use crate::error::InputError;
 use crate::pipeline;
 use crate::{Ingest, SheetOutcome};
 
-/// How much of a non-UTF-8 file chardetng reads: enough Chinese text to be certain, without
+/// How much of a non-UTF-8 file chardetng may read: enough Chinese text to be certain, without
 /// paying its cost on hundreds of megabytes.
 const DETECT_BYTES: usize = 1 << 20;
+/// chardetng reads the file in pieces of this size and stops once it has seen this many bytes
+/// that are not ASCII (thousands of Chinese characters, where a few hundred decide between
+/// GBK, Big5, `Shift_JIS` and EUC-KR): its cost is that of tens of megabytes of typing per
+/// megabyte, and the first rows of a ledger are as Chinese as the rest.
+const DETECT_PIECE: usize = 64 << 10;
+const DETECT_NON_ASCII: usize = 16 << 10;
 
 /// A text file being read: its path, its encoding once known, and its hash once read.
 pub struct TextSource {
@@ -145,14 +151,25 @@ pub fn read_csv(
 }
 
 fn detect_encoding(path: &Path) -> Result<&'static Encoding, InputError> {
-    let mut prefix = Vec::new();
-    File::open(path)
-        .map_err(io)?
-        .take(DETECT_BYTES as u64)
-        .read_to_end(&mut prefix)
-        .map_err(io)?;
+    let mut file = File::open(path).map_err(io)?;
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(&prefix, prefix.len() < DETECT_BYTES);
+    let mut piece = vec![0u8; DETECT_PIECE];
+    let (mut fed, mut non_ascii) = (0, 0);
+    loop {
+        let n = crate::read_up_to(&mut file, &mut piece)?;
+        let piece = &piece[..n];
+        fed += n;
+        non_ascii += piece.iter().filter(|b| !b.is_ascii()).count();
+        let end_of_file = n < DETECT_PIECE;
+        detector.feed(piece, end_of_file);
+        if end_of_file {
+            break;
+        }
+        if fed >= DETECT_BYTES || non_ascii >= DETECT_NON_ASCII {
+            detector.feed(&[], true);
+            break;
+        }
+    }
     let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
     // GBK text is read with the GB18030 decoder, its superset; a guess of UTF-8 cannot stand for
     // a file that just failed as UTF-8.

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::mpsc::{channel, sync_channel};
@@ -15,16 +16,21 @@ use std::sync::mpsc::{channel, sync_channel};
 use encoding_rs::{Encoding, UTF_8};
 use sha2::{Digest, Sha256};
 
-use super::records::Records;
+use super::records::{Field, Records};
 use super::split::{count_lines, record_boundary};
 use crate::Ingest;
 use crate::error::InputError;
 use crate::row::RawRow;
 use crate::sheet::SheetReader;
 
-/// The first stretch is small: the header must be found before any stretch can be handed out.
-const FIRST_STRETCH: usize = 64 << 10;
-const STRETCH: usize = 1 << 20;
+/// The first stretch is small: the header must be found before any stretch can be handed out,
+/// and the rows read with it are typed on this thread alone. 16 KiB holds the title rows and
+/// the header of any ledger seen, and more are read if it does not.
+const FIRST_STRETCH: usize = 16 << 10;
+/// Small enough that the stretches still being typed when the file has been read (the bound
+/// of the queue plus one per worker) take a few milliseconds, not tens; large enough that
+/// handing one out costs nothing next to typing it.
+const STRETCH: usize = 256 << 10;
 /// A stretch this long without a record boundary (a stray quote keeps every LF "inside
 /// quotes") is not cut at all: the file is read the ordinary way instead.
 const MAX_STRETCH: usize = 16 << 20;
@@ -65,7 +71,8 @@ struct Stretch {
     last: bool,
 }
 
-type Done<'c> = (usize, Result<(SheetReader<'c>, u64), Fail>);
+/// A stretch's number, its buffer (to be read into again) and what reading it gave.
+type Done<'c> = (usize, Vec<u8>, Result<(SheetReader<'c>, u64), Fail>);
 
 /// Reads the file at `plan.path` into `reader` (fresh, nothing read yet).
 pub fn read<'c>(
@@ -95,13 +102,17 @@ pub fn read<'c>(
             waiting: BTreeMap::new(),
             rows: 0,
             failed: None,
+            spare: Vec::new(),
         };
         loop {
             let want = if seq == 0 { FIRST_STRETCH } else { STRETCH };
             let before = pending.len();
-            pending.resize(before + want, 0);
-            let n = crate::read_up_to(&mut file, &mut pending[before..])?;
-            pending.truncate(before + n);
+            // Read into spare capacity: zeroing it first would cost as much as the read.
+            pending.reserve(want);
+            let n = (&mut file)
+                .take(want as u64)
+                .read_to_end(&mut pending)
+                .map_err(io)?;
             sha.update(&pending[before..]);
             read_so_far += n as u64;
             if read_so_far > plan.limit {
@@ -123,7 +134,12 @@ pub fn read<'c>(
                     None => continue,
                 }
             };
-            let rest = pending.split_off(cut);
+            // The bytes after the cut start the next stretch, in a buffer a worker has given
+            // back: fresh buffers would cost a page fault per 4 KiB read.
+            let mut rest = taken.spare.pop().unwrap_or_default();
+            rest.clear();
+            rest.extend_from_slice(&pending[cut..]);
+            pending.truncate(cut);
             let bytes = std::mem::replace(&mut pending, rest);
             let stretch = Stretch {
                 seq,
@@ -140,6 +156,7 @@ pub fn read<'c>(
                     Ok(n) => {
                         taken.rows += n;
                         ingest.report_progress(taken.rows);
+                        taken.spare.push(stretch.bytes);
                     }
                     Err(f) => {
                         taken.failed = Some(f);
@@ -161,7 +178,7 @@ pub fn read<'c>(
                                 let Ok((stretch, mut part)) = job else { break };
                                 let result = read_stretch(&mut part, &stretch, plan, max_columns)
                                     .map(|n| (part, n));
-                                if done.send((stretch.seq, result)).is_err() {
+                                if done.send((stretch.seq, stretch.bytes, result)).is_err() {
                                     break;
                                 }
                             }
@@ -214,10 +231,18 @@ struct InOrder<'c> {
     waiting: BTreeMap<usize, Result<(SheetReader<'c>, u64), Fail>>,
     rows: u64,
     failed: Option<Fail>,
+    /// Buffers of stretches already read, to read the next ones into.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<'c> InOrder<'c> {
-    fn take(&mut self, reader: &mut SheetReader<'c>, (k, result): Done<'c>, ingest: &Ingest<'_>) {
+    fn take(
+        &mut self,
+        reader: &mut SheetReader<'c>,
+        (k, bytes, result): Done<'c>,
+        ingest: &Ingest<'_>,
+    ) {
+        self.spare.push(bytes);
         self.waiting.insert(k, result);
         while let Some(result) = self.waiting.remove(&self.next) {
             match result {
@@ -260,7 +285,11 @@ fn read_stretch(
         let Some(line) = records.next_record(|field| {
             if col < max_columns {
                 // Records end at LF; the CR of a CRLF file is left on the field (and trimmed).
-                row.push_text(col, field.strip_suffix('\r').unwrap_or(field));
+                // A field that is a slice of the stretch is borrowed, not copied.
+                match field {
+                    Field::Slice(s) => row.push_shared(col, s.strip_suffix('\r').unwrap_or(s)),
+                    Field::Copy(s) => row.push_text(col, s.strip_suffix('\r').unwrap_or(s)),
+                }
             }
             col += 1;
         }) else {

@@ -17,7 +17,7 @@ use crate::typing::{Issue, issue_message, store};
 
 mod rows;
 
-use rows::{fill_merged, is_blank, is_footer, row_digest};
+use rows::{by_digest, fill_merged, is_blank, is_footer, row_digest};
 
 /// How many leading non-empty rows are searched for the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
@@ -77,6 +77,8 @@ struct Mapped {
     yes_no: Vec<bool>,
     /// Per field, this row's value (reused between rows to avoid an allocation per row).
     values: Vec<Option<usize>>,
+    /// Room for a masked value before it is stored (reused, as `values` is).
+    scratch: String,
     /// The header row's text per mapped column, as written.
     header_raw: Vec<(u32, String)>,
     /// Values of merged cells in data rows, to fill the cells the merge covers.
@@ -113,6 +115,7 @@ impl Mapped {
             digests: Vec::new(),
             yes_no: self.yes_no.clone(),
             values: Vec::new(),
+            scratch: String::new(),
             header_raw: self.header_raw.clone(),
             merge_values: self.merge_values.clone(),
         }
@@ -395,6 +398,7 @@ impl<'a> SheetReader<'a> {
             digests: Vec::with_capacity(expected),
             header_raw: Vec::new(),
             values: Vec::new(),
+            scratch: String::new(),
             yes_no: spec
                 .fields
                 .iter()
@@ -484,8 +488,7 @@ impl<'a> SheetReader<'a> {
 
     /// Records whose mapped cells are exactly those of an earlier record.
     fn duplicate_rows(&mut self, m: &Mapped) {
-        let mut order: Vec<u32> = (0..m.digests.len() as u32).collect();
-        order.sort_unstable_by_key(|&i| (m.digests[i as usize], i));
+        let order = by_digest(&m.digests);
         let first_col = m
             .table
             .source_cols
@@ -495,9 +498,9 @@ impl<'a> SheetReader<'a> {
             .copied()
             .unwrap_or(0);
         let mut dups = Vec::new();
-        for group in order.chunk_by(|a, b| m.digests[*a as usize] == m.digests[*b as usize]) {
-            let first = m.table.rows[group[0] as usize];
-            for &i in &group[1..] {
+        for group in order.chunk_by(|a, b| a.0 == b.0) {
+            let first = m.table.rows[group[0].1 as usize];
+            for &(_, i) in &group[1..] {
                 dups.push((i as usize, first));
             }
         }
@@ -599,9 +602,17 @@ impl<'a> SheetReader<'a> {
                     }
                 }
                 Some(v) => {
-                    if let Err(issue) =
-                        store(column, spec, field, col, row, v, companion, self.hasher)
-                    {
+                    if let Err(issue) = store(
+                        column,
+                        spec,
+                        field,
+                        col,
+                        row,
+                        v,
+                        companion,
+                        self.hasher,
+                        &mut m.scratch,
+                    ) {
                         if !issue.kept {
                             column.push_missing();
                         }
