@@ -16,6 +16,8 @@ use auditor_report::{
     render_table, render_xlsx,
 };
 
+use crate::timings::Timings;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Table,
@@ -71,6 +73,9 @@ pub struct CheckArgs {
     /// 将所有输入按该数据集读取 / read every sheet as this dataset
     #[arg(long, value_parser = parse_dataset)]
     dataset: Option<Dataset>,
+    /// 结束时在标准错误输出各阶段用时 / print how long each phase took to stderr at the end
+    #[arg(long)]
+    timings: bool,
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -93,6 +98,7 @@ fn usage_error(message: &str) -> ExitCode {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
+    let mut timings = Timings::new(args.timings);
     let format = args.format.unwrap_or(
         if std::io::stdout().is_terminal() && args.output.is_none() {
             OutputFormat::Table
@@ -132,6 +138,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let as_of = args.as_of.unwrap_or_else(today_in_china);
 
+    timings.lap("准备", "start-up");
     let mut inputs: Vec<InputReport> = Vec::new();
     for path in &args.files {
         let progress = Progress::for_file(path);
@@ -158,7 +165,9 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .iter_mut()
         .flat_map(|i| std::mem::take(&mut i.tables))
         .collect();
+    timings.lap("读取", "read");
     let (rule_findings, skipped) = auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
+    timings.lap("判定", "rules");
     // The html report's funnel plot is drawn from the births, which are freed before rendering.
     let sex_ratio = (format == OutputFormat::Html)
         .then(|| auditor_rules::srb::for_pack(&rules, &pack, &tables))
@@ -183,9 +192,12 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(&format!("无法生成报告 / cannot render the report: {e}")),
     };
+    timings.lap("生成报告", "render");
     if let Err(e) = write_output(args.output.as_deref(), &bytes) {
         return usage_error(&e);
     }
+    timings.lap("写出", "write");
+    timings.print();
     if unreadable {
         ExitCode::from(2)
     } else if failing {

@@ -5,6 +5,7 @@ mod key;
 mod notify_cmd;
 mod rules_cmd;
 mod server_cmd;
+mod timings;
 
 use std::process::ExitCode;
 

@@ -438,3 +438,28 @@ fn a_file_that_makes_the_parser_panic_is_reported_as_damaged_without_a_trace() {
     );
     std::fs::remove_file(&path).ok();
 }
+
+#[test]
+fn timings_name_each_phase_on_stderr_and_leave_the_report_alone() {
+    let file = fixture("us_exam_title_rows.xlsx");
+    let plain = auditor(&["check", "--format", "json", &file], Some("k"));
+    let timed = auditor(
+        &["check", "--format", "json", "--timings", &file],
+        Some("k"),
+    );
+    assert_eq!(timed.status.code(), plain.status.code());
+    assert_eq!(json_of(&timed), json_of(&plain));
+    let stderr = String::from_utf8(timed.stderr).unwrap();
+    let phases: Vec<&str> = stderr
+        .lines()
+        .skip_while(|l| !l.starts_with("用时 / timings"))
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        phases,
+        ["start-up", "read", "rules", "render", "write", "total"],
+        "{stderr}"
+    );
+    assert!(!String::from_utf8(plain.stderr).unwrap().contains("timings"));
+}
