@@ -192,7 +192,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Ok(b) => b,
         Err(e) => return usage_error(&format!("无法生成报告 / cannot render the report: {e}")),
     };
-    timings.lap("生成报告", "render");
+    timings.lap("报告", "render");
     if let Err(e) = write_output(args.output.as_deref(), &bytes) {
         return usage_error(&e);
     }

@@ -313,6 +313,14 @@ pub(crate) fn store(
 /// Written into `out` (cleared first), a buffer reused from cell to cell.
 fn phone_for_storage(phone: &str, out: &mut String) {
     out.clear();
+    // Nearly every phone is ASCII digits: bytes are characters, no decoding needed.
+    if phone.is_ascii() && phone.len() >= 7 {
+        let n = phone.len();
+        out.push_str(&phone[..3]);
+        out.extend(std::iter::repeat_n('*', n - 5));
+        out.push_str(&phone[n - 2..]);
+        return;
+    }
     let n = phone.chars().count();
     if n < 7 {
         out.extend(std::iter::repeat_n('*', n));
@@ -429,6 +437,10 @@ mod tests {
         assert_eq!(out, "138******34");
         phone_for_storage("12345", &mut out);
         assert_eq!(out, "*****");
+        phone_for_storage("0538-1234567", &mut out);
+        assert_eq!(out, "053*******67");
+        phone_for_storage("１３８１２３４１２３４", &mut out);
+        assert_eq!(out, "１３８******３４");
     }
 
     #[test]
