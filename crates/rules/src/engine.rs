@@ -9,7 +9,7 @@ use auditor_model::{Dataset, Evidence, Finding};
 use chrono::NaiveDate;
 
 use crate::catalogue::{Catalogue, Rule};
-use crate::kinds::Context;
+use crate::kinds::{Context, RuleCache};
 use crate::pack::Pack;
 use crate::reference::DrugCatalog;
 
@@ -66,11 +66,13 @@ pub fn evaluate_judging(
     judged: &(dyn Fn(&Table) -> bool + Sync),
     as_of: NaiveDate,
 ) -> (Vec<Finding>, Vec<Skipped>) {
+    let no_cache = RuleCache::default();
     let ctx = Context {
         tables,
         as_of,
         drugs,
         judged,
+        cache: &no_cache,
     };
     let rules: Vec<Rule> = catalogue
         .rules
@@ -118,6 +120,11 @@ pub fn evaluate_judging(
 
 /// One rule over every table it judges.
 fn judge(rule: &Rule, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
+    let cache = RuleCache::default();
+    let ctx = &Context {
+        cache: &cache,
+        ..*ctx
+    };
     let mut findings = Vec::new();
     let mut skipped = Vec::new();
     let judged: Vec<&Table> = ctx

@@ -107,6 +107,34 @@ fn a_medical_abortion_without_a_drug_dispensed_within_the_window_fires_on_the_te
 }
 
 #[test]
+fn every_register_a_rule_judges_gets_the_findings_it_gets_alone() {
+    // The index a cross-ledger rule builds from every table is built once per rule and used
+    // for each register it judges: a second register must not see the first one's state.
+    let terminations = fixture("X-DRUG-NO-TOP", "terminations.csv");
+    let violating = fixture("X-DRUG-NO-TOP", "violating.csv");
+    let as_of = day("2024-06-30");
+    let (alone, _) = run(
+        &[
+            ("violating.csv", &violating),
+            ("terminations.csv", &terminations),
+        ],
+        as_of,
+    );
+    let want = found(&alone, "X-DRUG-NO-TOP", "terminations.csv");
+    assert_eq!(want.keys().copied().collect::<Vec<_>>(), [2, 4, 5, 6, 7]);
+    let (together, _) = run(
+        &[
+            ("a.csv", &terminations),
+            ("violating.csv", &violating),
+            ("b.csv", &terminations),
+        ],
+        as_of,
+    );
+    assert_eq!(found(&together, "X-DRUG-NO-TOP", "a.csv"), want);
+    assert_eq!(found(&together, "X-DRUG-NO-TOP", "b.csv"), want);
+}
+
+#[test]
 fn a_scan_shopping_episode_is_one_finding_in_the_whole_run_whichever_file_comes_first() {
     let hospital = fixture("US-SHOPPING", "violating.csv");
     let clinic = fixture("US-SHOPPING", "clinic.csv");

@@ -30,7 +30,9 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
 }
 
 fn dispensed_without_termination(ctx: &Context<'_>, table: &Table, window: i32) -> Hits {
-    let terminations = PersonIndex::build(ctx, &TERMINATION, |_| true);
+    let terminations = ctx.cache.get_or_build("terminations", || {
+        PersonIndex::build(ctx, &TERMINATION, |_| true)
+    });
     let mut drugs = DrugRows::of(table, Some(PRODUCT));
     let products = Field::of(table, PRODUCT);
     let mut hits = Hits::default();
@@ -69,12 +71,14 @@ fn medical_abortion_without_drug(
     methods: &[String],
 ) -> Hits {
     // Termination drugs only: the same woman's antibiotics say nothing.
-    let products: Vec<Field<'_>> = ctx.tables.iter().map(|t| Field::of(t, PRODUCT)).collect();
-    let mut memo = DrugMemo::default();
-    let dispensed = PersonIndex::build(ctx, &DRUG_DISPENSE, |v| {
-        products[v.table]
-            .text(v.record)
-            .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p))
+    let dispensed = ctx.cache.get_or_build("dispensed", || {
+        let products: Vec<Field<'_>> = ctx.tables.iter().map(|t| Field::of(t, PRODUCT)).collect();
+        let mut memo = DrugMemo::default();
+        PersonIndex::build(ctx, &DRUG_DISPENSE, |v| {
+            products[v.table]
+                .text(v.record)
+                .is_some_and(|p| memo.is_termination_drug(ctx.drugs, p))
+        })
     });
     let method = Field::of(table, METHOD);
     let mut hits = Hits::default();

@@ -1,6 +1,7 @@
 //! Check kinds: the code behind rules. A rule file names a kind and the fields it reads; the
 //! kind decides which records break the rule and says why, quoting the values.
 
+mod cache;
 mod certified;
 mod check;
 mod deadline;
@@ -32,11 +33,13 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use chrono::NaiveDate;
 
+pub use cache::RuleCache;
 pub use check::Check;
 
 use crate::reference::DrugCatalog;
 
 /// What a check sees: every table of the run, the judging date, the reference data.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub tables: &'a [Table],
     pub as_of: NaiveDate,
@@ -44,6 +47,8 @@ pub struct Context<'a> {
     /// Which tables are judged; the others are only joined with (see
     /// [`crate::engine::evaluate_judging`]).
     pub judged: &'a (dyn Fn(&Table) -> bool + Sync),
+    /// What the rule being judged has built from every table (see [`RuleCache`]).
+    pub cache: &'a RuleCache,
 }
 
 /// One record breaking a rule: which, the fields that show it, and why. A hit about the sheet

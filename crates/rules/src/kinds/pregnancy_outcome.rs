@@ -26,8 +26,12 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let term_weeks = rule.param_int("term_weeks").unwrap_or(44);
     let grace_weeks = rule.param_int("grace_weeks").unwrap_or(2);
     let lost_words = rule.param_list("lost_words");
-    let births = PersonIndex::build(ctx, &BIRTH, |_| true);
-    let terminations = PersonIndex::build(ctx, &TERMINATION, |_| true);
+    let births = ctx
+        .cache
+        .get_or_build("births", || PersonIndex::build(ctx, &BIRTH, |_| true));
+    let terminations = ctx.cache.get_or_build("terminations", || {
+        PersonIndex::build(ctx, &TERMINATION, |_| true)
+    });
     let searched_zh = format!(
         "出生登记（{}）和终止妊娠登记（{}）",
         persons::files(ctx, BIRTH.dataset),

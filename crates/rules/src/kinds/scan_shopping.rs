@@ -21,8 +21,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
     let Some(me) = persons::position(ctx, table) else {
         return Hits::default();
     };
-    let scans = PersonIndex::build(ctx, &US_EXAM, |v| {
-        v.ga.is_some_and(|g| (from..=to).contains(&i64::from(g)))
+    let scans = ctx.cache.get_or_build("scans", || {
+        PersonIndex::build(ctx, &US_EXAM, |v| {
+            v.ga.is_some_and(|g| (from..=to).contains(&i64::from(g)))
+        })
     });
     let inst: Vec<Field<'_>> = ctx
         .tables

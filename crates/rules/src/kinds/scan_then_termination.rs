@@ -27,8 +27,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let min_days = min_weeks * 7;
     let window = i32::try_from(rule.param_int("days").unwrap_or(30)).unwrap_or(30);
     let close = i32::try_from(rule.param_int("close_days").unwrap_or(7)).unwrap_or(7);
-    let scans = PersonIndex::build(ctx, &US_EXAM, |v| {
-        v.ga.is_some_and(|g| i64::from(g) >= min_days)
+    let scans = ctx.cache.get_or_build("scans", || {
+        PersonIndex::build(ctx, &US_EXAM, |v| {
+            v.ga.is_some_and(|g| i64::from(g) >= min_days)
+        })
     });
     let exam_inst: Vec<Field<'_>> = ctx
         .tables

@@ -388,7 +388,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let Some(this) = ctx.tables.iter().position(|t| std::ptr::eq(t, table)) else {
         return hits;
     };
-    let survey = survey(ctx.tables, rule, f, &params);
+    // Every birth register is counted once per run, not once per register judged.
+    let survey = ctx
+        .cache
+        .get_or_build("survey", || survey(ctx.tables, rule, f, &params));
     let tested = survey.points.iter().filter(|p| p.births() > 0).count();
     // An institution-period is one finding in the whole run, reported by the table that holds
     // its latest birth, however many files its births span.
