@@ -309,8 +309,8 @@ pub fn parse_sex(raw: &str) -> Option<bool> {
     }
 }
 
-/// Gestational age in days: "16周" -> 112, "16+3" -> 115, "16周3天", "16W+3D", "115天" -> 115.
-/// A bare number is weeks unless `bare_is_days` (a 停经天数 column).
+/// Gestational age in days: "16周" -> 112, "16+3" -> 115, "16周3天", "16W+3D", "16+3周",
+/// "16周+3天", "115天" -> 115. A bare number is weeks unless `bare_is_days` (a 停经天数 column).
 pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
     if let Ok(n) = raw.trim().parse::<f64>() {
         if n < 0.0 {
@@ -329,22 +329,49 @@ pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
         return Some(if bare_is_days { n } else { n * 7.0 });
     }
     let s = s.replace("孕", "").replace("停经", "");
-    if let Some(days) = s
-        .strip_suffix("天")
-        .or_else(|| s.strip_suffix('d'))
-        .filter(|d| !d.contains(['周', 'w', '+']))
-    {
+    if let Some(days) = strip_any(&s, DAY_UNITS).filter(|d| !d.contains(['周', 'w', '+'])) {
         return days.parse::<f64>().ok().filter(|d| *d >= 0.0);
     }
-    let (weeks, rest) = match s.find(['周', 'w', '+']) {
-        Some(i) => {
-            let sep_len = s[i..].chars().next().map_or(1, char::len_utf8);
-            (&s[..i], &s[i + sep_len..])
-        }
-        None => return None,
-    };
-    let weeks: f64 = weeks.parse().ok()?;
-    let rest = rest.trim_start_matches('+').trim_end_matches(['天', 'd']);
+    weeks_and_days(&s)
+}
+
+/// Units after a number of weeks, longest first so "weeks" is not read as "w" + "eeks".
+const WEEK_UNITS: &[&str] = &["weeks", "week", "wks", "wk", "w", "周"];
+/// Units after a number of days.
+const DAY_UNITS: &[&str] = &["days", "day", "d", "天"];
+
+fn strip_any<'a>(s: &'a str, suffixes: &[&str]) -> Option<&'a str> {
+    suffixes.iter().find_map(|u| s.strip_suffix(u))
+}
+
+/// Weeks then days, the way clerks join them: "16周3天", "16w+3d", "16+3", "16+3周" (the unit
+/// written once, after both numbers), "16周+3". Days must be under 7.
+fn weeks_and_days(s: &str) -> Option<f64> {
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let weeks: f64 = s[..split].parse().ok()?;
+    let mut rest = &s[split..];
+    let week_unit = WEEK_UNITS.iter().find_map(|u| rest.strip_prefix(u));
+    if let Some(r) = week_unit {
+        rest = r;
+    }
+    let plus = rest.strip_prefix('+');
+    if let Some(r) = plus {
+        rest = r;
+    }
+    if week_unit.is_none() && plus.is_none() {
+        return None;
+    }
+    let rest = strip_any(rest, DAY_UNITS)
+        // "16+3周": the week unit closes the pair when it did not follow the weeks.
+        .or_else(|| {
+            week_unit
+                .is_none()
+                .then(|| strip_any(rest, WEEK_UNITS))
+                .flatten()
+        })
+        .unwrap_or(rest);
     let days: f64 = if rest.is_empty() {
         0.0
     } else {
@@ -484,6 +511,27 @@ mod tests {
         assert_eq!(parse_gestation("14", false), Some(98.0));
         assert_eq!(parse_gestation("49", true), Some(49.0));
         assert_eq!(parse_gestation("16+9", false), None);
+    }
+
+    #[test]
+    fn weeks_and_days_the_ways_clerks_join_them() {
+        for s in [
+            "16+2周",
+            "孕16+2周",
+            "16+2w",
+            "16周+2天",
+            "16W+2",
+            "16w2d",
+            "16周2天",
+            "16 weeks 2 days",
+            "孕１６+２周",
+        ] {
+            assert_eq!(parse_gestation(s, false), Some(114.0), "{s}");
+            assert_eq!(parse_gestation(s, true), Some(114.0), "{s}");
+        }
+        for s in ["16+2+3", "16周周", "16+9周", "周2天", "16天2周"] {
+            assert_eq!(parse_gestation(s, false), None, "{s}");
+        }
     }
 
     #[test]
