@@ -101,6 +101,31 @@ fn canonical_suffix(s: &str) -> String {
     s
 }
 
+/// What a bare number under a gestation header counts, when the header says: days for
+/// 停经天数, 孕天, 孕周（天）, "days"; weeks for 孕周, 妊娠周数, "weeks". A unit in brackets is the
+/// header's own statement of it and wins ("孕周（天）" counts days, "孕周（周+天）" weeks).
+/// `None` when the header names no unit (停经时间, "GA").
+pub fn gestation_unit_is_days(raw: &str) -> Option<bool> {
+    let folded = fold(raw);
+    let unit_of = |s: &str| {
+        if s.contains('周') || s.contains("week") || s.contains("wk") {
+            Some(false)
+        } else if s.contains('天') || s.contains("day") {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    let bracketed = match (folded.find('('), folded.rfind(')')) {
+        (Some(open), Some(close)) if open < close => unit_of(&folded[open + 1..close]),
+        _ => None,
+    };
+    let outside = strip_brackets(&folded);
+    // Outside brackets a 天 is the more specific word: 孕周天数 counts days.
+    let days_outside = (outside.contains('天') || outside.contains("day")).then_some(true);
+    bracketed.or(days_outside).or_else(|| unit_of(&outside))
+}
+
 /// A header cell: column and text as shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeaderCell {
@@ -343,6 +368,34 @@ mod tests {
         assert_eq!(normalize_header("*检查日期："), "检查日期");
         assert_eq!(normalize_header("Batch No"), "batchno");
         assert_eq!(normalize_header("签名"), "签名");
+    }
+
+    #[test]
+    fn gestation_headers_say_their_unit() {
+        for days in [
+            "停经天数",
+            "孕天",
+            "孕周（天）",
+            "孕周(天)",
+            "天数",
+            "停经天数（天）",
+            "Days of amenorrhea",
+        ] {
+            assert_eq!(gestation_unit_is_days(days), Some(true), "{days}");
+        }
+        for weeks in [
+            "孕周",
+            "妊娠周数",
+            "孕周（周+天）",
+            "孕周(周)",
+            "GA (weeks)",
+            "停经（周）",
+        ] {
+            assert_eq!(gestation_unit_is_days(weeks), Some(false), "{weeks}");
+        }
+        for neither in ["停经时间", "孕龄", "GA", "停经"] {
+            assert_eq!(gestation_unit_is_days(neither), None, "{neither}");
+        }
     }
 
     #[test]

@@ -88,6 +88,7 @@ pub(crate) fn store(
     row: &RawRow<'_>,
     v: &RawValue<'_>,
     companion: Option<(u32, &RawValue<'_>)>,
+    bare_is_days: bool,
     hasher: &IdHasher,
     scratch: &mut String,
 ) -> Result<(), Issue> {
@@ -211,7 +212,6 @@ pub(crate) fn store(
             None => Err(fail(DqRule::TimeInvalid, shown(), None)),
         },
         (Column::Number(n), FieldType::Gestation) => {
-            let bare_is_days = f.name.ends_with("days");
             let parsed = match *v {
                 RawValue::Int(i) => Some(if bare_is_days {
                     i as f64
@@ -222,10 +222,18 @@ pub(crate) fn store(
                 _ => parse_gestation(text, bare_is_days),
             };
             match parsed {
-                Some(days) => {
+                Some(days) if plausible_gestation(days) => {
                     n.push(days);
                     Ok(())
                 }
+                Some(_) => Err(fail(
+                    DqRule::GestationInvalid,
+                    shown(),
+                    Some((
+                        format!("超出 1 天至 {MAX_GESTATION_WEEKS} 周的可能范围"),
+                        format!("outside the possible 1 day to {MAX_GESTATION_WEEKS} weeks"),
+                    )),
+                )),
                 None => Err(fail(DqRule::GestationInvalid, shown(), None)),
             }
         }
@@ -306,6 +314,14 @@ pub(crate) fn store(
             )),
         },
     }
+}
+
+/// No pregnancy lasts beyond about 45 weeks: a larger age is a typing slip or a number read in
+/// the wrong unit, and rules must not reason from it.
+const MAX_GESTATION_WEEKS: u32 = 45;
+
+fn plausible_gestation(days: f64) -> bool {
+    days > 0.0 && days <= f64::from(MAX_GESTATION_WEEKS * 7)
 }
 
 /// A phone kept to its first three and last two characters ("138******34"): enough to tell

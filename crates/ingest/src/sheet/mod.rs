@@ -75,6 +75,9 @@ struct Mapped {
     digests: Vec<u64>,
     /// Per field, whether it is a yes/no field.
     yes_no: Vec<bool>,
+    /// Per field, whether a bare number counts days (停经天数) rather than weeks (孕周): the
+    /// header's unit when it names one, else the field's own (`ga_days`).
+    bare_days: Vec<bool>,
     /// Per field, this row's value (reused between rows to avoid an allocation per row).
     values: Vec<Option<usize>>,
     /// Room for a masked value before it is stored (reused, as `values` is).
@@ -114,6 +117,7 @@ impl Mapped {
             time_companions: self.time_companions.clone(),
             digests: Vec::new(),
             yes_no: self.yes_no.clone(),
+            bare_days: self.bare_days.clone(),
             values: Vec::new(),
             scratch: String::new(),
             header_raw: self.header_raw.clone(),
@@ -330,6 +334,13 @@ impl<'a> SheetReader<'a> {
                     .map(|v| (*col, row.display(v).trim().to_owned()))
             })
             .collect();
+        for (col, text) in &mapped.header_raw {
+            if let Some(Some(field)) = mapped.field_of_col.get(*col as usize)
+                && let Some(days) = header::gestation_unit_is_days(text)
+            {
+                mapped.bare_days[*field] = days;
+            }
+        }
         self.column_findings(&mut mapped, header_row);
         self.mapped = Some(mapped);
         for row in &scan[self.mapped.as_ref().map_or(0, |m| m.header.last_row + 1)..] {
@@ -403,6 +414,11 @@ impl<'a> SheetReader<'a> {
                 .fields
                 .iter()
                 .map(|f| f.kind == FieldType::Bool)
+                .collect(),
+            bare_days: spec
+                .fields
+                .iter()
+                .map(|f| f.name.ends_with("days"))
                 .collect(),
             merge_values: HashMap::new(),
         }
@@ -610,6 +626,7 @@ impl<'a> SheetReader<'a> {
                         row,
                         v,
                         companion,
+                        m.bare_days[field],
                         self.hasher,
                         &mut m.scratch,
                     ) {

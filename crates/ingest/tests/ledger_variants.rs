@@ -1,0 +1,97 @@
+//! Ledgers as clerks really keep them: units named in the header, date and time in either
+//! order, footers anywhere in a row, month-only expiry dates, institutions under any label.
+//! Each test reads a small CSV end to end and checks exact values and exact findings.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use auditor_ingest::{Catalog, IdHasher, Ingest, InputReport};
+
+fn read(name: &str, csv: &str) -> InputReport {
+    let dir = std::env::temp_dir().join(format!("auditor-variants-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, csv).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, name);
+    std::fs::remove_file(&path).ok();
+    r
+}
+
+/// Every value of field `name`, record by record.
+fn values(r: &InputReport, name: &str) -> Vec<String> {
+    let t = &r.tables[0];
+    (0..t.len()).map(|i| t.display(name, i)).collect()
+}
+
+/// (rule, row) of every finding, in order.
+fn findings(r: &InputReport) -> Vec<(String, Option<u32>)> {
+    r.findings.iter().map(|f| (f.rule.clone(), f.row)).collect()
+}
+
+#[test]
+fn a_bare_number_counts_in_the_unit_its_header_names() {
+    // us_exam's field is ga_weeks, yet 停经天数 counts days: 110 days, not 110 weeks.
+    let r = read(
+        "days.csv",
+        "检查日期,姓名,检查项目,停经天数\n2024-03-01,王丽,早孕,110\n2024-03-02,李娜,早孕,56\n",
+    );
+    assert_eq!(values(&r, "ga_weeks"), ["110", "56"]);
+    assert_eq!(findings(&r), []);
+    for header in ["孕周（天）", "孕天"] {
+        let r = read(
+            "days2.csv",
+            &format!("检查日期,姓名,检查项目,{header}\n2024-03-01,王丽,早孕,49\n"),
+        );
+        assert_eq!(values(&r, "ga_weeks"), ["49"], "{header}");
+    }
+    // drug_dispense's field is ga_days, yet 孕周 counts weeks: 7 weeks is 49 days.
+    let r = read(
+        "weeks.csv",
+        "发药日期,处方号,姓名,孕周,药品名称,数量\n2024-03-05,MZ1,王丽,7,米非司酮片,6\n",
+    );
+    assert_eq!(values(&r, "ga_days"), ["49"]);
+    // A header naming no unit keeps the field's own: 停经时间 in drug_dispense counts days.
+    let r = read(
+        "plain.csv",
+        "发药日期,处方号,姓名,停经时间,药品名称,数量\n2024-03-05,MZ1,王丽,45,米非司酮片,6\n",
+    );
+    assert_eq!(values(&r, "ga_days"), ["45"]);
+}
+
+#[test]
+fn an_impossible_gestational_age_is_a_finding() {
+    let r = read(
+        "impossible.csv",
+        "检查日期,姓名,检查项目,孕周\n\
+         2024-03-01,王丽,早孕,12\n\
+         2024-03-02,李娜,早孕,46\n\
+         2024-03-03,赵敏,早孕,0\n\
+         2024-03-04,钱芳,早孕,45周\n\
+         2024-03-05,孙悦,早孕,110周\n",
+    );
+    assert_eq!(values(&r, "ga_weeks"), ["84", "", "", "315", ""]);
+    assert_eq!(
+        findings(&r),
+        [
+            ("DQ-GESTATION-INVALID".to_owned(), Some(3)),
+            ("DQ-GESTATION-INVALID".to_owned(), Some(4)),
+            ("DQ-GESTATION-INVALID".to_owned(), Some(6)),
+        ]
+    );
+    assert!(
+        r.findings[0].message_en.contains("\"46\""),
+        "{}",
+        r.findings[0].message_en
+    );
+    assert!(
+        r.findings[0].message.contains("45 周"),
+        "{}",
+        r.findings[0].message
+    );
+}
