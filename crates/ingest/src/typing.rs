@@ -388,7 +388,10 @@ fn keep_value(issue: Issue) -> Result<(), Issue> {
     })
 }
 
-fn to_datetime(v: &RawValue, text: &str) -> Option<(chrono::NaiveDate, Option<NaiveTime>)> {
+pub(crate) fn to_datetime(
+    v: &RawValue,
+    text: &str,
+) -> Option<(chrono::NaiveDate, Option<NaiveTime>)> {
     let split =
         |t: chrono::NaiveDateTime| (t.date(), (t.time() != NaiveTime::MIN).then_some(t.time()));
     match *v {
@@ -402,7 +405,7 @@ fn to_datetime(v: &RawValue, text: &str) -> Option<(chrono::NaiveDate, Option<Na
     }
 }
 
-fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
+pub(crate) fn to_time(v: &RawValue, text: &str) -> Option<NaiveTime> {
     match *v {
         RawValue::DateTime(serial) | RawValue::Float(serial)
             if (0.0..1.0).contains(&serial.fract()) && serial >= 0.0 =>

@@ -95,3 +95,30 @@ fn an_impossible_gestational_age_is_a_finding() {
         r.findings[0].message
     );
 }
+
+#[test]
+fn a_time_column_before_the_date_column_still_joins_it() {
+    let r = read(
+        "time_first.csv",
+        "序号,检查时间,检查日期,姓名,检查项目\n\
+         1,8:30,2024-03-01,王丽,早孕\n\
+         2,14:05:10,2024-03-02,李娜,早孕\n\
+         3,,2024-03-03,赵敏,早孕\n",
+    );
+    assert_eq!(
+        values(&r, "exam_ts"),
+        [
+            "2024-03-01 08:30:00",
+            "2024-03-02 14:05:10",
+            "2024-03-03 00:00:00"
+        ]
+    );
+    assert_eq!(findings(&r), []);
+    // The usual order reads the same.
+    let r = read(
+        "date_first.csv",
+        "序号,检查日期,检查时间,姓名,检查项目\n1,2024-03-01,8:30,王丽,早孕\n",
+    );
+    assert_eq!(values(&r, "exam_ts"), ["2024-03-01 08:30:00"]);
+    assert_eq!(findings(&r), []);
+}

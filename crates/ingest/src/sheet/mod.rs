@@ -13,7 +13,7 @@ use crate::row::RawRow;
 use crate::spec::{Catalog, FieldType};
 pub use crate::table::Table;
 use crate::titles::institution_from_titles;
-use crate::typing::{Issue, issue_message, store};
+use crate::typing::{Issue, issue_message, store, to_datetime, to_time};
 
 mod rows;
 
@@ -319,6 +319,8 @@ impl<'a> SheetReader<'a> {
                 .unwrap_or_default();
             return;
         };
+        let mut found = found;
+        date_before_time(&mut found, &scan);
         let spec = &self.catalog.datasets[found.dataset];
         self.ctx.dataset = Some(spec.dataset);
         self.ctx.institution = institution_from_titles(&rows[..found.last_row]);
@@ -660,4 +662,45 @@ impl<'a> SheetReader<'a> {
         m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);
     }
+}
+
+/// A date-time field named by two columns (检查时间 + 检查日期) is read from the column holding
+/// dates, with the other as its time of day, whichever comes first in the sheet: the header
+/// maps the first column it meets, which may be the one holding only times ("8:30").
+fn date_before_time(found: &mut HeaderMatch, scan: &[RawRow<'static>]) {
+    let data = scan.get(found.last_row + 1..).unwrap_or_default();
+    for dup in &mut found.duplicate_columns {
+        let (second, field, first) = *dup;
+        let time_first = holds_times(data, first) && !holds_times(data, second);
+        if !time_first {
+            continue;
+        }
+        if let Some(entry) = found
+            .columns
+            .iter_mut()
+            .find(|(c, f)| *c == first && *f == field)
+        {
+            entry.0 = second;
+            *dup = (first, field, second);
+        }
+    }
+    found.columns.sort_unstable();
+}
+
+/// Whether a column's values, among the rows scanned, are mostly times of day without a date.
+fn holds_times(rows: &[RawRow<'_>], col: u32) -> bool {
+    let (mut times, mut others) = (0usize, 0usize);
+    for row in rows {
+        let Some(v) = row.get(col) else { continue };
+        let text = row.display(v);
+        if rows::is_blank(row, v) {
+            continue;
+        }
+        if to_datetime(v, &text).is_none() && to_time(v, &text).is_some() {
+            times += 1;
+        } else {
+            others += 1;
+        }
+    }
+    times > others
 }
