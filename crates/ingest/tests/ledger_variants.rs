@@ -122,3 +122,36 @@ fn a_time_column_before_the_date_column_still_joins_it() {
     assert_eq!(values(&r, "exam_ts"), ["2024-03-01 08:30:00"]);
     assert_eq!(findings(&r), []);
 }
+
+#[test]
+fn footers_anywhere_in_a_nearly_empty_row_are_not_records() {
+    let r = read(
+        "footers.csv",
+        "日期,单据号,通用名称,批号,数量,单价,金额,备注\n\
+         2024-03-01,D1,米非司酮片,230801,6,10,60,\n\
+         2024-03-02,D2,米索前列醇片,230802,3,5,15,合计\n\
+         2024-03-03,D3,米非司酮片,230801,2,10,20,本月合计已核\n\
+         本月合计,,,,11,,95,\n\
+         ,,本页小计,,11,,,\n\
+         登记人：王五,,,,,,,\n\
+         ,,,经办人：赵六,,,,\n\
+         统计人: 钱七,,记录人：孙八,,,,,\n\
+         ,科主任签字：,,,,,,\n\
+         ,,,,,,复核人：周九,\n",
+    );
+    assert_eq!(r.sheets[0].rows, 3);
+    assert_eq!(values(&r, "doc_no"), ["D1", "D2", "D3"]);
+    // A record that merely mentions a total in its remarks is kept whole.
+    assert_eq!(values(&r, "remarks"), ["", "合计", "本月合计已核"]);
+    assert_eq!(findings(&r), []);
+}
+
+#[test]
+fn a_sparse_record_is_not_taken_for_a_footer() {
+    // Two cells filled of four mapped, none of them a sign-off or a total: a record.
+    let r = read(
+        "sparse.csv",
+        "日期,通用名称,数量,经办人\n2024-03-01,米非司酮片,,\n2024-03-02,,,经办人：王五\n",
+    );
+    assert_eq!(values(&r, "txn_date"), ["2024-03-01", "2024-03-02"]);
+}

@@ -498,7 +498,7 @@ impl<'a> SheetReader<'a> {
         } else {
             row
         };
-        if !is_footer(row) && !self.repeated_header(&m, row) {
+        if !is_footer(row, m.header.columns.len()) && !self.repeated_header(&m, row) {
             self.record(&mut m, row);
         }
         self.mapped = Some(m);

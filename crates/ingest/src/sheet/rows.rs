@@ -16,8 +16,15 @@ pub(super) fn is_blank(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
     }
 }
 
-/// Rows below the data that total or sign the ledger: 合计, 制表人：…, 审核：….
-pub(super) fn is_footer(row: &RawRow<'_>) -> bool {
+/// Rows below the data that total or sign the ledger: 合计, 制表人：…, 审核：…. Either the first
+/// cell starts with a footer word, or the row is nearly empty (a few cells where a record fills
+/// many: `mapped` is how many columns the header maps) and its first filled cell, in whatever
+/// column, is a sign-off (登记人：…, 科主任签字：) or a total (本月合计, 本页小计).
+pub(super) fn is_footer(row: &RawRow<'_>, mapped: usize) -> bool {
+    first_cell_is_footer(row) || sparse_sign_off_or_total(row, mapped)
+}
+
+fn first_cell_is_footer(row: &RawRow<'_>) -> bool {
     const WORDS: [&str; 12] = [
         "合计",
         "总计",
@@ -47,6 +54,101 @@ pub(super) fn is_footer(row: &RawRow<'_>) -> bool {
     }
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     WORDS.iter().any(|w| text.starts_with(w))
+}
+
+/// Most cells a footer row holds ("制表人：张三  审核人：李四  日期：2024-12-31").
+const FOOTER_MAX_CELLS: usize = 3;
+
+/// Labels under which a ledger is signed off.
+const SIGN_OFF_LABELS: [&str; 24] = [
+    "制表人",
+    "制表",
+    "填表人",
+    "填报人",
+    "填表",
+    "审核人",
+    "审核",
+    "审批人",
+    "负责人",
+    "登记人",
+    "经办人",
+    "统计人",
+    "记录人",
+    "复核人",
+    "核对人",
+    "保管员",
+    "科主任",
+    "科室主任",
+    "主任",
+    "院长",
+    "签字",
+    "签名",
+    "日期",
+    "报表日期",
+];
+
+/// Periods a total is qualified by: 本月合计, 本页小计, 全年累计.
+const TOTAL_PERIODS: [&str; 9] = [
+    "本月",
+    "本页",
+    "本年",
+    "本季度",
+    "本季",
+    "本期",
+    "本日",
+    "全年",
+    "全月",
+];
+const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "累计"];
+
+fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
+    let mut filled = row.cells().iter().filter(|(_, v)| !is_blank(row, v));
+    let Some((_, first)) = filled.next() else {
+        return false;
+    };
+    let count = 1 + filled.count();
+    // A record fills many of the mapped columns; a footer only a few, far fewer.
+    if count > FOOTER_MAX_CELLS || count * 2 > mapped.max(2) || !first.is_text() {
+        return false;
+    }
+    let text: String = row
+        .text(first)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    is_sign_off(&text) || is_total(&text)
+}
+
+/// "登记人：王五", "科主任签字：", "审核人" alone (the name in the next cell).
+fn is_sign_off(text: &str) -> bool {
+    SIGN_OFF_LABELS.iter().any(|label| {
+        let Some(rest) = text.strip_prefix(label) else {
+            return false;
+        };
+        let rest = [
+            "（签字）",
+            "（签名）",
+            "(签字)",
+            "(签名)",
+            "签字",
+            "签名",
+            "签章",
+        ]
+        .iter()
+        .find_map(|s| rest.strip_prefix(s))
+        .unwrap_or(rest);
+        rest.is_empty() || rest.starts_with([':', '：'])
+    })
+}
+
+/// "合计", "本月合计：", "本页小计（元）": a total's label, not a sentence that mentions one.
+fn is_total(text: &str) -> bool {
+    const MAX_CHARS: usize = 10;
+    let rest = TOTAL_PERIODS
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text);
+    TOTAL_WORDS.iter().any(|w| rest.starts_with(w)) && text.chars().count() <= MAX_CHARS
 }
 
 /// Fills cells covered by a merged region with the merged value, as a reader of the sheet sees
