@@ -45,6 +45,10 @@ pub struct FieldSpec {
     pub kind: FieldType,
     #[serde(default)]
     pub required: bool,
+    /// A date field where a month written alone ("2026-03", "2026年3月") means that month's
+    /// last day, as 有效期至 on a drug pack does. Elsewhere a month alone is not a date.
+    #[serde(default)]
+    pub month_end: bool,
     #[validate(length(min = 1))]
     pub zh: String,
     #[validate(length(min = 1))]

@@ -12,8 +12,8 @@ use crate::quality::DqRule;
 use crate::row::{RawRow, RawValue};
 use crate::spec::{DatasetSpec, FieldType};
 use crate::value::{
-    from_excel_serial, parse_bool, parse_datetime_text, parse_gestation, parse_names,
-    parse_quantity, parse_sex, parse_time_text, plausible_serial,
+    from_excel_serial, parse_bool, parse_datetime_text, parse_gestation, parse_month_end,
+    parse_names, parse_quantity, parse_sex, parse_time_text, plausible_serial,
 };
 
 pub(crate) struct Issue {
@@ -187,13 +187,22 @@ pub(crate) fn store(
             t.push(text);
             Ok(())
         }
-        (Column::Date(d), _) => match to_datetime(v, text) {
-            Some((date, _)) => {
-                d.push(days_from_date(date));
-                Ok(())
+        (Column::Date(d), _) => {
+            let date = to_datetime(v, text).map(|(date, _)| date).or_else(|| {
+                if f.month_end {
+                    month_end(v, text)
+                } else {
+                    None
+                }
+            });
+            match date {
+                Some(date) => {
+                    d.push(days_from_date(date));
+                    Ok(())
+                }
+                None => Err(fail(DqRule::DateInvalid, shown(), None)),
             }
-            None => Err(fail(DqRule::DateInvalid, shown(), None)),
-        },
+        }
         (Column::DateTime(d), _) => match to_datetime(v, text) {
             Some((date, time)) => {
                 let time = time
@@ -402,6 +411,14 @@ pub(crate) fn to_datetime(
             parse_datetime_text(&i.to_string())
         }
         _ => parse_datetime_text(text),
+    }
+}
+
+/// A month written alone, as its last day (for fields marked `month_end`).
+fn month_end(v: &RawValue, text: &str) -> Option<chrono::NaiveDate> {
+    match *v {
+        RawValue::Int(i) => parse_month_end(&i.to_string()),
+        _ => parse_month_end(text),
     }
 }
 

@@ -214,6 +214,33 @@ fn parse_date_only(s: &str) -> Option<NaiveDate> {
     valid_date(y, m, d)
 }
 
+/// The last day of a month written without a day: `2026-03`, `2026/3`, `2026.12`, `2026年12月`,
+/// `202612` -> the last day of that month. For fields where that is what a month alone means
+/// (expiry dates); elsewhere it is ambiguous and not a date.
+pub fn parse_month_end(raw: &str) -> Option<NaiveDate> {
+    let folded = fold_width(raw);
+    let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.trim_end_matches(['月', '底', '末']);
+    let (y, m) = if compact.len() == 6 && compact.bytes().all(|b| b.is_ascii_digit()) {
+        (compact[..4].parse().ok()?, compact[4..].parse().ok()?)
+    } else {
+        let (y, m) = compact.split_once(['-', '/', '.', '年', '_'])?;
+        let plain =
+            |p: &str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+        if y.len() != 4 || !plain(y) || m.len() > 2 || !plain(m) {
+            return None;
+        }
+        (y.parse().ok()?, m.parse().ok()?)
+    };
+    let first_of_next = if m == 12 {
+        valid_date(y + 1, 1, 1)
+    } else {
+        valid_date(y, m + 1, 1)
+    };
+    valid_date(y, m, 1)?;
+    first_of_next?.pred_opt()
+}
+
 fn valid_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     if !(1900..=2100).contains(&y) {
         return None;
@@ -459,6 +486,34 @@ mod tests {
         ] {
             assert_eq!(parse_datetime_text(s), None, "{s}");
         }
+    }
+
+    #[test]
+    fn a_month_alone_ends_on_its_last_day() {
+        for (s, last) in [
+            ("2026-03", d(2026, 3, 31)),
+            ("2026/03", d(2026, 3, 31)),
+            ("2026.12", d(2026, 12, 31)),
+            ("2026年12月", d(2026, 12, 31)),
+            ("202612", d(2026, 12, 31)),
+            ("2024-2", d(2024, 2, 29)),
+            ("２０２６年４月", d(2026, 4, 30)),
+        ] {
+            assert_eq!(parse_month_end(s), Some(last), "{s}");
+        }
+        for s in [
+            "2026-13",
+            "26-03",
+            "2026",
+            "2026-03-01",
+            "202613",
+            "三月",
+            "2026-",
+        ] {
+            assert_eq!(parse_month_end(s), None, "{s}");
+        }
+        // Outside such fields a month alone stays no date.
+        assert_eq!(parse_datetime_text("2026-03"), None);
     }
 
     #[test]

@@ -155,3 +155,36 @@ fn a_sparse_record_is_not_taken_for_a_footer() {
     );
     assert_eq!(values(&r, "txn_date"), ["2024-03-01", "2024-03-02"]);
 }
+
+#[test]
+fn an_expiry_month_alone_is_its_last_day() {
+    let r = read(
+        "expiry.csv",
+        "日期,通用名称,批号,有效期至,生产日期,数量\n\
+         2024-03-01,米非司酮片,A1,2026-03,2024-01-05,6\n\
+         2024-03-02,米非司酮片,A2,2026/03,2024-01-05,6\n\
+         2024-03-03,米非司酮片,A3,2026.12,2024-01-05,6\n\
+         2024-03-04,米非司酮片,A4,2026年12月,2024-01-05,6\n\
+         2024-03-05,米非司酮片,A5,202602,2024-01-05,6\n\
+         2024-03-06,米非司酮片,A6,2026-03-15,2024-01,6\n",
+    );
+    assert_eq!(
+        values(&r, "expiry"),
+        [
+            "2026-03-31",
+            "2026-03-31",
+            "2026-12-31",
+            "2026-12-31",
+            "2026-02-28",
+            "2026-03-15"
+        ]
+    );
+    // Any other date written as a month alone is ambiguous: reported, not guessed.
+    assert_eq!(values(&r, "mfg_date")[5], "");
+    assert_eq!(findings(&r), [("DQ-DATE-INVALID".to_owned(), Some(7))]);
+    assert!(
+        r.findings[0].message_en.contains("\"2024-01\""),
+        "{}",
+        r.findings[0].message_en
+    );
+}
