@@ -18,6 +18,67 @@ pub(crate) fn institution_from_titles(rows: &[Vec<HeaderCell>]) -> String {
 }
 
 fn labelled_institution(rows: &[Vec<HeaderCell>]) -> String {
+    // A colon ends the label exactly ("填报单位名称：" is not 填报单位 + "名称："); the known labels
+    // then catch the ones written without a colon.
+    let after_colon = any_name_label(rows);
+    if !after_colon.is_empty() {
+        return after_colon;
+    }
+    known_label(rows)
+}
+
+/// Labels that name a unit of measure or money, not the institution: 金额单位：元.
+const MEASURE_LABELS: [&str; 4] = ["金额单位", "计量单位", "数量单位", "货币单位"];
+
+/// 企业名称：, 药店名称：, 单位：, 医院名称：, 填报机构： — any label ending in 名称, 单位 or 机构
+/// followed by a colon, with the name after it or, failing that, in the next cell.
+fn any_name_label(rows: &[Vec<HeaderCell>]) -> String {
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let text = cell.text.trim();
+            for (colon, c) in text.match_indices([':', '：']).map(|(at, c)| (at, c.len())) {
+                let label: String = text[..colon]
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if !names_an_institution(&label) {
+                    continue;
+                }
+                let value = value_after_label(&text[colon + c..]);
+                if value.chars().count() >= 3 {
+                    return value;
+                }
+                if value.is_empty()
+                    && let Some(next) = row.get(i + 1)
+                {
+                    return next.text.trim().to_owned();
+                }
+            }
+        }
+    }
+    String::new()
+}
+
+fn names_an_institution(label: &str) -> bool {
+    ["名称", "单位", "机构"].iter().any(|e| label.ends_with(e))
+        && !MEASURE_LABELS.iter().any(|m| label.ends_with(m))
+}
+
+/// The name after a label, up to the next label in the same cell: "XX大药房  负责人：张三" and
+/// "XX大药房填报日期：2024年3月" both give "XX大药房".
+fn value_after_label(rest: &str) -> String {
+    let rest = rest.trim_start();
+    // A run of spaces followed by another label ends the value.
+    let end = rest
+        .match_indices(char::is_whitespace)
+        .map(|(at, _)| at)
+        .find(|&at| rest[at..].contains([':', '：']))
+        .unwrap_or(rest.len());
+    let value: String = rest[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    cut_at_next_label(&value).to_owned()
+}
+
+fn known_label(rows: &[Vec<HeaderCell>]) -> String {
     const LABELS: [&str; 5] = [
         "填报单位",
         "单位名称",
@@ -31,9 +92,17 @@ fn labelled_institution(rows: &[Vec<HeaderCell>]) -> String {
             for label in LABELS {
                 if let Some(pos) = text.find(label) {
                     let rest = text[pos + label.len()..].trim_start_matches([':', '：']);
-                    let value = cut_at_next_label(rest);
+                    // Where the cell's own spacing survives, it tells where the name ends.
+                    let value = match cell.text.find(label) {
+                        Some(at) => value_after_label(
+                            cell.text[at + label.len()..]
+                                .trim_start()
+                                .trim_start_matches([':', '：']),
+                        ),
+                        None => cut_at_next_label(rest).to_owned(),
+                    };
                     if !value.is_empty() {
-                        return value.to_owned();
+                        return value;
                     }
                     if let Some(next) = row.get(i + 1) {
                         return next.text.trim().to_owned();
@@ -142,6 +211,26 @@ mod tests {
         assert_eq!(institution_from_titles(&same_cell), "XX医药有限公司");
         let next_cell = vec![vec![cell(0, "单位名称："), cell(1, "XX诊所")]];
         assert_eq!(institution_from_titles(&next_cell), "XX诊所");
+        // Any label ending in 名称, 单位 or 机构, with the name in the same cell or the next.
+        for (label, name) in [
+            ("企业名称：", "鲁中医药有限公司"),
+            ("药店名称：", "康宁大药房"),
+            ("单位：", "青山县人民医院"),
+            ("机构名称:", "青山县妇幼保健院"),
+            ("医院名称：", "青山县人民医院"),
+            ("填报机构：", "青山镇卫生院"),
+            ("填报单位名称：", "康宁大药房有限公司"),
+        ] {
+            let same = vec![vec![cell(0, &format!("{label}{name}  负责人：张三"))]];
+            assert_eq!(institution_from_titles(&same), name, "{label}");
+            let next = vec![vec![cell(0, label), cell(3, name)]];
+            assert_eq!(institution_from_titles(&next), name, "{label}");
+        }
+        // A unit of money or measure is not the institution.
+        assert_eq!(
+            institution_from_titles(&[vec![cell(0, "金额单位：元"), cell(4, "计量单位：盒")]]),
+            ""
+        );
         assert_eq!(
             institution_from_titles(&[vec![cell(0, "青山县人民医院B超检查登记表")]]),
             "青山县人民医院"
