@@ -381,3 +381,57 @@ fn births_and_pregnancies() {
         &["reg_date", "lmp", "outcome_type"],
     );
 }
+
+/// Each header maps to exactly the fields listed, no more: an alias added for one field must
+/// not take another field's column.
+fn check_exact(dataset: Dataset, headers: &[&str], fields: &[&str]) {
+    let (found, mapped) = detect(headers);
+    assert_eq!(found, Some(dataset), "headers {headers:?}");
+    assert_eq!(mapped, fields, "headers {headers:?}");
+}
+
+#[test]
+fn us_exam_conclusions_as_clerks_head_them() {
+    for conclusion in [
+        "诊断意见",
+        "超声意见",
+        "检查意见",
+        "超声结论",
+        "诊断结论",
+        "报告结论",
+        "B超结果",
+        "B超诊断",
+        "彩超提示",
+        "超声报告",
+        "检查结果",
+    ] {
+        check_exact(
+            Dataset::UsExam,
+            &["检查日期", "姓名", "检查项目", conclusion],
+            &["exam_ts", "name", "exam_item", "findings"],
+        );
+    }
+    // 超声所见 is what was seen, kept apart from the conclusion drawn.
+    check_exact(
+        Dataset::UsExam,
+        &["检查日期", "姓名", "超声所见", "超声结论"],
+        &["exam_ts", "name", "findings", "description"],
+    );
+    // The report's number is still the number.
+    check_exact(
+        Dataset::UsExam,
+        &["检查日期", "姓名", "超声报告单号", "超声报告"],
+        &["exam_ts", "exam_no", "name", "findings"],
+    );
+}
+
+#[test]
+fn drug_txn_dates_and_quantities_by_their_movement() {
+    for date in ["销售日期", "出库日期", "购进日期"] {
+        check_exact(
+            Dataset::DrugTxn,
+            &[date, "通用名称", "批号", "入库数量", "出库数量"],
+            &["txn_date", "generic_name", "batch_no", "qty_in", "qty_out"],
+        );
+    }
+}
