@@ -59,8 +59,28 @@ fn any_name_label(rows: &[Vec<HeaderCell>]) -> String {
     String::new()
 }
 
+/// Words before 名称 that make it an organisation's name (企业名称, 药店名称), where 药品名称 or
+/// 产品名称 name a product.
+const ORGANISATIONS: [&str; 12] = [
+    "单位",
+    "机构",
+    "企业",
+    "药店",
+    "药房",
+    "医院",
+    "公司",
+    "诊所",
+    "卫生院",
+    "门诊部",
+    "中心",
+    "院",
+];
+
 fn names_an_institution(label: &str) -> bool {
-    ["名称", "单位", "机构"].iter().any(|e| label.ends_with(e))
+    if let Some(stem) = label.strip_suffix("名称") {
+        return ORGANISATIONS.iter().any(|o| stem.ends_with(o));
+    }
+    ["单位", "机构"].iter().any(|e| label.ends_with(e))
         && !MEASURE_LABELS.iter().any(|m| label.ends_with(m))
 }
 
@@ -226,6 +246,14 @@ mod tests {
             let next = vec![vec![cell(0, label), cell(3, name)]];
             assert_eq!(institution_from_titles(&next), name, "{label}");
         }
+        // A product's name is not the institution; the title still names it.
+        assert_eq!(
+            institution_from_titles(&[
+                vec![cell(0, "XX县人民医院药剂科终止妊娠药品进销存台账")],
+                vec![cell(0, "药品名称：米非司酮片    规格：25mg×6片")],
+            ]),
+            "XX县人民医院"
+        );
         // A unit of money or measure is not the institution.
         assert_eq!(
             institution_from_titles(&[vec![cell(0, "金额单位：元"), cell(4, "计量单位：盒")]]),
