@@ -131,7 +131,8 @@ fn footers_anywhere_in_a_nearly_empty_row_are_not_records() {
          2024-03-01,D1,米非司酮片,230801,6,10,60,\n\
          2024-03-02,D2,米索前列醇片,230802,3,5,15,合计\n\
          2024-03-03,D3,米非司酮片,230801,2,10,20,本月合计已核\n\
-         本月合计,,,,11,,95,\n\
+         本月合计,,,,11,10,95,\n\
+         累计,,,,11,,95,\n\
          ,,本页小计,,11,,,\n\
          登记人：王五,,,,,,,\n\
          ,,,经办人：赵六,,,,\n\
@@ -143,6 +144,32 @@ fn footers_anywhere_in_a_nearly_empty_row_are_not_records() {
     assert_eq!(values(&r, "doc_no"), ["D1", "D2", "D3"]);
     // A record that merely mentions a total in its remarks is kept whole.
     assert_eq!(values(&r, "remarks"), ["", "合计", "本月合计已核"]);
+    assert_eq!(findings(&r), []);
+}
+
+#[test]
+fn a_total_row_with_several_sums_is_a_footer() {
+    let r = read(
+        "sums.csv",
+        "日期,摘要,通用名称,批号,入库数量,出库数量,结存,供货单位,经手人,备注\n\
+         2024-01-05,购进,米非司酮片,240101,10,,30,XX医药有限公司,许亮,\n\
+         本月合计,,,,10,8,22,,,\n\
+         ,本年累计,,,10,8,22,,,\n\
+         2024-01-09,出库,米非司酮片,240101,,8,22,,许亮,本月合计\n",
+    );
+    assert_eq!(values(&r, "txn_type"), ["购进", "出库"]);
+    assert_eq!(findings(&r), []);
+}
+
+#[test]
+fn a_day_count_header_over_two_header_rows_still_counts_days() {
+    let r = read(
+        "two_rows.csv",
+        "手术日期,受术者,,停经天数,术式\n\
+         ,姓名,身份证号,,\n\
+         2024-09-02,邓丽,,49,负压吸引术\n",
+    );
+    assert_eq!(values(&r, "ga_weeks"), ["49"]);
     assert_eq!(findings(&r), []);
 }
 

@@ -336,13 +336,7 @@ impl<'a> SheetReader<'a> {
                     .map(|v| (*col, row.display(v).trim().to_owned()))
             })
             .collect();
-        for (col, text) in &mapped.header_raw {
-            if let Some(Some(field)) = mapped.field_of_col.get(*col as usize)
-                && let Some(days) = header::gestation_unit_is_days(text)
-            {
-                mapped.bare_days[*field] = days;
-            }
-        }
+        gestation_units(&mut mapped, &scan);
         self.column_findings(&mut mapped, header_row);
         self.mapped = Some(mapped);
         for row in &scan[self.mapped.as_ref().map_or(0, |m| m.header.last_row + 1)..] {
@@ -703,4 +697,20 @@ fn holds_times(rows: &[RawRow<'_>], col: u32) -> bool {
         }
     }
     times > others
+}
+
+/// Sets, per gestation field, whether a bare number counts days, from the unit its header names.
+/// A column with no cell in the last header row was named by the group header above it
+/// (停经天数 merged over two header rows): that text is the header.
+fn gestation_units(m: &mut Mapped, scan: &[RawRow<'static>]) {
+    let last = m.header.last_row;
+    for &(col, field) in &m.header.columns {
+        let header = [Some(last), last.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .find_map(|r| scan.get(r)?.get(col).map(|v| scan[r].display(v)));
+        if let Some(days) = header.and_then(|h| header::gestation_unit_is_days(&h)) {
+            m.bare_days[field] = days;
+        }
+    }
 }

@@ -106,9 +106,10 @@ fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
     let Some((_, first)) = filled.next() else {
         return false;
     };
-    let count = 1 + filled.count();
+    let rest: Vec<_> = filled.collect();
+    let count = 1 + rest.len();
     // A record fills many of the mapped columns; a footer only a few, far fewer.
-    if count > FOOTER_MAX_CELLS || count * 2 > mapped.max(2) || !first.is_text() {
+    if count * 2 > mapped.max(2) || !first.is_text() {
         return false;
     }
     let text: String = row
@@ -116,7 +117,19 @@ fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    is_sign_off(&text) || is_total(&text)
+    // A total carries a sum under each column it adds up, and nothing else.
+    let sums_only = rest.iter().all(|(_, v)| is_number(row, v));
+    (count <= FOOTER_MAX_CELLS && is_sign_off(&text)) || (sums_only && is_total(&text))
+}
+
+fn is_number(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
+    match v {
+        RawValue::Int(_) | RawValue::Float(_) => true,
+        RawValue::Text { .. } | RawValue::Shared(_) => {
+            crate::value::parse_quantity(row.text(v)).is_some_and(|(_, unit)| unit.is_empty())
+        }
+        _ => false,
+    }
 }
 
 /// "登记人：王五", "科主任签字：", "审核人" alone (the name in the next cell).
