@@ -41,7 +41,7 @@ fn any_name_label(rows: &[Vec<HeaderCell>]) -> String {
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                if !names_an_institution(&label) {
+                if !names_an_institution(without_note(&label)) {
                     continue;
                 }
                 let value = value_after_label(&text[colon + c..]);
@@ -75,6 +75,16 @@ const ORGANISATIONS: [&str; 12] = [
     "中心",
     "院",
 ];
+
+/// "填报单位（盖章）" -> "填报单位": a note in brackets after the label.
+fn without_note(label: &str) -> &str {
+    match label.strip_suffix(['）', ')']) {
+        Some(inner) => inner
+            .rfind(['（', '('])
+            .map_or(label, |open| &label[..open]),
+        None => label,
+    }
+}
 
 fn names_an_institution(label: &str) -> bool {
     if let Some(stem) = label.strip_suffix("名称") {
@@ -240,6 +250,7 @@ mod tests {
             ("医院名称：", "青山县人民医院"),
             ("填报机构：", "青山镇卫生院"),
             ("填报单位名称：", "康宁大药房有限公司"),
+            ("填报单位（盖章）：", "青山县人民医院"),
         ] {
             let same = vec![vec![cell(0, &format!("{label}{name}  负责人：张三"))]];
             assert_eq!(institution_from_titles(&same), name, "{label}");
