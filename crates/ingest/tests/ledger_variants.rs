@@ -174,6 +174,19 @@ fn a_day_count_header_over_two_header_rows_still_counts_days() {
 }
 
 #[test]
+fn a_row_of_sign_offs_is_a_footer_even_in_a_narrow_ledger() {
+    // Three cells filled of four mapped, every one a sign-off.
+    let r = read(
+        "narrow.csv",
+        "日期,通用名称,批号,数量\n\
+         2024-03-01,米非司酮片,A1,6\n\
+         登记人：张三,复核人：李四,日期：2024-03-31,\n",
+    );
+    assert_eq!(values(&r, "batch_no"), ["A1"]);
+    assert_eq!(findings(&r), []);
+}
+
+#[test]
 fn a_sparse_record_is_not_taken_for_a_footer() {
     // Two cells filled of four mapped, none of them a sign-off or a total: a record.
     let r = read(

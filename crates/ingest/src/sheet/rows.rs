@@ -108,18 +108,23 @@ fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
     };
     let rest: Vec<_> = filled.collect();
     let count = 1 + rest.len();
-    // A record fills many of the mapped columns; a footer only a few, far fewer.
-    if count * 2 > mapped.max(2) || !first.is_text() {
+    if count > FOOTER_MAX_CELLS.max(mapped / 2) || !first.is_text() {
         return false;
     }
-    let text: String = row
-        .text(first)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let compact = |v: &RawValue<'_>| -> String {
+        row.text(v).chars().filter(|c| !c.is_whitespace()).collect()
+    };
+    let text = compact(first);
+    // A record fills many of the mapped columns; a footer only a few, far fewer — unless every
+    // cell it fills is a sign-off (制表人：… 审核人：… 日期：…), which no record is.
+    let few = count * 2 <= mapped.max(2);
+    let all_sign_offs = rest
+        .iter()
+        .all(|(_, v)| v.is_text() && is_sign_off(&compact(v)));
+    let sign_off = count <= FOOTER_MAX_CELLS && is_sign_off(&text) && (few || all_sign_offs);
     // A total carries a sum under each column it adds up, and nothing else.
-    let sums_only = rest.iter().all(|(_, v)| is_number(row, v));
-    (count <= FOOTER_MAX_CELLS && is_sign_off(&text)) || (sums_only && is_total(&text))
+    let total = few && is_total(&text) && rest.iter().all(|(_, v)| is_number(row, v));
+    sign_off || total
 }
 
 fn is_number(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
