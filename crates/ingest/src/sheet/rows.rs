@@ -106,9 +106,15 @@ fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
     let Some((_, first)) = filled.next() else {
         return false;
     };
-    let rest: Vec<_> = filled.collect();
-    let count = 1 + rest.len();
-    if count > FOOTER_MAX_CELLS.max(mapped / 2) || !first.is_text() {
+    // Called for every row: most start with a date or a number, which no label does; the rest
+    // are counted without allocating, stopping as soon as there are a record's worth.
+    if !first.is_text() || row.text(first).starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let bound = FOOTER_MAX_CELLS.max(mapped / 2);
+    let rest = filled.clone();
+    let count = 1 + filled.take(bound).count();
+    if count > bound {
         return false;
     }
     let compact = |v: &RawValue<'_>| -> String {
@@ -119,11 +125,11 @@ fn sparse_sign_off_or_total(row: &RawRow<'_>, mapped: usize) -> bool {
     // cell it fills is a sign-off (制表人：… 审核人：… 日期：…), which no record is.
     let few = count * 2 <= mapped.max(2);
     let all_sign_offs = rest
-        .iter()
+        .clone()
         .all(|(_, v)| v.is_text() && is_sign_off(&compact(v)));
     let sign_off = count <= FOOTER_MAX_CELLS && is_sign_off(&text) && (few || all_sign_offs);
     // A total carries a sum under each column it adds up, and nothing else.
-    let total = few && is_total(&text) && rest.iter().all(|(_, v)| is_number(row, v));
+    let total = few && is_total(&text) && rest.clone().all(|(_, v)| is_number(row, v));
     sign_off || total
 }
 
