@@ -403,6 +403,8 @@ fn us_exam_conclusions_as_clerks_head_them() {
         "B超诊断",
         "彩超提示",
         "超声报告",
+        "报告内容",
+        "超声检查结果",
         "检查结果",
     ] {
         check_exact(
