@@ -685,11 +685,10 @@ fn date_before_time(found: &mut HeaderMatch, scan: &[RawRow<'static>]) {
 fn holds_times(rows: &[RawRow<'_>], col: u32) -> bool {
     let (mut times, mut others) = (0usize, 0usize);
     for row in rows {
-        let Some(v) = row.get(col) else { continue };
-        let text = row.display(v);
-        if rows::is_blank(row, v) {
+        let Some(v) = row.get(col).filter(|v| !is_blank(row, v)) else {
             continue;
-        }
+        };
+        let text = row.display(v);
         if to_datetime(v, &text).is_none() && to_time(v, &text).is_some() {
             times += 1;
         } else {
