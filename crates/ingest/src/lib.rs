@@ -10,6 +10,7 @@ pub mod header;
 mod pipeline;
 pub mod privacy;
 pub mod quality;
+mod redact;
 pub mod row;
 pub mod sheet;
 pub mod sniff;

@@ -183,8 +183,9 @@ pub(crate) fn store(
             t.push(county_of(text));
             Ok(())
         }
+        // Free text is kept, but never an ID number or a phone typed into it.
         (Column::Text(t), _) => {
-            t.push(text);
+            t.push(&crate::redact::personal_numbers(text));
             Ok(())
         }
         (Column::Date(d), _) => {

@@ -1,0 +1,45 @@
+//! No column keeps a raw ID number or phone, even one typed into free text: a report's
+//! conclusion or a remark is stored with such numbers masked, and codes are kept as written.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use auditor_ingest::{Catalog, IdHasher, Ingest};
+
+#[test]
+fn numbers_typed_into_a_conclusion_are_stored_masked() {
+    let csv = "检查时间,检查号,姓名,身份证号,孕周,检查项目,操作医师,第二人,结论\n\
+        2024-03-01 08:30,13020240001,王芳,320102199203150249,20周,产科B超,张伟,李娜,\
+        王芳（身份证320102199203150249）宫内单活胎 电话13812345678\n\
+        2024-03-01 09:10,13020240002,李静,11010519491231002X,18周,产科B超,张伟,李娜,宫内单活胎\n";
+    let dir = std::env::temp_dir().join(format!("auditor-free-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("exams.csv");
+    std::fs::write(&path, csv).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "exams.csv");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(r.error, None);
+    let t = &r.tables[0];
+    assert_eq!(
+        t.display("findings", 0),
+        "王芳（身份证3201**********0249）宫内单活胎 电话138******78"
+    );
+    assert_eq!(t.display("findings", 1), "宫内单活胎");
+    // An exam number that looks like a mobile number is a code: kept as written.
+    assert_eq!(t.display("exam_no", 0), "13020240001");
+    for i in 0..t.len() {
+        for field in &t.fields {
+            let shown = t.display(field, i);
+            assert!(
+                !shown.contains("320102199203150249") && !shown.contains("13812345678"),
+                "{field} of record {i}: {shown}"
+            );
+        }
+    }
+}
