@@ -1,5 +1,6 @@
 //! Ledgers as clerks really keep them: units named in the header, date and time in either
-//! order, footers anywhere in a row, month-only expiry dates, institutions under any label.
+//! order, footers anywhere in a row, month-only expiry dates, institutions under any label,
+//! gestational ages in Chinese numerals.
 //! Each test reads a small CSV end to end and checks exact values and exact findings.
 
 #![allow(
@@ -227,4 +228,25 @@ fn an_expiry_month_alone_is_its_last_day() {
         "{}",
         r.findings[0].message_en
     );
+}
+
+#[test]
+fn a_gestational_age_in_chinese_numerals_is_read() {
+    let r = read(
+        "chinese_ga.csv",
+        "检查日期,姓名,检查项目,孕周\n\
+         2024-03-01,王丽,早孕,十六周\n\
+         2024-03-02,李娜,早孕,孕十六周\n\
+         2024-03-03,赵敏,早孕,十六周二天\n\
+         2024-03-04,钱芳,早孕,十六周+2\n\
+         2024-03-05,孙悦,早孕,二十周\n\
+         2024-03-06,周婷,早孕,十二周零三天\n\
+         2024-03-07,吴静,早孕,十六周九天\n",
+    );
+    assert_eq!(
+        values(&r, "ga_weeks"),
+        ["112", "112", "114", "114", "140", "87", ""]
+    );
+    // Nine days is no day count after sixteen weeks: reported, not guessed.
+    assert_eq!(findings(&r), [("DQ-GESTATION-INVALID".to_owned(), Some(8))]);
 }
