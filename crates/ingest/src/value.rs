@@ -119,13 +119,17 @@ pub fn plausible_serial(n: f64) -> bool {
 
 /// Parses a date or date-time written as text: `2024-03-01`, `2024/3/1`, `2024.3.1`,
 /// `2024年3月1日`, `20240301`, with spaces or full-width digits, optionally followed by a time.
-/// Day-first and month-first forms are ambiguous and rejected.
+/// Day-first and month-first forms are ambiguous and rejected. An Excel date serial stored as
+/// text (`45383`, as CSV exports and text-formatted cells give) is that serial's date.
 pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     if let Some(parsed) = parse_iso_fast(raw.trim().as_bytes()) {
         return Some(parsed);
     }
     let s = fold_width(raw);
     let s = s.trim();
+    if let Some(date) = serial_text(s) {
+        return Some((date, None));
+    }
     let (date_part, time_part) = split_date_time(s);
     let date = parse_date_only(date_part)?;
     let time = match time_part {
@@ -133,6 +137,21 @@ pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> 
         _ => None,
     };
     Some((date, time))
+}
+
+/// A whole Excel serial written as text, read as a numeric cell holding it is: five digits in
+/// the plausible range (`45383` -> 2024-04-01). No other accepted date is five bare digits
+/// (`20240301` is eight, a month alone `202404` six), so nothing else is read this way.
+fn serial_text(s: &str) -> Option<NaiveDate> {
+    if s.len() != 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = s.parse().ok()?;
+    let n = f64::from(n);
+    if !plausible_serial(n) {
+        return None;
+    }
+    from_excel_serial(n).map(|t| t.date())
 }
 
 /// `2024-03-01`, `2024/03/01`, `2024-03-01 08:30` and `2024-03-01 08:30:15` — what systems
@@ -595,6 +614,30 @@ mod tests {
         }
         // Outside such fields a month alone stays no date.
         assert_eq!(parse_datetime_text("2026-03"), None);
+    }
+
+    #[test]
+    fn an_excel_serial_stored_as_text_is_its_date() {
+        for s in ["45383", " 45383 ", "４５３８３"] {
+            assert_eq!(parse_datetime_text(s), Some((d(2024, 4, 1), None)), "{s}");
+        }
+        assert_eq!(
+            parse_datetime_text("45352"),
+            Some((d(2024, 3, 1), None)),
+            "the same day as the numeric cell 45352"
+        );
+        assert_eq!(parse_datetime_text("20000"), Some((d(1954, 10, 3), None)));
+        assert_eq!(parse_datetime_text("79999"), Some((d(2119, 1, 10), None)));
+        // Outside the plausible range, with a fraction or a sign, or another length: no date.
+        for s in [
+            "19999", "80000", "1234", "045383", "453830", "45383.5", "-45383", "+45383", "4538 3",
+        ] {
+            assert_eq!(parse_datetime_text(s), None, "{s}");
+        }
+        // The longer digit-only forms keep their own reading.
+        assert_eq!(parse_datetime_text("20240401"), Some((d(2024, 4, 1), None)));
+        assert_eq!(parse_datetime_text("202404"), None);
+        assert_eq!(parse_time_text("45383"), None);
     }
 
     #[test]
