@@ -119,13 +119,17 @@ pub fn plausible_serial(n: f64) -> bool {
 
 /// Parses a date or date-time written as text: `2024-03-01`, `2024/3/1`, `2024.3.1`,
 /// `2024年3月1日`, `20240301`, with spaces or full-width digits, optionally followed by a time.
-/// Day-first and month-first forms are ambiguous and rejected.
+/// Day-first and month-first forms are ambiguous and rejected. An Excel date serial stored as
+/// text (`45383`, as CSV exports and text-formatted cells give) is that serial's date.
 pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
     if let Some(parsed) = parse_iso_fast(raw.trim().as_bytes()) {
         return Some(parsed);
     }
     let s = fold_width(raw);
     let s = s.trim();
+    if let Some(date) = serial_text(s) {
+        return Some((date, None));
+    }
     let (date_part, time_part) = split_date_time(s);
     let date = parse_date_only(date_part)?;
     let time = match time_part {
@@ -133,6 +137,21 @@ pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> 
         _ => None,
     };
     Some((date, time))
+}
+
+/// A whole Excel serial written as text, read as a numeric cell holding it is: five digits in
+/// the plausible range (`45383` -> 2024-04-01). No other accepted date is five bare digits
+/// (`20240301` is eight, a month alone `202404` six), so nothing else is read this way.
+fn serial_text(s: &str) -> Option<NaiveDate> {
+    if s.len() != 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = s.parse().ok()?;
+    let n = f64::from(n);
+    if !plausible_serial(n) {
+        return None;
+    }
+    from_excel_serial(n).map(|t| t.date())
 }
 
 /// `2024-03-01`, `2024/03/01`, `2024-03-01 08:30` and `2024-03-01 08:30:15` — what systems
@@ -337,7 +356,8 @@ pub fn parse_sex(raw: &str) -> Option<bool> {
 }
 
 /// Gestational age in days: "16周" -> 112, "16+3" -> 115, "16周3天", "16W+3D", "16+3周",
-/// "16周+3天", "115天" -> 115. A bare number is weeks unless `bare_is_days` (a 停经天数 column).
+/// "16周+3天", "115天" -> 115, and the same in Chinese numerals up to 四十五: "十六周二天",
+/// "十二周零三天". A bare number is weeks unless `bare_is_days` (a 停经天数 column).
 pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
     if let Ok(n) = raw.trim().parse::<f64>() {
         if n < 0.0 {
@@ -349,6 +369,7 @@ pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
         return Some(days);
     }
     let s = fold_width(raw).trim().to_lowercase().replace(' ', "");
+    let s = chinese_numerals_to_digits(&s)?;
     if let Ok(n) = s.parse::<f64>() {
         if n < 0.0 {
             return None;
@@ -360,6 +381,85 @@ pub fn parse_gestation(raw: &str, bare_is_days: bool) -> Option<f64> {
         return days.parse::<f64>().ok().filter(|d| *d >= 0.0);
     }
     weeks_and_days(&s)
+}
+
+/// The value of a Chinese numeral digit; 两 is 2 as in 两天.
+fn chinese_digit(c: char) -> Option<u32> {
+    Some(match c {
+        '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    c == '十' || chinese_digit(c).is_some()
+}
+
+/// Chinese numerals written for a gestational age to ASCII digits: "十六周二天" -> "16周2天",
+/// "十二周零三天" -> "12周3天" (a 零 joining weeks and days is dropped). A run of numerals is a
+/// number from 零 to 四十五 (一, 十, 十六, 二十, 四十五), nothing bigger and no other shape;
+/// `None` when a run is not one, or touches an ASCII digit. Borrows when there is none.
+fn chinese_numerals_to_digits(s: &str) -> Option<Cow<'_, str>> {
+    if !s.chars().any(is_chinese_numeral) {
+        return Some(Cow::Borrowed(s));
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut run = String::new();
+    let mut prev_digit = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !is_chinese_numeral(c) {
+            prev_digit = c.is_ascii_digit();
+            out.push(c);
+            continue;
+        }
+        run.clear();
+        run.push(c);
+        while let Some(&next) = chars.peek() {
+            if !is_chinese_numeral(next) {
+                break;
+            }
+            run.push(next);
+            chars.next();
+        }
+        let next_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        if prev_digit || next_digit {
+            return None;
+        }
+        out.push_str(&chinese_number(&run)?.to_string());
+        prev_digit = true;
+    }
+    Some(Cow::Owned(out))
+}
+
+/// One run of Chinese numerals as a number from 0 to 45: 零, 三, 十, 十六, 一十六, 二十, 四十五,
+/// with one leading 零 allowed (零三 in 十二周零三天).
+fn chinese_number(run: &str) -> Option<u32> {
+    let run = match run.strip_prefix('零') {
+        Some(rest) if !rest.is_empty() => rest,
+        _ => run,
+    };
+    let chars: Vec<char> = run.chars().collect();
+    let value = match chars.as_slice() {
+        ['十'] => 10,
+        [d] => chinese_digit(*d)?,
+        ['十', u] => 10 + chinese_digit(*u).filter(|u| *u > 0)?,
+        [t, '十'] => 10 * chinese_digit(*t).filter(|t| *t > 0)?,
+        [t, '十', u] => {
+            10 * chinese_digit(*t).filter(|t| *t > 0)? + chinese_digit(*u).filter(|u| *u > 0)?
+        }
+        _ => return None,
+    };
+    (value <= 45).then_some(value)
 }
 
 /// Units after a number of weeks, longest first so "weeks" is not read as "w" + "eeks".
@@ -517,6 +617,30 @@ mod tests {
     }
 
     #[test]
+    fn an_excel_serial_stored_as_text_is_its_date() {
+        for s in ["45383", " 45383 ", "４５３８３"] {
+            assert_eq!(parse_datetime_text(s), Some((d(2024, 4, 1), None)), "{s}");
+        }
+        assert_eq!(
+            parse_datetime_text("45352"),
+            Some((d(2024, 3, 1), None)),
+            "the same day as the numeric cell 45352"
+        );
+        assert_eq!(parse_datetime_text("20000"), Some((d(1954, 10, 3), None)));
+        assert_eq!(parse_datetime_text("79999"), Some((d(2119, 1, 10), None)));
+        // Outside the plausible range, with a fraction or a sign, or another length: no date.
+        for s in [
+            "19999", "80000", "1234", "045383", "453830", "45383.5", "-45383", "+45383", "4538 3",
+        ] {
+            assert_eq!(parse_datetime_text(s), None, "{s}");
+        }
+        // The longer digit-only forms keep their own reading.
+        assert_eq!(parse_datetime_text("20240401"), Some((d(2024, 4, 1), None)));
+        assert_eq!(parse_datetime_text("202404"), None);
+        assert_eq!(parse_time_text("45383"), None);
+    }
+
+    #[test]
     fn excel_serials() {
         assert_eq!(
             from_excel_serial(45352.0).map(|t| t.date()),
@@ -566,6 +690,53 @@ mod tests {
         assert_eq!(parse_gestation("14", false), Some(98.0));
         assert_eq!(parse_gestation("49", true), Some(49.0));
         assert_eq!(parse_gestation("16+9", false), None);
+    }
+
+    #[test]
+    fn gestational_ages_in_chinese_numerals() {
+        for (s, days) in [
+            ("十六周", 112.0),
+            ("孕十六周", 112.0),
+            ("十六周二天", 114.0),
+            ("十六周两天", 114.0),
+            ("十六周+2", 114.0),
+            ("十六+二周", 114.0),
+            ("十六周+二天", 114.0),
+            ("十六w二d", 114.0),
+            ("二十周", 140.0),
+            ("十二周零三天", 87.0),
+            ("十二周零天", 84.0),
+            ("一十六周", 112.0),
+            ("六周", 42.0),
+            ("两周", 14.0),
+            ("十周六天", 76.0),
+            ("四十五周", 315.0),
+            ("四十周零六天", 286.0),
+            ("十六", 112.0),
+            ("三十五天", 35.0),
+        ] {
+            assert_eq!(parse_gestation(s, false), Some(days), "{s}");
+        }
+        assert_eq!(parse_gestation("十六", true), Some(16.0));
+        assert_eq!(parse_gestation("停经四十天", true), Some(40.0));
+        for s in [
+            "百周",
+            "一百周",
+            "十六周九天",
+            "十六周七天",
+            "四十六周",
+            "五十周",
+            "十十周",
+            "一六周",
+            "二十零周",
+            "零零三周",
+            "1十六周",
+            "十六周2三天",
+            "周二天",
+            "十六天二周",
+        ] {
+            assert_eq!(parse_gestation(s, false), None, "{s}");
+        }
     }
 
     #[test]

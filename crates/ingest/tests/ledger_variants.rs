@@ -1,5 +1,6 @@
 //! Ledgers as clerks really keep them: units named in the header, date and time in either
-//! order, footers anywhere in a row, month-only expiry dates, institutions under any label.
+//! order, footers anywhere in a row, month-only expiry dates, institutions under any label,
+//! gestational ages in Chinese numerals, Excel date serials exported as text.
 //! Each test reads a small CSV end to end and checks exact values and exact findings.
 
 #![allow(
@@ -227,4 +228,58 @@ fn an_expiry_month_alone_is_its_last_day() {
         "{}",
         r.findings[0].message_en
     );
+}
+
+#[test]
+fn a_gestational_age_in_chinese_numerals_is_read() {
+    let r = read(
+        "chinese_ga.csv",
+        "检查日期,姓名,检查项目,孕周\n\
+         2024-03-01,王丽,早孕,十六周\n\
+         2024-03-02,李娜,早孕,孕十六周\n\
+         2024-03-03,赵敏,早孕,十六周二天\n\
+         2024-03-04,钱芳,早孕,十六周+2\n\
+         2024-03-05,孙悦,早孕,二十周\n\
+         2024-03-06,周婷,早孕,十二周零三天\n\
+         2024-03-07,吴静,早孕,十六周九天\n",
+    );
+    assert_eq!(
+        values(&r, "ga_weeks"),
+        ["112", "112", "114", "114", "140", "87", ""]
+    );
+    // Nine days is no day count after sixteen weeks: reported, not guessed.
+    assert_eq!(findings(&r), [("DQ-GESTATION-INVALID".to_owned(), Some(8))]);
+}
+
+#[test]
+fn an_excel_serial_exported_as_text_is_its_date() {
+    // A CSV export (or a text-formatted cell) keeps the serial Excel stored: 45383 is
+    // 2024-04-01, read as a numeric cell holding it would be, in every date field.
+    let r = read(
+        "serial_text.csv",
+        "日期,通用名称,批号,有效期至,生产日期,数量\n\
+         45383,米非司酮片,A1,46112,45292,6\n\
+         2024-04-02,米非司酮片,A2,2026-03,45293,6\n\
+         20240403,米非司酮片,A3,2026-03-31,2024-01-03,6\n",
+    );
+    assert_eq!(
+        values(&r, "txn_date"),
+        ["2024-04-01", "2024-04-02", "2024-04-03"]
+    );
+    assert_eq!(
+        values(&r, "expiry"),
+        ["2026-03-31", "2026-03-31", "2026-03-31"]
+    );
+    assert_eq!(
+        values(&r, "mfg_date"),
+        ["2024-01-01", "2024-01-02", "2024-01-03"]
+    );
+    assert_eq!(findings(&r), []);
+    // Out of the plausible range five digits are still no date.
+    let r = read(
+        "serial_far.csv",
+        "日期,通用名称,批号,数量\n12345,米非司酮片,A1,6\n",
+    );
+    assert_eq!(values(&r, "txn_date"), [""]);
+    assert_eq!(findings(&r), [("DQ-DATE-INVALID".to_owned(), Some(2))]);
 }
