@@ -10,7 +10,7 @@ use auditor_model::Dataset;
 
 use super::persons::{self, DRUG_DISPENSE, Ledger, PersonIndex, TERMINATION, Visit};
 use super::registry::contains_any;
-use super::{Context, DrugRows, Field, Hit, Hits};
+use super::{Context, DrugRows, Field, Hit, Hits, quote};
 use crate::catalogue::Rule;
 use crate::reference::DrugMemo;
 
@@ -86,6 +86,7 @@ fn medical_abortion_without_drug(
         let Some(how) = method.text(i).filter(|m| contains_any(Some(*m), methods)) else {
             continue;
         };
+        let how = quote::excerpt(how);
         let lead = (format!("登记为“{how}”"), format!("registered as \"{how}\""));
         hits.extend(unmatched(
             ctx,

@@ -19,6 +19,7 @@ mod prescription;
 mod purchase_match;
 mod qualified_buyer;
 mod qualified_staff;
+mod quote;
 mod registry;
 mod required;
 mod scan_shopping;
