@@ -277,3 +277,42 @@ fn a_reconciliation_with_a_misspelt_parameter_value_stops_the_load() {
         assert!(e.contains(id) && e.contains("parameter"), "{e}");
     }
 }
+
+/// A wholesaler's 销售记录 has no type column at all: each line naming a buyer is a sale, and the
+/// lines naming nobody are counted in the run notes rather than passed over in silence.
+#[test]
+fn a_sales_record_without_a_type_column_is_judged_by_the_buyers_it_names() {
+    let registry = common_registry();
+    let sales = "鲁中医药有限公司终止妊娠药品销售记录,,,,,,,,,\n\
+        销售日期,通用名称,规格,批准文号,生产企业,批号,有效期至,数量,单位,购货单位\n\
+        2024-05-06,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,青山康宁诊所\n\
+        2024-05-07,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,青山县人民医院\n\
+        2024-05-08,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,\n\
+        2024-05-09,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,,2026-07-31,2,盒,青山惠民药店\n";
+    let (findings, skipped) = run(&[("sales.csv", sales), ("institutions.csv", &registry)]);
+    let rows =
+        |rule: &str| -> Vec<Option<u32>> { of(&findings, rule).iter().map(|f| f.row).collect() };
+    // 3 青山康宁诊所 and 6 青山惠民药店 are not registered; 4 is licensed; 5 names nobody.
+    assert_eq!(rows("DRUG-BUYER-QUALIFIED"), [Some(3), Some(6)]);
+    assert_eq!(rows("DRUG-NO-RETAIL"), [Some(6)]);
+    // 6 has no batch number.
+    assert_eq!(rows("DRUG-SALE-FIELDS"), [Some(6)]);
+    for rule in ["DRUG-BUYER-QUALIFIED", "DRUG-NO-RETAIL", "DRUG-SALE-FIELDS"] {
+        let notes: Vec<&Skipped> = skipped.iter().filter(|s| s.rule == rule).collect();
+        assert_eq!(notes.len(), 1, "{rule}: {skipped:?}");
+        assert!(
+            notes[0].zh.starts_with("1 条终止妊娠药品记录"),
+            "{}",
+            notes[0].zh
+        );
+        assert!(
+            notes[0].en.starts_with("1 termination-drug record has"),
+            "{}",
+            notes[0].en
+        );
+    }
+}
+
+fn common_registry() -> String {
+    common::fixture("DRUG-BUYER-QUALIFIED", "institutions.csv")
+}

@@ -66,6 +66,15 @@ pub enum Check {
         only_field: Option<String>,
         #[serde(default)]
         only_values: Vec<String>,
+        /// With `txn_type`: only sales and purchases are judged (told by the words of the
+        /// type, or by the party a row names), a sale also needing `sale_fields` and a
+        /// purchase `purchase_fields`.
+        #[serde(default)]
+        txn_type: Option<String>,
+        #[serde(default)]
+        sale_fields: Vec<String>,
+        #[serde(default)]
+        purchase_fields: Vec<String>,
     },
     /// Dates that must not lie before `as_of` (licences, certificates).
     Expiry { fields: Vec<String> },
@@ -226,14 +235,20 @@ impl Check {
                 female,
                 drug,
                 only_field,
+                txn_type,
+                sale_fields,
+                purchase_fields,
                 ..
             } => fields
                 .iter()
                 .chain(true_flags)
+                .chain(sale_fields)
+                .chain(purchase_fields)
                 .map(String::as_str)
                 .chain(female.as_deref())
                 .chain(drug.as_deref())
                 .chain(only_field.as_deref())
+                .chain(txn_type.as_deref())
                 .collect(),
             Self::Expiry { fields } | Self::Terms { fields } | Self::Pattern { fields } => {
                 fields.iter().map(String::as_str).collect()
@@ -432,7 +447,11 @@ impl Check {
                 drug,
                 only_field,
                 only_values,
+                txn_type,
+                sale_fields,
+                purchase_fields,
             } => required::evaluate(
+                rule,
                 ctx,
                 table,
                 &required::Duties {
@@ -441,6 +460,11 @@ impl Check {
                     female: female.as_deref(),
                     drug: drug.as_deref(),
                     only: only_field.as_deref().map(|f| (f, only_values.as_slice())),
+                    directed: txn_type.as_deref().map(|txn_type| required::Directed {
+                        txn_type,
+                        sale: sale_fields,
+                        purchase: purchase_fields,
+                    }),
                 },
             ),
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),

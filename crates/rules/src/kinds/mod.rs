@@ -5,6 +5,7 @@ mod cache;
 mod certified;
 mod check;
 mod deadline;
+mod direction;
 mod drug_ledger;
 mod drug_termination_match;
 mod drug_vs_cases;

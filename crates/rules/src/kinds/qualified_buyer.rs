@@ -5,6 +5,7 @@
 
 use auditor_ingest::Table;
 
+use super::direction::{self, Direction, TxnWords};
 use super::registry::{Institutions, ItemStatus, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -18,7 +19,7 @@ pub struct Fields<'a> {
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
-    let sale_types = rule.param_list("sale_types");
+    let words = TxnWords::of(rule);
     let wholesaler_words = rule.param_list("wholesaler_words");
     let item = rule.param_str("licence_item").unwrap_or("终止妊娠");
     let registry = Institutions::of(ctx.tables);
@@ -36,14 +37,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         Field::of(table, f.buyer_uscc),
         Field::of(table, f.buyer_name),
     );
+    let mut unknown = 0;
     for i in 0..table.len() {
-        let Some(kind) = kinds.text(i) else {
-            continue;
-        };
-        // Exact types: "销售退回" (a return) is not a sale.
-        if !sale_types.iter().any(|s| kind == s.as_str()) {
-            continue;
-        }
         let Some(product) = products.text(i) else {
             continue;
         };
@@ -52,6 +47,14 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         };
         let uscc = buyer_usccs.text(i);
         let name = buyer_names.text(i);
+        match words.direction(kinds.text(i), uscc.is_some() || name.is_some(), false) {
+            Direction::Sale => {}
+            Direction::Unknown => {
+                unknown += 1;
+                continue;
+            }
+            Direction::Purchase | Direction::Neither => continue,
+        }
         let found = registry.find(uscc, name);
         let buyer = uscc.or(name).unwrap_or("（空）");
         let (matched_zh, matched_en) = found.map_or(("", ""), |(_, m)| m.note());
@@ -103,5 +106,6 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
+    hits.unjudged = direction::unjudged_note(unknown);
     hits
 }

@@ -6,7 +6,9 @@ use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
-use super::{Context, Hit, Hits, absent_columns, missing_entries};
+use super::direction::{self, Direction, TxnWords};
+use super::{Context, Field, Hit, Hits, absent_columns, missing_entries};
+use crate::catalogue::Rule;
 use crate::reference::DrugMemo;
 
 pub struct Duties<'a> {
@@ -16,19 +18,86 @@ pub struct Duties<'a> {
     pub drug: Option<&'a str>,
     /// Only rows whose field has one of these values are judged.
     pub only: Option<(&'a str, &'a [String])>,
+    /// Only sales and purchases are judged, each with the fields of its side.
+    pub directed: Option<Directed<'a>>,
 }
 
-pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
+/// A purchase-and-sales ledger's sides: a sale names its buyer, a purchase its supplier.
+pub struct Directed<'a> {
+    pub txn_type: &'a str,
+    pub sale: &'a [String],
+    pub purchase: &'a [String],
+}
+
+/// Fields a row must fill, looked up once per sheet; the sheet's lack of a column is told once,
+/// at the first row that needs it.
+struct Duty<'t> {
+    names: Vec<&'t str>,
+    present: Vec<(&'t String, &'t Column)>,
+    absent_told: bool,
+}
+
+impl<'t> Duty<'t> {
+    fn of(table: &'t Table, fields: &'t [String]) -> Self {
+        Self {
+            names: fields.iter().map(String::as_str).collect(),
+            present: fields
+                .iter()
+                .filter_map(|n| table.column(n).map(|c| (n, c)))
+                .collect(),
+            absent_told: false,
+        }
+    }
+
+    /// The fields row `i` leaves empty, after the sheet's missing columns the first time.
+    fn missing(&mut self, table: &Table, i: usize, hits: &mut Hits) -> Vec<&'t String> {
+        if !self.absent_told {
+            self.absent_told = true;
+            hits.extend(absent_columns(table, &self.names));
+        }
+        self.present
+            .iter()
+            .filter(|(_, c)| c.is_missing(i))
+            .map(|(n, _)| *n)
+            .collect()
+    }
+}
+
+/// Which side of a purchase-and-sales ledger each row is on.
+struct Sides<'t> {
+    kinds: Field<'t>,
+    words: TxnWords,
+    sale: Duty<'t>,
+    purchase: Duty<'t>,
+}
+
+impl Sides<'_> {
+    /// Whether row `i` fills any of `duty`'s fields: names that side's party.
+    fn names_party(duty: &Duty<'_>, i: usize) -> bool {
+        duty.present.iter().any(|(_, c)| !c.is_missing(i))
+    }
+
+    fn direction(&self, i: usize) -> Direction {
+        self.words.direction(
+            self.kinds.text(i),
+            Self::names_party(&self.sale, i),
+            Self::names_party(&self.purchase, i),
+        )
+    }
+}
+
+pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
     let mut hits = Hits::default();
     // Columns the sheet lacks are one finding; rows are judged on the columns it has.
-    let names: Vec<&str> = f.required.iter().map(String::as_str).collect();
-    let present: Vec<(&String, &Column)> = f
-        .required
-        .iter()
-        .filter_map(|n| table.column(n).map(|c| (n, c)))
-        .collect();
+    let mut base = Duty::of(table, f.required);
+    let mut sides = f.directed.as_ref().map(|d| Sides {
+        kinds: Field::of(table, d.txn_type),
+        words: TxnWords::of(rule),
+        sale: Duty::of(table, d.sale),
+        purchase: Duty::of(table, d.purchase),
+    });
+    let mut unknown = 0;
     let product = f.drug.and_then(|p| table.column(p));
-    let mut absent_reported = false;
     let mut memo = DrugMemo::default();
     let only = f.only.map(|(field, values)| (table.column(field), values));
     for i in 0..table.len() {
@@ -46,15 +115,22 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
                 continue;
             }
         }
-        if !absent_reported {
-            absent_reported = true;
-            hits.extend(absent_columns(table, &names));
+        let side = match sides.as_mut() {
+            None => None,
+            Some(sides) => match sides.direction(i) {
+                Direction::Sale => Some(&mut sides.sale),
+                Direction::Purchase => Some(&mut sides.purchase),
+                Direction::Neither => continue,
+                Direction::Unknown => {
+                    unknown += 1;
+                    continue;
+                }
+            },
+        };
+        let mut missing = base.missing(table, i, &mut hits);
+        if let Some(side) = side {
+            missing.extend(side.missing(table, i, &mut hits));
         }
-        let missing: Vec<&String> = present
-            .iter()
-            .filter(|(_, c)| c.is_missing(i))
-            .map(|(n, _)| *n)
-            .collect();
         hits.extend(missing_entries(
             table,
             i,
@@ -91,5 +167,6 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
             });
         }
     }
+    hits.unjudged = direction::unjudged_note(unknown);
     hits
 }
