@@ -20,6 +20,9 @@ pub enum Check {
     TwoSigners {
         first: String,
         second: String,
+        /// One column holding both signatures (双人签名: "张伟、李娜").
+        #[serde(default)]
+        signatures: Option<String>,
         /// With the `min_weeks` parameter: only exams at or beyond it are judged.
         #[serde(default)]
         gestation: Option<String>,
@@ -196,9 +199,11 @@ impl Check {
             Self::TwoSigners {
                 first,
                 second,
+                signatures,
                 gestation,
             } => {
                 let mut f = vec![first.as_str(), second.as_str()];
+                f.extend(signatures.as_deref());
                 f.extend(gestation.as_deref());
                 f
             }
@@ -398,8 +403,18 @@ impl Check {
             Self::TwoSigners {
                 first,
                 second,
+                signatures,
                 gestation,
-            } => two_signers::evaluate(rule, table, first, second, gestation.as_deref()),
+            } => two_signers::evaluate(
+                rule,
+                table,
+                &two_signers::Fields {
+                    first,
+                    second,
+                    signatures: signatures.as_deref(),
+                    gestation: gestation.as_deref(),
+                },
+            ),
             Self::Deadline {
                 start,
                 end,
