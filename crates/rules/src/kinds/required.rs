@@ -131,12 +131,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
         if let Some(side) = side {
             missing.extend(side.missing(table, i, &mut hits));
         }
-        hits.extend(missing_entries(
-            table,
-            i,
-            &missing,
-            ("必填项为空", "required entries are empty"),
-        ));
+        hits.extend(missing_or_invalid(table, i, &missing));
         for flag in f.true_flags {
             if let Some(Column::Flag(v)) = table.column(flag)
                 && v.get(i) == Some(&0)
@@ -169,4 +164,39 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
     }
     hits.unjudged = direction::unjudged_note(unknown);
     hits
+}
+
+/// The hit for the fields row `i` lacks. Ingest keeps an ID number that fails its check as
+/// absent (and reports the cell as DQ-ID-INVALID), so a person column's gap may be a number
+/// written but invalid: it is said to be empty or invalid, not empty.
+fn missing_or_invalid(table: &Table, i: usize, missing: &[&String]) -> Option<Hit> {
+    let (ids, blank): (Vec<&String>, Vec<&String>) = missing
+        .iter()
+        .partition(|n| matches!(table.column(n), Some(Column::Person(_))));
+    if ids.is_empty() {
+        return missing_entries(
+            table,
+            i,
+            &blank,
+            ("必填项为空", "required entries are empty"),
+        );
+    }
+    let lead = (
+        "必填项为空或无效",
+        "required entries are missing or invalid",
+    );
+    if blank.is_empty() {
+        return missing_entries(table, i, &ids, lead);
+    }
+    let mut hit = missing_entries(
+        table,
+        i,
+        &blank,
+        ("必填项为空", "required entries are empty"),
+    )?;
+    let invalid = missing_entries(table, i, &ids, lead)?;
+    hit.zh = format!("{}；{}", hit.zh, invalid.zh);
+    hit.en = format!("{}; {}", hit.en, invalid.en);
+    hit.fields.extend(invalid.fields);
+    Some(hit)
 }

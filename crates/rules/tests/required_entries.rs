@@ -1,0 +1,64 @@
+//! Required entries of a register: an ID number written but failing its check is kept as absent
+//! by ingest, so the finding says "missing or invalid", never that a filled cell was empty.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+mod common;
+
+use auditor_model::Finding;
+use auditor_rules::{Catalogue, DrugCatalog, Pack, evaluate};
+use chrono::NaiveDate;
+
+fn findings_of(rule: &str, files: &[(&str, &str)]) -> Vec<Finding> {
+    evaluate(
+        &Catalogue::builtin().unwrap(),
+        &Pack::builtin("national").unwrap(),
+        &DrugCatalog::builtin().unwrap(),
+        &common::csv_tables(files),
+        NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    )
+    .0
+    .into_iter()
+    .filter(|f| f.rule == rule)
+    .collect()
+}
+
+#[test]
+fn an_id_number_that_fails_its_check_is_missing_or_invalid_not_empty() {
+    // 2 an ID whose check digit is wrong; 3 no name, and that wrong ID; 4 no name; 5 complete.
+    let csv = "检查日期,检查号,姓名,身份证号,孕周,检查项目,操作医师,第二人\n\
+        2024-03-01 08:30,US001,王丽,370921199603140026,16周,产科B超,张伟,李娜\n\
+        2024-03-01 09:10,US002,,370921199603140026,12周,产科B超,张伟,李娜\n\
+        2024-03-02 10:05,US003,,370923199805220069,20周,产科B超,张伟,李娜\n\
+        2024-03-02 14:20,US004,赵敏,370911199009170085,8周,早孕B超,张伟,李娜\n";
+    let hits = findings_of("US-REALNAME", &[("exams.csv", csv)]);
+    // The engine puts the rule's title before each message.
+    let want = [
+        (
+            Some(2),
+            "：必填项为空或无效：身份证号",
+            ": required entries are missing or invalid: ID number",
+        ),
+        (
+            Some(3),
+            "：必填项为空：姓名；必填项为空或无效：身份证号",
+            ": required entries are empty: Name; required entries are missing or invalid: ID number",
+        ),
+        (
+            Some(4),
+            "：必填项为空：姓名",
+            ": required entries are empty: Name",
+        ),
+    ];
+    assert_eq!(hits.len(), want.len(), "{hits:?}");
+    for (f, (row, zh, en)) in hits.iter().zip(want) {
+        assert_eq!(f.row, row);
+        assert!(f.message.ends_with(zh), "{}", f.message);
+        assert!(f.message_en.ends_with(en), "{}", f.message_en);
+    }
+}
