@@ -104,6 +104,15 @@ impl Hits {
     }
 }
 
+/// A count of days in English: "1 day", "3 days".
+pub(crate) fn days_en(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// The one finding for a column the sheet lacks altogether: every record misses it, and a
 /// million identical row findings would bury everything else.
 pub(crate) fn absent_columns(table: &Table, names: &[&str]) -> Option<Hit> {
