@@ -316,3 +316,47 @@ fn a_sales_record_without_a_type_column_is_judged_by_the_buyers_it_names() {
 fn common_registry() -> String {
     common::fixture("DRUG-BUYER-QUALIFIED", "institutions.csv")
 }
+
+/// Ledgers word their types every way: 采购入库 is a receipt, 销售出库 and 售出 issues, and
+/// 销售退回 (a return) moves nothing here, so a ledger written so balances.
+#[test]
+fn types_read_by_their_words_balance_the_stock() {
+    let ledger = format!(
+        "青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}\
+         2024-03-01,采购入库,米非司酮片,25mg,230801,20,盒,鲁中医药有限公司,\n\
+         2024-03-06,销售出库,米非司酮片,25mg,230801,8,盒,,青山县妇幼保健院\n\
+         2024-03-08,售出,米非司酮片,25mg,230801,2,盒,,青山县妇幼保健院\n\
+         2024-03-31,盘点,米非司酮片,25mg,230801,10,盒,,\n\
+         2024-04-06,销售（出库）,米非司酮片,25mg,230801,2,盒,,青山县妇幼保健院\n\
+         2024-04-30,盘点,米非司酮片,25mg,230801,7,盒,,\n"
+    );
+    let (findings, _) = run(&[("ledger.csv", &ledger)]);
+    // March: 20 − 8 − 2 = 10, as counted. April: 10 − 2 = 8, 7 counted.
+    let rows: Vec<Option<u32>> = of(&findings, "DRUG-STOCK-RECON")
+        .iter()
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(rows, [Some(8)]);
+}
+
+/// A wholesaler's 销售记录 without a type column sells by the buyers it names, and a buyer's
+/// 采购入库 receives: the sale that pairs is not a finding, the one that does not is.
+#[test]
+fn an_untyped_sales_record_pairs_with_the_buyers_receipts() {
+    let seller = "青山医药有限公司终止妊娠药品销售记录,,,,,,\n\
+        销售日期,通用名称,规格,批号,数量,单位,购货单位\n\
+        2024-03-08,米非司酮片,25mg,230801,10,盒,青山县人民医院\n\
+        2024-03-12,米非司酮片,25mg,230809,4,盒,青山县人民医院\n";
+    let buyer = "青山县人民医院终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-09,采购入库,米非司酮片,25mg,230801,10,盒,青山医药有限公司,\n";
+    let (findings, _) = run(&[("seller.csv", seller), ("buyer.csv", buyer)]);
+    let hits = of(&findings, "DRUG-PURCH-MATCH");
+    assert_eq!(
+        hits.iter()
+            .map(|f| (f.file.as_str(), f.row))
+            .collect::<Vec<_>>(),
+        [("seller.csv", Some(4))],
+        "{hits:?}"
+    );
+}
