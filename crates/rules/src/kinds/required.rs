@@ -7,7 +7,7 @@ use auditor_ingest::column::Column;
 use auditor_model::ident::resident_id::Sex;
 
 use super::direction::{self, Direction, TxnWords};
-use super::{Context, Field, Hit, Hits, absent_columns, missing_entries};
+use super::{Context, Field, Hit, Hits, MAX_LISTED, absent_columns_of, missing_entries};
 use crate::catalogue::Rule;
 use crate::reference::DrugMemo;
 
@@ -30,11 +30,11 @@ pub struct Directed<'a> {
 }
 
 /// Fields a row must fill, looked up once per sheet; the sheet's lack of a column is told once,
-/// at the first row that needs it.
+/// counting the rows that needed it.
 struct Duty<'t> {
     names: Vec<&'t str>,
     present: Vec<(&'t String, &'t Column)>,
-    absent_told: bool,
+    judged: usize,
 }
 
 impl<'t> Duty<'t> {
@@ -45,21 +45,23 @@ impl<'t> Duty<'t> {
                 .iter()
                 .filter_map(|n| table.column(n).map(|c| (n, c)))
                 .collect(),
-            absent_told: false,
+            judged: 0,
         }
     }
 
-    /// The fields row `i` leaves empty, after the sheet's missing columns the first time.
-    fn missing(&mut self, table: &Table, i: usize, hits: &mut Hits) -> Vec<&'t String> {
-        if !self.absent_told {
-            self.absent_told = true;
-            hits.extend(absent_columns(table, &self.names));
-        }
+    /// The fields row `i` leaves empty.
+    fn missing(&mut self, i: usize) -> Vec<&'t String> {
+        self.judged += 1;
         self.present
             .iter()
             .filter(|(_, c)| c.is_missing(i))
             .map(|(n, _)| *n)
             .collect()
+    }
+
+    /// The sheet's missing columns, once every row is judged.
+    fn absent(&self, table: &Table) -> Option<Hit> {
+        absent_columns_of(table, &self.names, self.judged)
     }
 }
 
@@ -127,9 +129,9 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
                 }
             },
         };
-        let mut missing = base.missing(table, i, &mut hits);
+        let mut missing = base.missing(i);
         if let Some(side) = side {
-            missing.extend(side.missing(table, i, &mut hits));
+            missing.extend(side.missing(i));
         }
         hits.extend(missing_or_invalid(table, i, &missing));
         for flag in f.true_flags {
@@ -162,17 +164,26 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
             });
         }
     }
+    // The sheet's missing columns, each counted over the rows that needed it, listed first:
+    // they outweigh any row's gap.
+    let mut absent: Vec<Hit> = base.absent(table).into_iter().collect();
+    if let Some(sides) = &sides {
+        absent.extend(sides.sale.absent(table));
+        absent.extend(sides.purchase.absent(table));
+    }
+    put_first(&mut hits, absent);
     hits.unjudged = direction::unjudged_note(unknown);
     hits
 }
 
-/// The hit for the fields row `i` lacks. Ingest keeps an ID number that fails its check as
-/// absent (and reports the cell as DQ-ID-INVALID), so a person column's gap may be a number
-/// written but invalid: it is said to be empty or invalid, not empty.
+/// The hit for the fields row `i` lacks. Ingest keeps a value it cannot read as its type — an
+/// ID number failing its check (DQ-ID-INVALID), a date such as "2026年12月" (DQ-DATE-INVALID)
+/// — as absent, so a gap in any column but text may be a value written but invalid: it is said
+/// to be empty or invalid, not empty. Only a text column's gap is surely empty.
 fn missing_or_invalid(table: &Table, i: usize, missing: &[&String]) -> Option<Hit> {
     let (ids, blank): (Vec<&String>, Vec<&String>) = missing
         .iter()
-        .partition(|n| matches!(table.column(n), Some(Column::Person(_))));
+        .partition(|n| !matches!(table.column(n), Some(Column::Text(_))));
     if ids.is_empty() {
         return missing_entries(
             table,
@@ -199,4 +210,13 @@ fn missing_or_invalid(table: &Table, i: usize, missing: &[&String]) -> Option<Hi
     hit.en = format!("{}; {}", hit.en, invalid.en);
     hit.fields.extend(invalid.fields);
     Some(hit)
+}
+
+/// Puts `first` before the hits already listed, keeping the list within [`MAX_LISTED`].
+fn put_first(hits: &mut Hits, first: Vec<Hit>) {
+    hits.listed.splice(0..0, first);
+    while hits.listed.len() > MAX_LISTED {
+        hits.listed.pop();
+        hits.more += 1;
+    }
 }
