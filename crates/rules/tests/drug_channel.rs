@@ -360,3 +360,24 @@ fn an_untyped_sales_record_pairs_with_the_buyers_receipts() {
         "{hits:?}"
     );
 }
+
+/// A 购进记录 without a type column names its supplier on every line: its lines are purchases,
+/// neither judged as sales nor counted as lines that cannot be told.
+#[test]
+fn an_untyped_purchase_record_is_told_by_its_supplier() {
+    let purchases = "青山县人民医院终止妊娠药品购进记录,,,,,,,,,\n\
+        购进日期,通用名称,规格,批准文号,生产企业,批号,有效期至,数量,单位,供货单位\n\
+        2024-01-10,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-06-30,5,盒,青山医药有限公司\n\
+        2024-03-12,米索前列醇片,0.2mg,国药准字H20000668,鲁康制药有限公司,231105,2026-06-30,7,盒,青山医药有限公司\n";
+    let (findings, skipped) = run(&[
+        ("purchases.csv", purchases),
+        ("institutions.csv", &common_registry()),
+    ]);
+    for rule in ["DRUG-BUYER-QUALIFIED", "DRUG-NO-RETAIL", "DRUG-SALE-FIELDS"] {
+        assert!(of(&findings, rule).is_empty(), "{rule}: {findings:?}");
+        assert!(
+            !skipped.iter().any(|s| s.rule == rule),
+            "{rule}: {skipped:?}"
+        );
+    }
+}

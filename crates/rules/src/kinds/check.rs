@@ -52,6 +52,9 @@ pub enum Check {
         date: String,
         buyer_uscc: String,
         buyer_name: String,
+        /// Fields naming a supplier: an untyped row naming one is a purchase, not a sale.
+        #[serde(default)]
+        suppliers: Vec<String>,
     },
     /// Listed fields filled, yes/no checks not 否, a women's register without a man's ID;
     /// with `drug`, only rows of a termination drug.
@@ -92,6 +95,9 @@ pub enum Check {
         txn_type: String,
         buyer_name: String,
         buyer_uscc: String,
+        /// Fields naming a supplier: an untyped row naming one is a purchase, not a sale.
+        #[serde(default)]
+        suppliers: Vec<String>,
     },
     /// The record's institution is registered with the licence item, 诊疗科目 or setup the act
     /// needs on its date; with `person`, that person holds the item's qualification too.
@@ -231,9 +237,12 @@ impl Check {
                 date,
                 buyer_uscc,
                 buyer_name,
-            } => {
-                vec![product, txn_type, date, buyer_uscc, buyer_name]
-            }
+                suppliers,
+            } => [product, txn_type, date, buyer_uscc, buyer_name]
+                .into_iter()
+                .chain(suppliers)
+                .map(String::as_str)
+                .collect(),
             Self::Required {
                 fields,
                 true_flags,
@@ -270,7 +279,12 @@ impl Check {
                 txn_type,
                 buyer_name,
                 buyer_uscc,
-            } => vec![product, txn_type, buyer_name, buyer_uscc],
+                suppliers,
+            } => [product, txn_type, buyer_name, buyer_uscc]
+                .into_iter()
+                .chain(suppliers)
+                .map(String::as_str)
+                .collect(),
             Self::LicensedInstitution {
                 institution_code,
                 institution,
@@ -443,6 +457,7 @@ impl Check {
                 date,
                 buyer_uscc,
                 buyer_name,
+                suppliers,
             } => qualified_buyer::evaluate(
                 rule,
                 ctx,
@@ -453,6 +468,7 @@ impl Check {
                     date,
                     buyer_uscc,
                     buyer_name,
+                    suppliers,
                 },
             ),
             Self::Required {
@@ -492,6 +508,7 @@ impl Check {
                 txn_type,
                 buyer_name,
                 buyer_uscc,
+                suppliers,
             } => no_retail::evaluate(
                 rule,
                 ctx,
@@ -501,6 +518,7 @@ impl Check {
                     txn_type,
                     buyer_name,
                     buyer_uscc,
+                    suppliers,
                 },
             ),
             Self::LicensedInstitution {

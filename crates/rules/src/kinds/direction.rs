@@ -4,6 +4,9 @@
 //! wholesaler's 销售记录), so types are read by the words they contain, and a row without one
 //! by the party it names.
 
+use auditor_ingest::Table;
+
+use super::Field;
 use crate::catalogue::Rule;
 
 /// Words of an outbound movement to another unit.
@@ -66,6 +69,20 @@ impl TxnWords {
             (false, true) => Direction::Purchase,
             (false, false) => Direction::Unknown,
         }
+    }
+}
+
+/// Columns naming a supplier, looked up once per sheet.
+pub(crate) struct Suppliers<'t>(Vec<Field<'t>>);
+
+impl<'t> Suppliers<'t> {
+    pub(crate) fn of(table: &'t Table, fields: &[String]) -> Self {
+        Self(fields.iter().map(|f| Field::of(table, f)).collect())
+    }
+
+    /// Whether row `i` names its supplier.
+    pub(crate) fn named(&self, i: usize) -> bool {
+        self.0.iter().any(|f| f.text(i).is_some())
     }
 }
 

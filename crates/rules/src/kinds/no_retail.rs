@@ -5,7 +5,7 @@
 
 use auditor_ingest::Table;
 
-use super::direction::{self, Direction, TxnWords};
+use super::direction::{self, Direction, Suppliers, TxnWords};
 use super::registry::{Institutions, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -16,6 +16,7 @@ pub struct Fields<'a> {
     pub txn_type: &'a str,
     pub buyer_name: &'a str,
     pub buyer_uscc: &'a str,
+    pub suppliers: &'a [String],
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
@@ -31,6 +32,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     );
     let mut memo = DrugMemo::default();
     let mut hits = Hits::default();
+    let suppliers = Suppliers::of(table, f.suppliers);
     let mut unknown = 0;
     for i in 0..table.len() {
         let Some(product) = products.text(i) else {
@@ -53,7 +55,11 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             continue;
         }
         let (name, code) = (names.text(i), codes.text(i));
-        match words.direction(kinds.text(i), name.is_some() || code.is_some(), false) {
+        match words.direction(
+            kinds.text(i),
+            name.is_some() || code.is_some(),
+            suppliers.named(i),
+        ) {
             Direction::Sale => {}
             Direction::Unknown => {
                 unknown += 1;

@@ -5,7 +5,7 @@
 
 use auditor_ingest::Table;
 
-use super::direction::{self, Direction, TxnWords};
+use super::direction::{self, Direction, Suppliers, TxnWords};
 use super::registry::{Institutions, ItemStatus, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -16,6 +16,7 @@ pub struct Fields<'a> {
     pub date: &'a str,
     pub buyer_uscc: &'a str,
     pub buyer_name: &'a str,
+    pub suppliers: &'a [String],
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
@@ -37,6 +38,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         Field::of(table, f.buyer_uscc),
         Field::of(table, f.buyer_name),
     );
+    let suppliers = Suppliers::of(table, f.suppliers);
     let mut unknown = 0;
     for i in 0..table.len() {
         let Some(product) = products.text(i) else {
@@ -47,7 +49,11 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         };
         let uscc = buyer_usccs.text(i);
         let name = buyer_names.text(i);
-        match words.direction(kinds.text(i), uscc.is_some() || name.is_some(), false) {
+        match words.direction(
+            kinds.text(i),
+            uscc.is_some() || name.is_some(),
+            suppliers.named(i),
+        ) {
             Direction::Sale => {}
             Direction::Unknown => {
                 unknown += 1;
