@@ -92,3 +92,26 @@ fn a_missing_supplier_column_counts_the_purchases_and_an_unreadable_date_is_not_
         hits[1].message_en
     );
 }
+
+/// A 购进记录 keeps its quantity as 购进数量 (入库数量), a 进销存 ledger in 入库/出库数量: either
+/// stands in for 数量, and the sheet does not lack a quantity column.
+#[test]
+fn a_quantity_in_or_out_column_stands_in_for_the_quantity() {
+    let csv = "日期,类型,通用名称,规格,批准文号,生产企业,批号,有效期至,入库数量,出库数量,单位,供货单位,购货单位\n\
+        2024-03-04,购进,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,20,,盒,鲁中医药有限公司,\n\
+        2024-03-05,销售,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,,5,盒,,青山县人民医院\n\
+        2024-03-06,销售,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,,,盒,,青山县人民医院\n";
+    let hits = findings_of("DRUG-SALE-FIELDS", &[("ledger.csv", csv)]);
+    assert_eq!(
+        hits.iter().map(|f| f.row).collect::<Vec<_>>(),
+        [Some(4)],
+        "{hits:?}"
+    );
+    assert!(
+        hits[0]
+            .message_en
+            .ends_with(": required entries are missing or invalid: Quantity"),
+        "{}",
+        hits[0].message_en
+    );
+}

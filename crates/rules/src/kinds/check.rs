@@ -57,7 +57,8 @@ pub enum Check {
         suppliers: Vec<String>,
     },
     /// Listed fields filled, yes/no checks not 否, a women's register without a man's ID;
-    /// with `drug`, only rows of a termination drug.
+    /// with `drug`, only rows of a termination drug. The `alternatives` parameter (a table of
+    /// field = [fields]) lets other columns stand in for a field the sheet has not got.
     Required {
         fields: Vec<String>,
         #[serde(default)]

@@ -29,39 +29,75 @@ pub struct Directed<'a> {
     pub purchase: &'a [String],
 }
 
+/// One required field of a sheet: its own column, or — when the sheet has not got it — the
+/// columns the rule's `alternatives` parameter lets stand in for it (a 进销存 ledger writes
+/// 数量 as 入库数量 and 出库数量), filled when any of them is.
+struct Need<'t> {
+    field: &'t str,
+    columns: Vec<(&'t str, &'t Column)>,
+}
+
+impl Need<'_> {
+    fn is_missing(&self, i: usize) -> bool {
+        self.columns.iter().all(|(_, c)| c.is_missing(i))
+    }
+
+    /// Whether ingest may have left a written value out: anything but text is absent when it
+    /// could not be read as its type.
+    fn may_be_invalid(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|(_, c)| !matches!(c, Column::Text(_)))
+    }
+}
+
 /// Fields a row must fill, looked up once per sheet; the sheet's lack of a column is told once,
 /// counting the rows that needed it.
 struct Duty<'t> {
-    names: Vec<&'t str>,
-    present: Vec<(&'t String, &'t Column)>,
+    absent: Vec<&'t str>,
+    needs: Vec<Need<'t>>,
     judged: usize,
 }
 
 impl<'t> Duty<'t> {
-    fn of(table: &'t Table, fields: &'t [String]) -> Self {
-        Self {
-            names: fields.iter().map(String::as_str).collect(),
-            present: fields
-                .iter()
-                .filter_map(|n| table.column(n).map(|c| (n, c)))
-                .collect(),
+    fn of(table: &'t Table, fields: &'t [String], alternatives: Option<&'t toml::Table>) -> Self {
+        let mut duty = Self {
+            absent: Vec::new(),
+            needs: Vec::new(),
             judged: 0,
+        };
+        for field in fields {
+            let stand_ins = alternatives
+                .and_then(|a| a.get(field.as_str()))
+                .and_then(toml::Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let columns: Vec<(&str, &Column)> = match table.column(field) {
+                Some(c) => vec![(field.as_str(), c)],
+                None => stand_ins
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .filter_map(|n| table.column(n).map(|c| (n, c)))
+                    .collect(),
+            };
+            if columns.is_empty() {
+                duty.absent.push(field);
+            } else {
+                duty.needs.push(Need { field, columns });
+            }
         }
+        duty
     }
 
-    /// The fields row `i` leaves empty.
-    fn missing(&mut self, i: usize) -> Vec<&'t String> {
+    /// The needs row `i` leaves unmet.
+    fn missing(&mut self, i: usize) -> Vec<&Need<'t>> {
         self.judged += 1;
-        self.present
-            .iter()
-            .filter(|(_, c)| c.is_missing(i))
-            .map(|(n, _)| *n)
-            .collect()
+        self.needs.iter().filter(|n| n.is_missing(i)).collect()
     }
 
     /// The sheet's missing columns, once every row is judged.
     fn absent(&self, table: &Table) -> Option<Hit> {
-        absent_columns_of(table, &self.names, self.judged)
+        absent_columns_of(table, &self.absent, self.judged)
     }
 }
 
@@ -76,7 +112,7 @@ struct Sides<'t> {
 impl Sides<'_> {
     /// Whether row `i` fills any of `duty`'s fields: names that side's party.
     fn names_party(duty: &Duty<'_>, i: usize) -> bool {
-        duty.present.iter().any(|(_, c)| !c.is_missing(i))
+        duty.needs.iter().any(|n| !n.is_missing(i))
     }
 
     fn direction(&self, i: usize) -> Direction {
@@ -91,12 +127,16 @@ impl Sides<'_> {
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -> Hits {
     let mut hits = Hits::default();
     // Columns the sheet lacks are one finding; rows are judged on the columns it has.
-    let mut base = Duty::of(table, f.required);
+    let alternatives = rule
+        .params
+        .get("alternatives")
+        .and_then(toml::Value::as_table);
+    let mut base = Duty::of(table, f.required, alternatives);
     let mut sides = f.directed.as_ref().map(|d| Sides {
         kinds: Field::of(table, d.txn_type),
         words: TxnWords::of(rule),
-        sale: Duty::of(table, d.sale),
-        purchase: Duty::of(table, d.purchase),
+        sale: Duty::of(table, d.sale, alternatives),
+        purchase: Duty::of(table, d.purchase, alternatives),
     });
     let mut unknown = 0;
     let product = f.drug.and_then(|p| table.column(p));
@@ -176,40 +216,47 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
     hits
 }
 
-/// The hit for the fields row `i` lacks. Ingest keeps a value it cannot read as its type — an
-/// ID number failing its check (DQ-ID-INVALID), a date such as "2026年12月" (DQ-DATE-INVALID)
-/// — as absent, so a gap in any column but text may be a value written but invalid: it is said
-/// to be empty or invalid, not empty. Only a text column's gap is surely empty.
-fn missing_or_invalid(table: &Table, i: usize, missing: &[&String]) -> Option<Hit> {
-    let (ids, blank): (Vec<&String>, Vec<&String>) = missing
-        .iter()
-        .partition(|n| !matches!(table.column(n), Some(Column::Text(_))));
-    if ids.is_empty() {
-        return missing_entries(
-            table,
-            i,
-            &blank,
-            ("必填项为空", "required entries are empty"),
-        );
+/// The hit for the needs row `i` leaves unmet. Ingest keeps a value it cannot read as its type
+/// — an ID number failing its check (DQ-ID-INVALID), a date such as "2026年12月"
+/// (DQ-DATE-INVALID) — as absent, so a gap in any column but text may be a value written but
+/// invalid: it is said to be empty or invalid, not empty. Only a text column's gap is surely
+/// empty.
+fn missing_or_invalid(table: &Table, i: usize, missing: &[&Need<'_>]) -> Option<Hit> {
+    let (unread, blank): (Vec<&Need<'_>>, Vec<&Need<'_>>) =
+        missing.iter().partition(|n| n.may_be_invalid());
+    let clauses = [
+        (blank, ("必填项为空", "required entries are empty")),
+        (
+            unread,
+            (
+                "必填项为空或无效",
+                "required entries are missing or invalid",
+            ),
+        ),
+    ];
+    let mut hit: Option<Hit> = None;
+    for (needs, lead) in clauses {
+        let names: Vec<String> = needs.iter().map(|n| n.field.to_owned()).collect();
+        let names: Vec<&String> = names.iter().collect();
+        let Some(mut clause) = missing_entries(table, i, &names, lead) else {
+            continue;
+        };
+        // The cells to show are the columns the sheet has, stand-ins included.
+        clause.fields = needs
+            .iter()
+            .flat_map(|n| n.columns.iter().map(|(name, _)| (*name).to_owned()))
+            .collect();
+        hit = Some(match hit {
+            None => clause,
+            Some(mut first) => {
+                first.zh = format!("{}；{}", first.zh, clause.zh);
+                first.en = format!("{}; {}", first.en, clause.en);
+                first.fields.extend(clause.fields);
+                first
+            }
+        });
     }
-    let lead = (
-        "必填项为空或无效",
-        "required entries are missing or invalid",
-    );
-    if blank.is_empty() {
-        return missing_entries(table, i, &ids, lead);
-    }
-    let mut hit = missing_entries(
-        table,
-        i,
-        &blank,
-        ("必填项为空", "required entries are empty"),
-    )?;
-    let invalid = missing_entries(table, i, &ids, lead)?;
-    hit.zh = format!("{}；{}", hit.zh, invalid.zh);
-    hit.en = format!("{}; {}", hit.en, invalid.en);
-    hit.fields.extend(invalid.fields);
-    Some(hit)
+    hit
 }
 
 /// Puts `first` before the hits already listed, keeping the list within [`MAX_LISTED`].
