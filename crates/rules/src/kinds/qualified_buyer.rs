@@ -61,8 +61,11 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             }
             Direction::Purchase | Direction::Neither => continue,
         }
+        // A sale naming no buyer is DRUG-SALE-FIELDS's finding: there is nobody to look up.
+        let Some(buyer) = uscc.or(name) else {
+            continue;
+        };
         let found = registry.find(uscc, name);
-        let buyer = uscc.or(name).unwrap_or("（空）");
         let (matched_zh, matched_en) = found.map_or(("", ""), |(_, m)| m.note());
         let why = match found {
             None => Some((
