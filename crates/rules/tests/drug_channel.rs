@@ -277,3 +277,107 @@ fn a_reconciliation_with_a_misspelt_parameter_value_stops_the_load() {
         assert!(e.contains(id) && e.contains("parameter"), "{e}");
     }
 }
+
+/// A wholesaler's 销售记录 has no type column at all: each line naming a buyer is a sale, and the
+/// lines naming nobody are counted in the run notes rather than passed over in silence.
+#[test]
+fn a_sales_record_without_a_type_column_is_judged_by_the_buyers_it_names() {
+    let registry = common_registry();
+    let sales = "鲁中医药有限公司终止妊娠药品销售记录,,,,,,,,,\n\
+        销售日期,通用名称,规格,批准文号,生产企业,批号,有效期至,数量,单位,购货单位\n\
+        2024-05-06,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,青山康宁诊所\n\
+        2024-05-07,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,青山县人民医院\n\
+        2024-05-08,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,\n\
+        2024-05-09,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,,2026-07-31,2,盒,青山惠民药店\n";
+    let (findings, skipped) = run(&[("sales.csv", sales), ("institutions.csv", &registry)]);
+    let rows =
+        |rule: &str| -> Vec<Option<u32>> { of(&findings, rule).iter().map(|f| f.row).collect() };
+    // 3 青山康宁诊所 and 6 青山惠民药店 are not registered; 4 is licensed; 5 names nobody.
+    assert_eq!(rows("DRUG-BUYER-QUALIFIED"), [Some(3), Some(6)]);
+    assert_eq!(rows("DRUG-NO-RETAIL"), [Some(6)]);
+    // 6 has no batch number.
+    assert_eq!(rows("DRUG-SALE-FIELDS"), [Some(6)]);
+    for rule in ["DRUG-BUYER-QUALIFIED", "DRUG-NO-RETAIL", "DRUG-SALE-FIELDS"] {
+        let notes: Vec<&Skipped> = skipped.iter().filter(|s| s.rule == rule).collect();
+        assert_eq!(notes.len(), 1, "{rule}: {skipped:?}");
+        assert!(
+            notes[0].zh.starts_with("1 条终止妊娠药品记录"),
+            "{}",
+            notes[0].zh
+        );
+        assert!(
+            notes[0].en.starts_with("1 termination-drug record has"),
+            "{}",
+            notes[0].en
+        );
+    }
+}
+
+fn common_registry() -> String {
+    common::fixture("DRUG-BUYER-QUALIFIED", "institutions.csv")
+}
+
+/// Ledgers word their types every way: 采购入库 is a receipt, 销售出库 and 售出 issues, and
+/// 销售退回 (a return) moves nothing here, so a ledger written so balances.
+#[test]
+fn types_read_by_their_words_balance_the_stock() {
+    let ledger = format!(
+        "青山县人民医院终止妊娠药品出入库台账,,,,,,,,\n{LEDGER_HEAD}\
+         2024-03-01,采购入库,米非司酮片,25mg,230801,20,盒,鲁中医药有限公司,\n\
+         2024-03-06,销售出库,米非司酮片,25mg,230801,8,盒,,青山县妇幼保健院\n\
+         2024-03-08,售出,米非司酮片,25mg,230801,2,盒,,青山县妇幼保健院\n\
+         2024-03-31,盘点,米非司酮片,25mg,230801,10,盒,,\n\
+         2024-04-06,销售（出库）,米非司酮片,25mg,230801,2,盒,,青山县妇幼保健院\n\
+         2024-04-30,盘点,米非司酮片,25mg,230801,7,盒,,\n"
+    );
+    let (findings, _) = run(&[("ledger.csv", &ledger)]);
+    // March: 20 − 8 − 2 = 10, as counted. April: 10 − 2 = 8, 7 counted.
+    let rows: Vec<Option<u32>> = of(&findings, "DRUG-STOCK-RECON")
+        .iter()
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(rows, [Some(8)]);
+}
+
+/// A wholesaler's 销售记录 without a type column sells by the buyers it names, and a buyer's
+/// 采购入库 receives: the sale that pairs is not a finding, the one that does not is.
+#[test]
+fn an_untyped_sales_record_pairs_with_the_buyers_receipts() {
+    let seller = "青山医药有限公司终止妊娠药品销售记录,,,,,,\n\
+        销售日期,通用名称,规格,批号,数量,单位,购货单位\n\
+        2024-03-08,米非司酮片,25mg,230801,10,盒,青山县人民医院\n\
+        2024-03-12,米非司酮片,25mg,230809,4,盒,青山县人民医院\n";
+    let buyer = "青山县人民医院终止妊娠药品购销台账,,,,,,,,\n\
+        日期,类型,通用名称,规格,批号,数量,单位,供货单位,购货单位\n\
+        2024-03-09,采购入库,米非司酮片,25mg,230801,10,盒,青山医药有限公司,\n";
+    let (findings, _) = run(&[("seller.csv", seller), ("buyer.csv", buyer)]);
+    let hits = of(&findings, "DRUG-PURCH-MATCH");
+    assert_eq!(
+        hits.iter()
+            .map(|f| (f.file.as_str(), f.row))
+            .collect::<Vec<_>>(),
+        [("seller.csv", Some(4))],
+        "{hits:?}"
+    );
+}
+
+/// A 购进记录 without a type column names its supplier on every line: its lines are purchases,
+/// neither judged as sales nor counted as lines that cannot be told.
+#[test]
+fn an_untyped_purchase_record_is_told_by_its_supplier() {
+    let purchases = "青山县人民医院终止妊娠药品购进记录,,,,,,,,,\n\
+        购进日期,通用名称,规格,批准文号,生产企业,批号,有效期至,数量,单位,供货单位\n\
+        2024-01-10,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-06-30,5,盒,青山医药有限公司\n\
+        2024-03-12,米索前列醇片,0.2mg,国药准字H20000668,鲁康制药有限公司,231105,2026-06-30,7,盒,青山医药有限公司\n";
+    let (findings, skipped) = run(&[
+        ("purchases.csv", purchases),
+        ("institutions.csv", &common_registry()),
+    ]);
+    for rule in ["DRUG-BUYER-QUALIFIED", "DRUG-NO-RETAIL", "DRUG-SALE-FIELDS"] {
+        assert!(of(&findings, rule).is_empty(), "{rule}: {findings:?}");
+        assert!(
+            !skipped.iter().any(|s| s.rule == rule),
+            "{rule}: {skipped:?}"
+        );
+    }
+}

@@ -118,3 +118,80 @@ fn two_staff_of_one_name_are_flagged_as_an_uncertain_match() {
         hit.message
     );
 }
+
+const RX_LEDGER_HEAD: &str = "青山县人民医院终止妊娠药品使用登记表,,,,,,,,,,,,\n\
+    发药日期,处方号,开具日期,科别,姓名,身份证号,药品名称,规格,批号,数量,单位,处方医师,发药药师\n";
+
+fn rx_line(day: u32, prescriber: &str) -> String {
+    format!(
+        "2024-03-{day:02},MZ{day},2024-03-{day:02},妇产科,王丽,370921199603140025,米非司酮片,25mg,230801,6,片,{prescriber},陈静\n"
+    )
+}
+
+/// A real 医师执业证书 gives 执业类别 临床 (中医, 口腔, 公共卫生) and, apart, the 医师级别:
+/// the level says who is a physician, and without one the category of the certificate does.
+#[test]
+fn a_physician_is_told_by_the_level_and_without_one_by_the_certificate_category() {
+    let ledger: String = [
+        RX_LEDGER_HEAD.to_owned(),
+        rx_line(5, "高红"),
+        rx_line(6, "李静"),
+        rx_line(7, "王梅"),
+        rx_line(8, "赵兰"),
+    ]
+    .concat();
+    let staff = "姓名,工号,医师执业证书编码,执业类别,医师级别,执业范围,执业地点,考核项目,合格证有效期\n\
+        高红,QS1,110370921000301,临床,执业医师,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n\
+        李静,QS2,,临床,护士,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n\
+        王梅,QS3,110370921000303,临床,,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n\
+        赵兰,QS4,,,,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n";
+    let (findings, _) = run(&[("rx.csv", &ledger), ("staff.csv", staff)]);
+    // 4 李静's level is 护士; 6 赵兰 has neither level nor category. 3 高红 is a 执业医师 of
+    // category 临床; 5 王梅 gives no level but holds a 临床 certificate.
+    let hits: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "DRUG-RX-OBGYN")
+        .collect();
+    assert_eq!(
+        hits.iter().map(|f| f.row).collect::<Vec<_>>(),
+        [Some(4), Some(6)],
+        "{hits:?}"
+    );
+    assert!(
+        hits[0].message.contains("医师级别为护士"),
+        "{}",
+        hits[0].message
+    );
+    assert!(
+        hits[1].message_en.contains("not filled in") && !hits[1].message_en.contains("未填"),
+        "{}",
+        hits[1].message_en
+    );
+
+    // A registry without levels: the certificate's category shows the physician.
+    let staff = "姓名,工号,执业类别,执业范围,执业地点,考核项目,合格证有效期\n\
+        高红,QS1,临床,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n\
+        李静,QS2,护理,妇产科专业,青山县人民医院,终止妊娠,2026-12-31\n";
+    let ledger = [
+        RX_LEDGER_HEAD.to_owned(),
+        rx_line(5, "高红"),
+        rx_line(6, "李静"),
+    ]
+    .concat();
+    let (findings, _) = run(&[("rx.csv", &ledger), ("staff.csv", staff)]);
+    assert_eq!(rows_of(&findings, "DRUG-RX-OBGYN"), [4]);
+}
+
+/// The same reading for ultrasound operators: a 临床 执业医师 on a real registry is not flagged.
+#[test]
+fn an_ultrasound_operator_with_a_real_certificate_is_a_physician() {
+    let exams = "青山县人民医院B超检查登记表,,,,,,,,,\n\
+        检查日期,检查号,姓名,身份证号,孕周,检查项目,操作医师,第二人,超声所见,结论\n\
+        2024-03-01 08:30,US001,王丽,370921199603140025,22周,产科B超,高红,李娜,胎儿发育正常,单胎存活\n\
+        2024-03-01 09:10,US002,刘芳,370921199311080040,20周,产科B超,李静,李娜,胎儿发育正常,单胎存活\n";
+    let staff = "姓名,工号,医师执业证书编码,执业类别,医师级别,执业范围,执业地点\n\
+        高红,QS1,110370921000301,临床,执业助理医师,医学影像和放射治疗专业,青山县人民医院\n\
+        李静,QS2,,临床,技师,医学影像和放射治疗专业,青山县人民医院\n";
+    let (findings, _) = run(&[("exams.csv", exams), ("staff.csv", staff)]);
+    assert_eq!(rows_of(&findings, "US-OPERATOR-LISTED"), [4]);
+}

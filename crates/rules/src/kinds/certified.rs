@@ -6,7 +6,7 @@
 use auditor_ingest::Table;
 
 use super::registry::contains_any;
-use super::{Field, Hit, Hits, missing_entries};
+use super::{Field, Hit, Hits, missing_entries, quote};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -82,6 +82,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
             && !accepted.is_empty()
             && !contains_any(Some(kind), &accepted)
         {
+            let kind = quote::excerpt(kind);
             hits.push(Hit {
                 record: Some(i),
                 fields: vec![f.cert_type.to_owned()],
@@ -96,6 +97,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
             && !authorities.is_empty()
             && !contains_any(Some(issuer), &authorities)
         {
+            let issuer = quote::excerpt(issuer);
             hits.push(Hit {
                 record: Some(i),
                 fields: vec![f.issuer.to_owned()],

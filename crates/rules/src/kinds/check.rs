@@ -20,6 +20,9 @@ pub enum Check {
     TwoSigners {
         first: String,
         second: String,
+        /// One column holding both signatures (双人签名: "张伟、李娜").
+        #[serde(default)]
+        signatures: Option<String>,
         /// With the `min_weeks` parameter: only exams at or beyond it are judged.
         #[serde(default)]
         gestation: Option<String>,
@@ -49,9 +52,13 @@ pub enum Check {
         date: String,
         buyer_uscc: String,
         buyer_name: String,
+        /// Fields naming a supplier: an untyped row naming one is a purchase, not a sale.
+        #[serde(default)]
+        suppliers: Vec<String>,
     },
     /// Listed fields filled, yes/no checks not 否, a women's register without a man's ID;
-    /// with `drug`, only rows of a termination drug.
+    /// with `drug`, only rows of a termination drug. The `alternatives` parameter (a table of
+    /// field = [fields]) lets other columns stand in for a field the sheet has not got.
     Required {
         fields: Vec<String>,
         #[serde(default)]
@@ -66,6 +73,15 @@ pub enum Check {
         only_field: Option<String>,
         #[serde(default)]
         only_values: Vec<String>,
+        /// With `txn_type`: only sales and purchases are judged (told by the words of the
+        /// type, or by the party a row names), a sale also needing `sale_fields` and a
+        /// purchase `purchase_fields`.
+        #[serde(default)]
+        txn_type: Option<String>,
+        #[serde(default)]
+        sale_fields: Vec<String>,
+        #[serde(default)]
+        purchase_fields: Vec<String>,
     },
     /// Dates that must not lie before `as_of` (licences, certificates).
     Expiry { fields: Vec<String> },
@@ -80,6 +96,9 @@ pub enum Check {
         txn_type: String,
         buyer_name: String,
         buyer_uscc: String,
+        /// Fields naming a supplier: an untyped row naming one is a purchase, not a sale.
+        #[serde(default)]
+        suppliers: Vec<String>,
     },
     /// The record's institution is registered with the licence item, 诊疗科目 or setup the act
     /// needs on its date; with `person`, that person holds the item's qualification too.
@@ -187,9 +206,11 @@ impl Check {
             Self::TwoSigners {
                 first,
                 second,
+                signatures,
                 gestation,
             } => {
                 let mut f = vec![first.as_str(), second.as_str()];
+                f.extend(signatures.as_deref());
                 f.extend(gestation.as_deref());
                 f
             }
@@ -217,23 +238,32 @@ impl Check {
                 date,
                 buyer_uscc,
                 buyer_name,
-            } => {
-                vec![product, txn_type, date, buyer_uscc, buyer_name]
-            }
+                suppliers,
+            } => [product, txn_type, date, buyer_uscc, buyer_name]
+                .into_iter()
+                .chain(suppliers)
+                .map(String::as_str)
+                .collect(),
             Self::Required {
                 fields,
                 true_flags,
                 female,
                 drug,
                 only_field,
+                txn_type,
+                sale_fields,
+                purchase_fields,
                 ..
             } => fields
                 .iter()
                 .chain(true_flags)
+                .chain(sale_fields)
+                .chain(purchase_fields)
                 .map(String::as_str)
                 .chain(female.as_deref())
                 .chain(drug.as_deref())
                 .chain(only_field.as_deref())
+                .chain(txn_type.as_deref())
                 .collect(),
             Self::Expiry { fields } | Self::Terms { fields } | Self::Pattern { fields } => {
                 fields.iter().map(String::as_str).collect()
@@ -250,7 +280,12 @@ impl Check {
                 txn_type,
                 buyer_name,
                 buyer_uscc,
-            } => vec![product, txn_type, buyer_name, buyer_uscc],
+                suppliers,
+            } => [product, txn_type, buyer_name, buyer_uscc]
+                .into_iter()
+                .chain(suppliers)
+                .map(String::as_str)
+                .collect(),
             Self::LicensedInstitution {
                 institution_code,
                 institution,
@@ -383,8 +418,18 @@ impl Check {
             Self::TwoSigners {
                 first,
                 second,
+                signatures,
                 gestation,
-            } => two_signers::evaluate(rule, table, first, second, gestation.as_deref()),
+            } => two_signers::evaluate(
+                rule,
+                table,
+                &two_signers::Fields {
+                    first,
+                    second,
+                    signatures: signatures.as_deref(),
+                    gestation: gestation.as_deref(),
+                },
+            ),
             Self::Deadline {
                 start,
                 end,
@@ -413,6 +458,7 @@ impl Check {
                 date,
                 buyer_uscc,
                 buyer_name,
+                suppliers,
             } => qualified_buyer::evaluate(
                 rule,
                 ctx,
@@ -423,6 +469,7 @@ impl Check {
                     date,
                     buyer_uscc,
                     buyer_name,
+                    suppliers,
                 },
             ),
             Self::Required {
@@ -432,7 +479,11 @@ impl Check {
                 drug,
                 only_field,
                 only_values,
+                txn_type,
+                sale_fields,
+                purchase_fields,
             } => required::evaluate(
+                rule,
                 ctx,
                 table,
                 &required::Duties {
@@ -441,6 +492,11 @@ impl Check {
                     female: female.as_deref(),
                     drug: drug.as_deref(),
                     only: only_field.as_deref().map(|f| (f, only_values.as_slice())),
+                    directed: txn_type.as_deref().map(|txn_type| required::Directed {
+                        txn_type,
+                        sale: sale_fields,
+                        purchase: purchase_fields,
+                    }),
                 },
             ),
             Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
@@ -453,6 +509,7 @@ impl Check {
                 txn_type,
                 buyer_name,
                 buyer_uscc,
+                suppliers,
             } => no_retail::evaluate(
                 rule,
                 ctx,
@@ -462,6 +519,7 @@ impl Check {
                     txn_type,
                     buyer_name,
                     buyer_uscc,
+                    suppliers,
                 },
             ),
             Self::LicensedInstitution {

@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use chrono::Duration;
 
-use super::{Context, Field, Hit, Hits, absent_columns, missing_entries};
+use super::{Context, Field, Hit, Hits, absent_columns, days_en, missing_entries};
 use crate::catalogue::Rule;
 
 pub fn evaluate(
@@ -33,8 +33,8 @@ pub fn evaluate(
                         (done - due).num_days()
                     ),
                     en: format!(
-                        "bought {from}, filed {done}: {} days past the {days}-day limit",
-                        (done - due).num_days()
+                        "bought {from}, filed {done}: {} past the {days}-day limit",
+                        days_en((done - due).num_days())
                     ),
                     related: Vec::new(),
                 }),

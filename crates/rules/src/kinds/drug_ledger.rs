@@ -35,27 +35,64 @@ pub(crate) const D1_EVIDENCE: [&str; 8] = [
     "txn_date", "txn_type", "batch_no", "qty", "qty_in", "qty_out", "opening", "balance",
 ];
 
-/// What a row's 类型 means, from the rule's parameters. Types are compared whole: "销售退回"
-/// (a return) is not a sale.
+/// What a row's 类型 means, from the rule's parameters. A type listed whole is what its list
+/// says ("退货入库" a receipt); any other is read by the words it contains (销售出库 and 售出 are
+/// issues, 采购入库 a receipt), except returns (销售退回 holds 销售), which move nothing here.
 pub(crate) struct Types {
     receipt: Vec<String>,
     issue: Vec<String>,
     write_off: Vec<String>,
     count: Vec<String>,
+    returns: Vec<String>,
 }
+
+/// The movement a type names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Receipt,
+    Issue,
+    WriteOff,
+    Count,
+}
+
+/// Words of a return, when its type is not listed whole.
+const RETURN_WORDS: [&str; 4] = ["退回", "退货", "退库", "冲销"];
 
 impl Types {
     pub(crate) fn of(rule: &Rule) -> Self {
+        let returns = if rule.params.contains_key("return_words") {
+            rule.param_list("return_words")
+        } else {
+            RETURN_WORDS.iter().map(|w| (*w).to_owned()).collect()
+        };
         Self {
             receipt: rule.param_list("receipt_types"),
             issue: rule.param_list("issue_types"),
             write_off: rule.param_list("write_off_types"),
             count: rule.param_list("count_types"),
+            returns,
         }
     }
 
-    fn is(list: &[String], kind: &str) -> bool {
-        list.iter().any(|t| t == kind)
+    /// The movement of type `kind` (trimmed, not empty): by a list naming it whole, else by the
+    /// words it contains; `None` for a return or a type naming no movement.
+    pub(crate) fn kind_of(&self, kind: &str) -> Option<Kind> {
+        let lists = [
+            (&self.count, Kind::Count),
+            (&self.write_off, Kind::WriteOff),
+            (&self.receipt, Kind::Receipt),
+            (&self.issue, Kind::Issue),
+        ];
+        if let Some((_, k)) = lists.iter().find(|(l, _)| l.iter().any(|t| t == kind)) {
+            return Some(*k);
+        }
+        if self.returns.iter().any(|w| kind.contains(w.as_str())) {
+            return None;
+        }
+        lists
+            .iter()
+            .find(|(l, _)| l.iter().any(|t| kind.contains(t.as_str())))
+            .map(|(_, k)| *k)
     }
 }
 
@@ -161,16 +198,40 @@ impl<'t> Ledger<'t> {
         self.supplier_name.text(i).is_some() || self.supplier_uscc.text(i).is_some()
     }
 
+    /// The type of row `i`, when it has one.
+    fn type_text(&self, i: usize) -> Option<&'t str> {
+        self.kinds.text(i).map(str::trim).filter(|k| !k.is_empty())
+    }
+
+    /// Whether the sheet keeps its ins and outs in columns of their own (进销存), which tell an
+    /// untyped row's movement.
+    fn has_in_out(&self) -> bool {
+        self.qty_in.is_some() || self.qty_out.is_some()
+    }
+
+    /// The movement of row `i`: by its type; without one, in a ledger of a single quantity
+    /// column (a wholesaler's 销售记录), by the party it names — a buyer for an issue, a
+    /// supplier for a receipt.
+    pub(crate) fn kind(&self, types: &Types, i: usize) -> Option<Kind> {
+        if let Some(k) = self.type_text(i) {
+            return types.kind_of(k);
+        }
+        if self.has_in_out() {
+            return None;
+        }
+        match (self.has_buyer(i), self.has_supplier(i)) {
+            (true, false) => Some(Kind::Issue),
+            (false, true) => Some(Kind::Receipt),
+            _ => None,
+        }
+    }
+
     pub(crate) fn is_receipt(&self, types: &Types, i: usize) -> bool {
-        self.kinds
-            .text(i)
-            .is_some_and(|k| Types::is(&types.receipt, k.trim()))
+        self.kind(types, i) == Some(Kind::Receipt)
     }
 
     pub(crate) fn is_issue(&self, types: &Types, i: usize) -> bool {
-        self.kinds
-            .text(i)
-            .is_some_and(|k| Types::is(&types.issue, k.trim()))
+        self.kind(types, i) == Some(Kind::Issue)
     }
 
     /// Row `i`'s effect on the stock. A row typed as a receipt, issue, write-off or count reads
@@ -183,23 +244,23 @@ impl<'t> Ledger<'t> {
             opening: Self::number(self.opening, i),
             ..Movement::default()
         };
-        match self.kinds.text(i).map(str::trim) {
-            Some(k) if Types::is(&types.count, k) => {
+        match self.kind(types, i) {
+            Some(Kind::Count) => {
                 m.counted = Self::number(self.qty, i)
                     .map(|q| (q, "qty"))
                     .or_else(|| balance.map(|b| (b, "balance")));
             }
-            Some(k) if Types::is(&types.write_off, k) => {
+            Some(Kind::WriteOff) => {
                 m.written_off = self.issued(i).unwrap_or(0.0);
             }
-            Some(k) if Types::is(&types.receipt, k) => {
+            Some(Kind::Receipt) => {
                 m.received = self.received(i).unwrap_or(0.0);
             }
-            Some(k) if Types::is(&types.issue, k) => {
+            Some(Kind::Issue) => {
                 m.issued = self.issued(i).unwrap_or(0.0);
                 m.to_buyer = self.has_buyer(i);
             }
-            Some(_) => {}
+            None if self.type_text(i).is_some() || !self.has_in_out() => {}
             None => {
                 m.received = Self::number(self.qty_in, i).unwrap_or(0.0);
                 m.issued = Self::number(self.qty_out, i).unwrap_or(0.0);

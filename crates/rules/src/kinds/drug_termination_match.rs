@@ -10,7 +10,7 @@ use auditor_model::Dataset;
 
 use super::persons::{self, DRUG_DISPENSE, Ledger, PersonIndex, TERMINATION, Visit};
 use super::registry::contains_any;
-use super::{Context, DrugRows, Field, Hit, Hits};
+use super::{Context, DrugRows, Field, Hit, Hits, days_en, quote};
 use crate::catalogue::Rule;
 use crate::reference::DrugMemo;
 
@@ -86,6 +86,7 @@ fn medical_abortion_without_drug(
         let Some(how) = method.text(i).filter(|m| contains_any(Some(*m), methods)) else {
             continue;
         };
+        let how = quote::excerpt(how);
         let lead = (format!("登记为“{how}”"), format!("registered as \"{how}\""));
         hits.extend(unmatched(
             ctx,
@@ -143,7 +144,10 @@ fn unmatched(
                 let date = persons::date_text(v.day);
                 (
                     format!("；最近的一条在 {zh}（{date}，相差 {gap} 天）"),
-                    format!("; the nearest is {en} ({date}, {gap} days apart)"),
+                    format!(
+                        "; the nearest is {en} ({date}, {} apart)",
+                        days_en(gap.into())
+                    ),
                 )
             },
         );
@@ -160,8 +164,10 @@ fn unmatched(
         ],
         zh: format!("{}，前后 {window} 天内{}{near_zh}", lead.0, none.0),
         en: format!(
-            "{} {} within {window} days either side{near_en}",
-            lead.1, none.1
+            "{} {} within {} either side{near_en}",
+            lead.1,
+            none.1,
+            days_en(window.into())
         ),
         related: nearest
             .map(|v| persons::link(theirs, v))

@@ -3,7 +3,7 @@
 
 use auditor_ingest::Table;
 
-use super::{Context, Field, Hit, Hits};
+use super::{Context, Field, Hit, Hits, days_en};
 
 pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Hits {
     let mut hits = Hits::default();
@@ -24,9 +24,9 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, fields: &[String]) -> Hits {
                         (ctx.as_of - to).num_days()
                     ),
                     en: format!(
-                        "{} is {to}: expired {} days before {}",
+                        "{} is {to}: expired {} before {}",
                         table.label(field).1,
-                        (ctx.as_of - to).num_days(),
+                        days_en((ctx.as_of - to).num_days()),
                         ctx.as_of
                     ),
                     related: Vec::new(),

@@ -147,15 +147,15 @@ fn institution_fault(
         && !contains_any(inst.scopes, &duties.scopes)
         && !contains_any(inst.mch_items, &duties.scopes)
     {
-        let scopes = inst.scopes.unwrap_or("未填");
+        let (scopes_zh, scopes_en) = inst.scopes.map_or(("未填", "not filled in"), |s| (s, s));
         let wanted = duties.scopes.join("/");
         return Some((
             format!(
-                "机构“{}”的诊疗科目（{scopes}）中没有{wanted}{by_zh}",
+                "机构“{}”的诊疗科目（{scopes_zh}）中没有{wanted}{by_zh}",
                 inst.name
             ),
             format!(
-                "institution \"{}\" has no {wanted} among its licensed departments ({scopes}){by_en}",
+                "institution \"{}\" has no {wanted} among its licensed departments ({scopes_en}){by_en}",
                 inst.name
             ),
         ));

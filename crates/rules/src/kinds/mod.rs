@@ -5,6 +5,7 @@ mod cache;
 mod certified;
 mod check;
 mod deadline;
+mod direction;
 mod drug_ledger;
 mod drug_termination_match;
 mod drug_vs_cases;
@@ -19,6 +20,7 @@ mod prescription;
 mod purchase_match;
 mod qualified_buyer;
 mod qualified_staff;
+mod quote;
 mod registry;
 mod required;
 mod scan_shopping;
@@ -102,32 +104,55 @@ impl Hits {
     }
 }
 
+/// A count of days in English: "1 day", "3 days".
+pub(crate) fn days_en(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
 /// The one finding for a column the sheet lacks altogether: every record misses it, and a
 /// million identical row findings would bury everything else.
 pub(crate) fn absent_columns(table: &Table, names: &[&str]) -> Option<Hit> {
+    absent_columns_of(table, names, table.len())
+}
+
+/// [`absent_columns`] when only `records` of the sheet's records need the fields (a purchase's
+/// supplier, in a ledger of sales and purchases).
+pub(crate) fn absent_columns_of(table: &Table, names: &[&str], records: usize) -> Option<Hit> {
     let absent: Vec<&str> = names
         .iter()
         .copied()
         .filter(|n| table.column(n).is_none())
         .collect();
-    if absent.is_empty() || table.is_empty() {
+    if absent.is_empty() || records == 0 {
         return None;
     }
     let zh: Vec<&str> = absent.iter().map(|n| table.label(n).0).collect();
     let en: Vec<&str> = absent.iter().map(|n| table.label(n).1).collect();
+    let (all_zh, all_en) = if records == table.len() {
+        (
+            format!("全部 {records} 条记录都缺少该项"),
+            format!("all {records} records lack it"),
+        )
+    } else if records == 1 {
+        (
+            "须填写该项的 1 条记录缺少".to_owned(),
+            "the 1 record that needs it lacks it".to_owned(),
+        )
+    } else {
+        (
+            format!("须填写该项的 {records} 条记录都缺少"),
+            format!("all {records} records that need it lack it"),
+        )
+    };
     Some(Hit {
         record: None,
         fields: absent.iter().map(|s| (*s).to_owned()).collect(),
-        zh: format!(
-            "表中没有“{}”列，全部 {} 条记录都缺少该项",
-            zh.join("”“"),
-            table.len()
-        ),
-        en: format!(
-            "the sheet has no column for {}: all {} records lack it",
-            en.join(", "),
-            table.len()
-        ),
+        zh: format!("表中没有“{}”列，{all_zh}", zh.join("”“")),
+        en: format!("the sheet has no column for {}: {all_en}", en.join(", ")),
         related: Vec::new(),
     })
 }

@@ -5,6 +5,7 @@
 
 use auditor_ingest::Table;
 
+use super::direction::{self, Direction, Suppliers, TxnWords};
 use super::registry::{Institutions, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -15,10 +16,11 @@ pub struct Fields<'a> {
     pub txn_type: &'a str,
     pub buyer_name: &'a str,
     pub buyer_uscc: &'a str,
+    pub suppliers: &'a [String],
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
-    let sale_types = rule.param_list("sale_types");
+    let words = TxnWords::of(rule);
     let retail_words = rule.param_list("retail_words");
     let clinic_words = rule.param_list("clinic_words");
     let registry = Institutions::of(ctx.tables);
@@ -30,6 +32,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     );
     let mut memo = DrugMemo::default();
     let mut hits = Hits::default();
+    let suppliers = Suppliers::of(table, f.suppliers);
+    let mut unknown = 0;
     for i in 0..table.len() {
         let Some(product) = products.text(i) else {
             continue;
@@ -50,13 +54,19 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
             continue;
         }
-        let is_sale = kinds
-            .text(i)
-            .is_some_and(|k| sale_types.iter().any(|s| k == s.as_str()));
-        if !is_sale {
-            continue;
-        }
         let (name, code) = (names.text(i), codes.text(i));
+        match words.direction(
+            kinds.text(i),
+            name.is_some() || code.is_some(),
+            suppliers.named(i),
+        ) {
+            Direction::Sale => {}
+            Direction::Unknown => {
+                unknown += 1;
+                continue;
+            }
+            Direction::Purchase | Direction::Neither => continue,
+        }
         let registered = registry.find(code, name).map(|(r, _)| r);
         // The registry's class is the better witness; the name speaks when it is silent.
         let class = registered.and_then(|r| r.class);
@@ -77,5 +87,6 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             related: Vec::new(),
         });
     }
+    hits.unjudged = direction::unjudged_note(unknown);
     hits
 }

@@ -5,7 +5,7 @@
 use auditor_ingest::Table;
 use regex::Regex;
 
-use super::{Field, Hit, Hits};
+use super::{Field, Hit, Hits, quote};
 use crate::catalogue::Rule;
 
 /// The rule's `regex` parameter, compiled; checked when the catalogue loads, so a rule that
@@ -40,6 +40,8 @@ pub fn evaluate_pattern(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
                 && !regex.is_match(value)
             {
                 let (zh, en) = table.label(field);
+                // Any field may be checked, free text too: its value is quoted masked.
+                let value = quote::excerpt(value);
                 hits.push(Hit {
                     record: Some(i),
                     fields: vec![(*field).clone()],

@@ -10,7 +10,7 @@ use chrono::Duration;
 
 use super::persons::{self, BIRTH, PersonIndex, TERMINATION};
 use super::registry::contains_any;
-use super::{Context, Field, Hit, Hits};
+use super::{Context, Field, Hit, Hits, quote};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -83,6 +83,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         let (lost_zh, lost_en) = stated.map_or_else(
             || (String::new(), String::new()),
             |s| {
+                let s = quote::excerpt(s);
                 (
                     format!("；孕情登记的结局为“{s}”"),
                     format!("; the pregnancy register says \"{s}\""),

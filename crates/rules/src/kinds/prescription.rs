@@ -5,6 +5,25 @@ use auditor_ingest::Table;
 
 use super::{Context, Field, Hit, Hits};
 
+/// What clerks write in the prescription-number column when there is no prescription. Ingest
+/// already empties general placeholders (无, /, —); these say so in words of their own.
+const NO_PRESCRIPTION: [&str; 8] = [
+    "未开",
+    "未开具",
+    "未开处方",
+    "无处方",
+    "没有处方",
+    "没开",
+    "待补",
+    "待开",
+];
+
+/// The prescription number of a cell, unless it says there is none.
+fn rx_number(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty() && !NO_PRESCRIPTION.contains(t))
+}
+
 pub struct Fields<'a> {
     pub product: &'a str,
     pub rx: &'a str,
@@ -31,7 +50,7 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
         let mut missing_zh = Vec::new();
         let mut missing_en = Vec::new();
         let mut fields = Vec::new();
-        if rxs.text(i).is_none() {
+        if rx_number(rxs.text(i)).is_none() {
             missing_zh.push("处方号");
             missing_en.push("prescription number");
             fields.push(f.rx.to_owned());

@@ -5,6 +5,7 @@
 
 use auditor_ingest::Table;
 
+use super::direction::{self, Direction, Suppliers, TxnWords};
 use super::registry::{Institutions, ItemStatus, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -15,10 +16,11 @@ pub struct Fields<'a> {
     pub date: &'a str,
     pub buyer_uscc: &'a str,
     pub buyer_name: &'a str,
+    pub suppliers: &'a [String],
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
-    let sale_types = rule.param_list("sale_types");
+    let words = TxnWords::of(rule);
     let wholesaler_words = rule.param_list("wholesaler_words");
     let item = rule.param_str("licence_item").unwrap_or("终止妊娠");
     let registry = Institutions::of(ctx.tables);
@@ -36,14 +38,9 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         Field::of(table, f.buyer_uscc),
         Field::of(table, f.buyer_name),
     );
+    let suppliers = Suppliers::of(table, f.suppliers);
+    let mut unknown = 0;
     for i in 0..table.len() {
-        let Some(kind) = kinds.text(i) else {
-            continue;
-        };
-        // Exact types: "销售退回" (a return) is not a sale.
-        if !sale_types.iter().any(|s| kind == s.as_str()) {
-            continue;
-        }
         let Some(product) = products.text(i) else {
             continue;
         };
@@ -52,8 +49,23 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         };
         let uscc = buyer_usccs.text(i);
         let name = buyer_names.text(i);
+        match words.direction(
+            kinds.text(i),
+            uscc.is_some() || name.is_some(),
+            suppliers.named(i),
+        ) {
+            Direction::Sale => {}
+            Direction::Unknown => {
+                unknown += 1;
+                continue;
+            }
+            Direction::Purchase | Direction::Neither => continue,
+        }
+        // A sale naming no buyer is DRUG-SALE-FIELDS's finding: there is nobody to look up.
+        let Some(buyer) = uscc.or(name) else {
+            continue;
+        };
         let found = registry.find(uscc, name);
-        let buyer = uscc.or(name).unwrap_or("（空）");
         let (matched_zh, matched_en) = found.map_or(("", ""), |(_, m)| m.note());
         let why = match found {
             None => Some((
@@ -103,5 +115,6 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
+    hits.unjudged = direction::unjudged_note(unknown);
     hits
 }

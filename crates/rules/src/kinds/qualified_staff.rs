@@ -24,6 +24,9 @@ pub struct Fields<'a> {
 
 /// What the rule's parameters ask of the person.
 struct Standing {
+    /// 医师级别 words of a physician: 执业医师, 执业助理医师.
+    levels: Vec<String>,
+    /// 执业类别 words of a physician (临床, 中医 …), read when the registry gives no level.
     categories: Vec<String>,
     scopes: Vec<String>,
     items: Vec<String>,
@@ -33,6 +36,7 @@ struct Standing {
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
     let standing = Standing {
+        levels: rule.param_list("levels"),
         categories: rule.param_list("categories"),
         scopes: rule.param_list("scopes"),
         items: rule.param_list("scope_items"),
@@ -113,31 +117,19 @@ fn faults(
 ) -> Vec<(String, String)> {
     let name = member.name;
     let mut out = Vec::new();
-    if !standing.categories.is_empty() && !contains_any(member.category, &standing.categories) {
-        let category = member.category.unwrap_or("未填");
-        out.push((
-            format!(
-                "“{name}”的执业类别为{category}，不是{}",
-                standing.categories.join("或")
-            ),
-            format!(
-                "\"{name}\" is registered as {category}, not as {}",
-                standing.categories.join(" or ")
-            ),
-        ));
-    }
+    out.extend(not_a_physician(member, standing));
     if !standing.scopes.is_empty()
         && !contains_any(member.scope, &standing.scopes)
         && !contains_any(member.mch_items, &standing.items)
     {
-        let scope = member.scope.unwrap_or("未填");
+        let (scope_zh, scope_en) = member.scope.map_or(("未填", "not filled in"), |s| (s, s));
         out.push((
             format!(
-                "“{name}”的执业范围（{scope}）不含{}，也没有相应的母婴保健技术考核合格证",
+                "“{name}”的执业范围（{scope_zh}）不含{}，也没有相应的母婴保健技术考核合格证",
                 standing.scopes.join("/")
             ),
             format!(
-                "\"{name}\"'s practice scope ({scope}) is not {} and they hold no matching maternal and child health qualification",
+                "\"{name}\"'s practice scope ({scope_en}) is not {} and they hold no matching maternal and child health qualification",
                 standing.scopes.join("/")
             ),
         ));
@@ -168,4 +160,54 @@ fn faults(
         }
     }
     out
+}
+
+/// Why `member` is not a physician, if they are not. The 医师级别 says it when the registry
+/// gives one; otherwise the 执业类别 of a 医师执业证书 (临床, 中医, 口腔, 公共卫生) shows the
+/// person holds one, whichever the level. A registry that writes 执业医师 as the category, or
+/// a 临床 as the level, is read either way.
+fn not_a_physician(member: &Member<'_>, standing: &Standing) -> Option<(String, String)> {
+    if standing.levels.is_empty() && standing.categories.is_empty() {
+        return None;
+    }
+    let wanted: Vec<String> = standing
+        .levels
+        .iter()
+        .chain(&standing.categories)
+        .cloned()
+        .collect();
+    let name = member.name;
+    if let Some(level) = member.level
+        && !standing.levels.is_empty()
+    {
+        if contains_any(Some(level), &wanted) {
+            return None;
+        }
+        return Some((
+            format!(
+                "“{name}”的医师级别为{level}，不是{}",
+                standing.levels.join("或")
+            ),
+            format!(
+                "\"{name}\" is registered at the level {level}, not as {}",
+                standing.levels.join(" or ")
+            ),
+        ));
+    }
+    if contains_any(member.category, &wanted) {
+        return None;
+    }
+    let (category_zh, category_en) = member
+        .category
+        .map_or(("未填", "not filled in"), |c| (c, c));
+    Some((
+        format!(
+            "“{name}”的执业类别为{category_zh}，医师级别未填，不是医师的执业类别（{}）",
+            standing.categories.join("、")
+        ),
+        format!(
+            "\"{name}\"'s practice category is {category_en} and no level is given: not a physician's category ({})",
+            standing.categories.join(", ")
+        ),
+    ))
 }

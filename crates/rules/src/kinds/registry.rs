@@ -171,8 +171,11 @@ impl<'t> Institutions<'t> {
 /// One person of the staff registry, as the rules need them.
 pub(crate) struct Member<'t> {
     pub name: &'t str,
-    /// 医师类别, e.g. "执业医师", "执业助理医师", "护士".
+    /// 执业类别 of a 医师执业证书: "临床", "中医", "口腔", "公共卫生" (some registries write the
+    /// level here instead).
     pub category: Option<&'t str>,
+    /// 医师级别: "执业医师", "执业助理医师" (or "护士" in a registry of all staff).
+    pub level: Option<&'t str>,
     /// 执业范围, e.g. "妇产科专业".
     pub scope: Option<&'t str>,
     /// 执业地点.
@@ -208,6 +211,7 @@ impl<'t> Staff<'t> {
                 Field::of(t, "scope"),
                 Field::of(t, "site"),
             );
+            let level = Field::of(t, "level");
             let (items, valid_to, us_cert) = (
                 Field::of(t, "mch_items"),
                 Field::of(t, "mch_valid_to"),
@@ -232,6 +236,7 @@ impl<'t> Staff<'t> {
                 out.list.push(Member {
                     name,
                     category: category.text(i),
+                    level: level.text(i),
                     scope: scope.text(i),
                     site: site.text(i),
                     mch_items: items.text(i),

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use auditor_ingest::Table;
 
 use super::persons::{self, PersonIndex, US_EXAM, Visit};
-use super::{Context, Field, Hit, Hits};
+use super::{Context, Field, Hit, Hits, days_en};
 use crate::catalogue::Rule;
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
@@ -132,8 +132,9 @@ fn hit(
             zh.join("；")
         ),
         en: format!(
-            "the same woman had {count} obstetric scans at {} institutions in {span} days (limit {days}): {}",
+            "the same woman had {count} obstetric scans at {} institutions in {} (limit {days}): {}",
             places.len(),
+            days_en(span.into()),
             en.join("; ")
         ),
         related: others.iter().map(|v| persons::link(&US_EXAM, v)).collect(),

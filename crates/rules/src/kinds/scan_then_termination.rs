@@ -7,7 +7,7 @@ use auditor_ingest::column::days_from_date;
 use auditor_model::ident::mask::mask_name;
 
 use super::persons::{self, PersonIndex, US_EXAM, Visit};
-use super::{Context, Field, Hit, Hits};
+use super::{Context, Field, Hit, Hits, days_en};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -73,7 +73,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         }
         if gap < close {
             zh_notes.push(format!("手术距检查不足 {close} 天"));
-            en_notes.push(format!("terminated within {close} days of the scan"));
+            en_notes.push(format!(
+                "terminated within {} of the scan",
+                days_en(close.into())
+            ));
         }
         let (scans_zh, scans_en) = describe(ctx, &exam_inst, before, day);
         let who = names.text(i).map(mask_name).unwrap_or_default();

@@ -6,7 +6,7 @@ use aho_corasick::AhoCorasick;
 use auditor_ingest::Table;
 use auditor_ingest::column::Column;
 
-use super::{Hit, Hits};
+use super::{Hit, Hits, quote};
 use crate::catalogue::Rule;
 
 pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
@@ -54,11 +54,14 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
             }
             if let Some(term) = terms.iter().find(|t| cleaned.contains(t.as_str())) {
                 let (zh, en) = table.label(field);
+                // The cell may hold the woman's ID number or phone: only a masked stretch
+                // around the term is quoted.
+                let quoted = quote::around(text, term);
                 hits.push(Hit {
                     record: Some(i),
                     fields: vec![(*field).clone()],
-                    zh: format!("{zh}中出现“{term}”：“{text}”"),
-                    en: format!("{en} contains \"{term}\": \"{text}\""),
+                    zh: format!("{zh}中出现“{term}”：“{quoted}”"),
+                    en: format!("{en} contains \"{term}\": \"{quoted}\""),
                     related: Vec::new(),
                 });
             }

@@ -1,27 +1,49 @@
 //! `two_signers`: every exam operated and signed by two different people. Placeholders (无, /,
-//! —) are already empty after ingest, so they never count as a signature.
+//! —) are already empty after ingest, so they never count as a signature. A register may keep
+//! both signatures in one column (双人签名: "张伟、李娜"): its names count like the two columns'.
 
 use auditor_ingest::Table;
+use auditor_ingest::value::parse_names;
 
-use super::{Hit, Hits, absent_columns};
+use super::registry::normal_name;
+use super::{Field, Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
-pub fn evaluate(
-    rule: &Rule,
-    table: &Table,
-    first: &str,
-    second: &str,
-    gestation: Option<&str>,
-) -> Hits {
+/// The fields a register may sign in: an operator's and a second person's column, or one
+/// column holding both names.
+pub struct Fields<'a> {
+    pub first: &'a str,
+    pub second: &'a str,
+    pub signatures: Option<&'a str>,
+    /// With the `min_weeks` parameter: only exams at or beyond it are judged.
+    pub gestation: Option<&'a str>,
+}
+
+/// Where a signature was read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    First,
+    Second,
+    Together,
+}
+
+pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
     let min_days = rule.param_int("min_weeks").unwrap_or(0) * 7;
-    let ga = gestation.and_then(|g| table.column(g));
-    // A register without a second-signature column is one finding, not one per exam.
-    if let Some(hit) = absent_columns(table, &[first, second]) {
+    let ga = f.gestation.and_then(|g| table.column(g));
+    let together = f.signatures.map(|s| Field::of(table, s));
+    // A register without a second-signature column is one finding, not one per exam; a
+    // signatures column holding both names stands in for the two.
+    if !together.is_some_and(Field::is_present)
+        && let Some(hit) = absent_columns(table, &[f.first, f.second])
+    {
         let mut hits = Hits::default();
         hits.push(hit);
         return hits;
     }
-    let (first_col, second_col) = (table.column(first), table.column(second));
+    let (first, second) = (Field::of(table, f.first), Field::of(table, f.second));
+    let mut fields = vec![f.first.to_owned(), f.second.to_owned()];
+    fields.extend(f.signatures.map(str::to_owned));
+    fields.retain(|n| table.column(n).is_some());
     let mut hits = Hits::default();
     for i in 0..table.len() {
         // An exam below the threshold is not judged; one of unknown age is.
@@ -32,38 +54,53 @@ pub fn evaluate(
         {
             continue;
         }
-        let (a, b) = (
-            first_col.and_then(|c| c.text(i)),
-            second_col.and_then(|c| c.text(i)),
-        );
-        let (zh, en) = match (a, b) {
-            (None, None) => (
-                "操作人与第二签名人均未签名".to_owned(),
-                "neither operator signed".to_owned(),
-            ),
-            (Some(a), None) => (
-                format!("只有操作人“{a}”签名，缺第二人签名"),
-                format!("only the operator \"{a}\" signed; the second signature is missing"),
-            ),
-            (None, Some(b)) => (
-                format!("只有第二人“{b}”签名，缺操作人签名"),
-                format!(
-                    "only the second signer \"{b}\" signed; the operator's signature is missing"
-                ),
-            ),
-            (Some(a), Some(b)) if a == b => (
-                format!("两处签名是同一人“{a}”"),
-                format!("both signatures are the same person, \"{a}\""),
-            ),
-            _ => continue,
-        };
-        hits.push(Hit {
-            record: Some(i),
-            fields: vec![first.to_owned(), second.to_owned()],
-            zh,
-            en,
-            related: Vec::new(),
-        });
+        let mut signed: Vec<(Place, String)> = Vec::new();
+        signed.extend(first.text(i).map(|a| (Place::First, a.trim().to_owned())));
+        signed.extend(second.text(i).map(|b| (Place::Second, b.trim().to_owned())));
+        if let Some(text) = together.and_then(|t| t.text(i)) {
+            signed.extend(parse_names(text).into_iter().map(|n| (Place::Together, n)));
+        }
+        if let Some((zh, en)) = fault(&signed) {
+            hits.push(Hit {
+                record: Some(i),
+                fields: fields.clone(),
+                zh,
+                en,
+                related: Vec::new(),
+            });
+        }
     }
     hits
+}
+
+/// What is wrong with the signatures of one exam, unless two different people signed.
+fn fault(signed: &[(Place, String)]) -> Option<(String, String)> {
+    let mut people: Vec<String> = signed.iter().map(|(_, n)| normal_name(n)).collect();
+    people.sort();
+    people.dedup();
+    let [(place, a), rest @ ..] = signed else {
+        return Some((
+            "操作人与第二签名人均未签名".to_owned(),
+            "neither operator signed".to_owned(),
+        ));
+    };
+    match (people.len(), rest.is_empty(), place) {
+        (2.., _, _) => None,
+        (_, false, _) => Some((
+            format!("两处签名是同一人“{a}”"),
+            format!("both signatures are the same person, \"{a}\""),
+        )),
+        (_, true, Place::First) => Some((
+            format!("只有操作人“{a}”签名，缺第二人签名"),
+            format!("only the operator \"{a}\" signed; the second signature is missing"),
+        )),
+        (_, true, Place::Second) => Some((
+            format!("只有第二人“{a}”签名，缺操作人签名"),
+            format!("only the second signer \"{a}\" signed; the operator's signature is missing"),
+        )),
+        (_, true, Place::Together) => Some((
+            format!("签名栏只有“{a}”一人签名，缺第二人签名"),
+            format!("the signatures name only \"{a}\"; a second person's signature is missing"),
+        )),
+    }
 }
