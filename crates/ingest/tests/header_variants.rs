@@ -11,15 +11,15 @@
 
 use auditor_ingest::{Catalog, IdHasher, Ingest};
 use auditor_model::Dataset;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Writes a CSV with one title line, the header, and one data row of placeholders.
 fn detect(headers: &[&str]) -> (Option<Dataset>, Vec<String>) {
+    // Tests run in parallel: each sheet gets a file of its own.
+    static SHEETS: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("auditor-headers-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!(
-        "{}.csv",
-        headers.join("_").len() + headers.len() * 1000 + headers[0].len()
-    ));
+    let path = dir.join(format!("{}.csv", SHEETS.fetch_add(1, Ordering::Relaxed)));
     let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
     let data = vec!["x"; headers.len()].join(",");
     std::fs::write(
