@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use crate::spec::Catalog;
 
 /// The normal form used to compare a sheet's header with an alias: half-width, no white space,
-/// lower case, no bracketed parts, no trailing 签名/签字, and 号码/编号/编码 as 号.
+/// lower case, no bracketed parts, and 号码/编号/编码 as 号. A trailing 签名/签字/签章 is kept
+/// here, so an alias can name a whole signature header (医师签名, 双人签字);
+/// [`header_candidates`] also tries the header without it (操作医师签名 is 操作医师).
 pub fn normalize_header(raw: &str) -> String {
     let folded = fold(raw);
     let without_brackets = strip_brackets(&folded);
@@ -18,15 +20,23 @@ pub fn normalize_header(raw: &str) -> String {
     canonical_suffix(&base)
 }
 
-/// Every reading of a header cell worth trying, best first: the whole text, then its
-/// '/'-separated or line-separated parts (bilingual headers), then the bracketed part alone.
+/// Every reading of a header cell worth trying, best first: the whole text, then the same
+/// without a trailing 签名/签字/签章 (unless nothing would remain), then its '/'-separated or
+/// line-separated parts (bilingual headers), then the bracketed part alone. The whole text
+/// comes first so that a header which is itself a signature word (签名, 医师签名) is matched as
+/// such before the word it signs for.
 pub fn header_candidates(raw: &str) -> Vec<String> {
-    let mut out = vec![normalize_header(raw)];
+    let mut out: Vec<String> = Vec::new();
+    // A reading as written, then without its signature word.
     let mut push = |s: String| {
-        if !s.is_empty() && !out.contains(&s) {
-            out.push(s);
+        let bare = canonical_suffix(&without_signature(&s));
+        for s in [s, bare] {
+            if !s.is_empty() && !out.contains(&s) {
+                out.push(s);
+            }
         }
     };
+    push(normalize_header(raw));
     let half: String = raw.chars().map(half_width).collect();
     if half.contains(['/', '|', '\n', '\r']) {
         for part in half.split(['/', '|', '\n', '\r']) {
@@ -43,7 +53,11 @@ pub fn header_candidates(raw: &str) -> Vec<String> {
             "{inner}{}",
             strip_brackets(&folded)
         )));
-        push(canonical_suffix(inner));
+        // "操作医师（签名）" only says the column is signed: that bracket alone is no reading.
+        let alone = canonical_suffix(inner);
+        if !SIGNATURE_WORDS.contains(&alone.as_str()) {
+            push(alone);
+        }
     }
     out
 }
@@ -84,21 +98,29 @@ fn strip_brackets(s: &str) -> String {
     out
 }
 
-fn canonical_suffix(s: &str) -> String {
+/// Words a header may end with to say its column is signed.
+const SIGNATURE_WORDS: [&str; 3] = ["签名", "签字", "签章"];
+
+/// `s` without a trailing signature word, kept whole when nothing else would remain.
+fn without_signature(s: &str) -> String {
     let mut s = s.to_owned();
-    for suffix in ["签名", "签字", "签章"] {
-        if s.len() > suffix.len()
-            && let Some(stem) = s.strip_suffix(suffix)
+    for suffix in SIGNATURE_WORDS {
+        if let Some(stem) = s.strip_suffix(suffix)
+            && !stem.is_empty()
         {
             s = stem.to_owned();
         }
     }
+    s
+}
+
+fn canonical_suffix(s: &str) -> String {
     for long in ["号码", "编号", "编码"] {
         if let Some(stem) = s.strip_suffix(long) {
             return format!("{stem}号");
         }
     }
-    s
+    s.to_owned()
 }
 
 /// What a bare number under a gestation header counts, when the header says: days for
@@ -297,10 +319,11 @@ fn map_columns(
                 .map(|&(_, f)| f)
         });
         let hit = exact.or_else(|| {
-            cands.first().and_then(|c| {
+            // Contained aliases are looked for in the header without its signature word.
+            cands.first().map(|c| without_signature(c)).and_then(|c| {
                 contained
                     .entry(c.clone())
-                    .or_insert_with(|| catalog.lookup_contained(c))
+                    .or_insert_with(|| catalog.lookup_contained(&c))
                     .iter()
                     .find(|(ds, _)| *ds == d)
                     .map(|&(_, f)| f)
@@ -362,7 +385,7 @@ mod tests {
         assert_eq!(normalize_header("身份证号"), "身份证号");
         assert_eq!(normalize_header("处方编号"), "处方号");
         assert_eq!(normalize_header("操作医师（签名）"), "操作医师");
-        assert_eq!(normalize_header("操作医师签字"), "操作医师");
+        assert_eq!(normalize_header("操作医师签字"), "操作医师签字");
         assert_eq!(normalize_header(" 身份证\n号码 "), "身份证号");
         assert_eq!(normalize_header("数量(盒)"), "数量");
         assert_eq!(normalize_header("*检查日期："), "检查日期");
@@ -396,6 +419,29 @@ mod tests {
         for neither in ["停经时间", "孕龄", "GA", "停经"] {
             assert_eq!(gestation_unit_is_days(neither), None, "{neither}");
         }
+    }
+
+    #[test]
+    fn a_signature_word_is_tried_whole_then_dropped_unless_nothing_remains() {
+        assert_eq!(
+            header_candidates("操作医师签字"),
+            ["操作医师签字", "操作医师"]
+        );
+        assert_eq!(header_candidates("医师签名"), ["医师签名", "医师"]);
+        assert_eq!(header_candidates("签名"), ["签名"]);
+        assert_eq!(header_candidates("签字"), ["签字"]);
+        assert_eq!(
+            header_candidates("身份证号码签名"),
+            ["身份证号码签名", "身份证号"]
+        );
+        assert_eq!(
+            header_candidates("签名（双人）"),
+            ["签名", "双人签名", "双人"]
+        );
+        // A bracketed 签名 only says the column is signed.
+        let c = header_candidates("操作医师（签名）");
+        assert_eq!(c[0], "操作医师");
+        assert!(!c.contains(&"签名".to_owned()), "{c:?}");
     }
 
     #[test]

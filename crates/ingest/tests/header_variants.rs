@@ -437,3 +437,36 @@ fn drug_txn_dates_and_quantities_by_their_movement() {
         );
     }
 }
+
+/// The column a `us_exam` header alone maps to, beside the columns every register has.
+fn us_exam_field_of(header: &str) -> Vec<String> {
+    let base = ["检查时间", "姓名", "身份证号", "孕周"];
+    let mut headers = base.to_vec();
+    headers.push(header);
+    let (found, mapped) = detect(&headers);
+    assert_eq!(found, Some(Dataset::UsExam), "{header}");
+    mapped
+        .into_iter()
+        .filter(|f| !["exam_ts", "name", "id_no", "ga_weeks"].contains(&f.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_header_that_is_only_a_signature_word_is_the_signatures_column() {
+    for header in [
+        "签名",
+        "签字",
+        "双签",
+        "双人签字",
+        "双人签名",
+        "医师签名",
+        "签名（双人）",
+    ] {
+        assert_eq!(us_exam_field_of(header), ["signatures"], "{header}");
+    }
+    // A signature word after whom signs is still dropped.
+    assert_eq!(us_exam_field_of("操作医师签名"), ["op1_id"]);
+    assert_eq!(us_exam_field_of("第二人签名"), ["op2_id"]);
+    assert_eq!(us_exam_field_of("操作医师（签名）"), ["op1_id"]);
+    assert_eq!(us_exam_field_of("复核医师签字"), ["op2_id"]);
+}
