@@ -346,7 +346,7 @@ fn table_report_in_chinese_and_english() {
         "{zh}"
     );
     assert!(
-        zh.contains("行6  终止妊娠药品购销记录要素齐全：必填项为空：日期"),
+        zh.contains("行6  终止妊娠药品购销记录要素齐全：必填项为空或无效：日期"),
         "{zh}"
     );
     assert!(

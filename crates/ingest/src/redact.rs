@@ -15,33 +15,39 @@ use auditor_model::ident::resident_id::parse_resident_id;
 /// cell with any character that is not ASCII), every 15-digit legacy ID and 11-digit mobile
 /// number too. Borrows when there is nothing to mask, which is almost always.
 pub(crate) fn personal_numbers(text: &str) -> Cow<'_, str> {
-    if !may_hold_a_number(text) {
+    let prose = !text.is_ascii();
+    if !worth_a_look(text.as_bytes(), prose) {
         return Cow::Borrowed(text);
     }
-    let prose = !text.is_ascii();
     let mut out = String::new();
     let mut copied = 0;
-    let mut run: Vec<(usize, char)> = Vec::new();
     let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let Some(d) = digit(c) else { continue };
-        run.clear();
-        run.push((i, d));
-        while let Some(&(j, next)) = chars.peek() {
-            match digit(next) {
-                Some(d) => run.push((j, d)),
+    while let Some((start, c)) = chars.next() {
+        let Some(first) = digit(c) else { continue };
+        // The run's digits, as ASCII; a run longer than any number masked is left alone.
+        let mut number = [0u8; 18];
+        number[0] = first;
+        let mut len = 1;
+        while let Some(&(_, next)) = chars.peek() {
+            let d = match digit(next) {
+                Some(d) => d,
                 // An 18-character number may end in X.
-                None if run.len() == 17 && matches!(next, 'X' | 'x' | 'Ｘ' | 'ｘ') => {
-                    run.push((j, 'X'));
-                }
+                None if len == 17 && matches!(next, 'X' | 'x' | 'Ｘ' | 'ｘ') => b'X',
                 None => break,
+            };
+            if let Some(slot) = number.get_mut(len) {
+                *slot = d;
             }
+            len += 1;
             chars.next();
         }
         let end = chars.peek().map_or(text.len(), |&(j, _)| j);
-        let number: String = run.iter().map(|(_, d)| *d).collect();
-        if let Some(masked) = masked(&number, prose) {
-            out.push_str(&text[copied..i]);
+        let masked = number
+            .get(..len)
+            .and_then(|n| std::str::from_utf8(n).ok())
+            .and_then(|n| masked(n, prose));
+        if let Some(masked) = masked {
+            out.push_str(&text[copied..start]);
             out.push_str(&masked);
             copied = end;
         }
@@ -53,32 +59,42 @@ pub(crate) fn personal_numbers(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Whether `text` may hold a number worth masking: a run of 11 ASCII digits or more, or any
-/// full-width character (full-width digits are typed on Chinese keyboards).
-fn may_hold_a_number(text: &str) -> bool {
-    let mut run = 0;
-    for b in text.bytes() {
-        if b.is_ascii_digit() {
-            run += 1;
-            if run >= 11 {
-                return true;
-            }
-        } else {
-            run = 0;
-            // The first byte of U+FF10..U+FF19 (full-width digits), and of other full-width forms.
-            if b == 0xEF {
-                return true;
-            }
-        }
-    }
-    false
+/// Whether `text` (its bytes) may hold a number to mask, decided without decoding: a run of
+/// ASCII digits of a masked length (18, or 17 and an X; in prose also 15 and 11), or a
+/// full-width digit. Nearly every cell is ruled out by its count of digits alone, a loop the
+/// compiler vectorises, which matters on a column typed a million times.
+fn worth_a_look(bytes: &[u8], prose: bool) -> bool {
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let full_width_digit = || {
+        memchr::memchr_iter(0xEF, bytes).any(|i| {
+            bytes.get(i + 1) == Some(&0xBC) && matches!(bytes.get(i + 2), Some(0x90..=0x99))
+        })
+    };
+    (digits >= 11 && has_a_masked_run(bytes, prose)) || (prose && full_width_digit())
 }
 
-/// An ASCII digit for a digit, full-width or not.
-fn digit(c: char) -> Option<char> {
+/// Whether a run of ASCII digits has a length a masked number has.
+fn has_a_masked_run(bytes: &[u8], prose: bool) -> bool {
+    let matters = |run: usize| run == 18 || (prose && (run == 11 || run == 15));
+    let mut run = 0;
+    for &b in bytes {
+        if b.is_ascii_digit() {
+            run += 1;
+            continue;
+        }
+        if matters(run) || (run == 17 && matches!(b, b'X' | b'x' | 0xEF)) {
+            return true;
+        }
+        run = 0;
+    }
+    matters(run)
+}
+
+/// The ASCII digit for a digit, full-width or not.
+fn digit(c: char) -> Option<u8> {
     match c {
-        '0'..='9' => Some(c),
-        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        '0'..='9' => u8::try_from(c).ok(),
+        '０'..='９' => u8::try_from(u32::from(c) - u32::from('０') + u32::from('0')).ok(),
         _ => None,
     }
 }

@@ -64,11 +64,11 @@ fn an_id_number_that_fails_its_check_is_missing_or_invalid_not_empty() {
 }
 
 /// A ledger of sales and purchases without a supplier column: the purchases lack it, counted as
-/// such, and an expiry written as a month is missing or invalid, not empty.
+/// such, and an expiry that is no date (2026年13月) is missing or invalid, not empty.
 #[test]
 fn a_missing_supplier_column_counts_the_purchases_and_an_unreadable_date_is_not_empty() {
     let csv = "日期,类型,通用名称,规格,批准文号,生产企业,批号,有效期至,数量,单位,购货单位\n\
-        2024-03-04,销售,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026年7月,10,盒,青山县人民医院\n\
+        2024-03-04,销售,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026年13月,10,盒,青山县人民医院\n\
         2024-03-05,购进,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230901,2026-08-31,20,盒,\n\
         2024-03-06,销售,米非司酮片,25mg,国药准字H20010123,鲁康制药有限公司,230801,2026-07-31,2,盒,青山县人民医院\n";
     let hits = findings_of("DRUG-SALE-FIELDS", &[("ledger.csv", csv)]);

@@ -51,14 +51,16 @@ impl Matched {
 /// Names compared without white space and with brackets of either width:
 /// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
 pub(crate) fn normal_name(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '（' => '(',
-            '）' => ')',
-            _ => c,
-        })
-        .collect()
+    normal_chars(s).collect()
+}
+
+/// The characters of [`normal_name`], for comparing names without building them.
+pub(crate) fn normal_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
+        '（' => '(',
+        '）' => ')',
+        _ => c,
+    })
 }
 
 /// Whether `text` contains any of `words`.
