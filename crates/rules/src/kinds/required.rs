@@ -173,7 +173,9 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
         if let Some(side) = side {
             missing.extend(side.missing(i));
         }
-        hits.extend(missing_or_invalid(table, i, &missing));
+        if !missing.is_empty() {
+            hits.extend(missing_or_invalid(table, i, &missing));
+        }
         for flag in f.true_flags {
             if let Some(Column::Flag(v)) = table.column(flag)
                 && v.get(i) == Some(&0)
