@@ -30,6 +30,21 @@ pub(crate) enum Direction {
     Unknown,
 }
 
+impl Direction {
+    /// Whether a rule judging sales judges this row; a row that cannot be told is counted in
+    /// `unknown`, for the run's note.
+    pub(crate) fn is_sale_counting(self, unknown: &mut usize) -> bool {
+        match self {
+            Self::Sale => true,
+            Self::Unknown => {
+                *unknown += 1;
+                false
+            }
+            Self::Purchase | Self::Neither => false,
+        }
+    }
+}
+
 /// The words a rule reads types by: its `sale_words`, `purchase_words` and `neither_words`
 /// parameters, the built-in lists where it gives none.
 pub(crate) struct TxnWords {

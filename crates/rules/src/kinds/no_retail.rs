@@ -5,7 +5,7 @@
 
 use auditor_ingest::Table;
 
-use super::direction::{self, Direction, Suppliers, TxnWords};
+use super::direction::{self, Suppliers, TxnWords};
 use super::registry::{Institutions, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -55,17 +55,13 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             continue;
         }
         let (name, code) = (names.text(i), codes.text(i));
-        match words.direction(
+        let direction = words.direction(
             kinds.text(i),
             name.is_some() || code.is_some(),
             suppliers.named(i),
-        ) {
-            Direction::Sale => {}
-            Direction::Unknown => {
-                unknown += 1;
-                continue;
-            }
-            Direction::Purchase | Direction::Neither => continue,
+        );
+        if !direction.is_sale_counting(&mut unknown) {
+            continue;
         }
         let registered = registry.find(code, name).map(|(r, _)| r);
         // The registry's class is the better witness; the name speaks when it is silent.

@@ -5,7 +5,7 @@
 
 use auditor_ingest::Table;
 
-use super::direction::{self, Direction, Suppliers, TxnWords};
+use super::direction::{self, Suppliers, TxnWords};
 use super::registry::{Institutions, ItemStatus, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -49,17 +49,13 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         };
         let uscc = buyer_usccs.text(i);
         let name = buyer_names.text(i);
-        match words.direction(
+        let direction = words.direction(
             kinds.text(i),
             uscc.is_some() || name.is_some(),
             suppliers.named(i),
-        ) {
-            Direction::Sale => {}
-            Direction::Unknown => {
-                unknown += 1;
-                continue;
-            }
-            Direction::Purchase | Direction::Neither => continue,
+        );
+        if !direction.is_sale_counting(&mut unknown) {
+            continue;
         }
         // A sale naming no buyer is DRUG-SALE-FIELDS's finding: there is nobody to look up.
         let Some(buyer) = uscc.or(name) else {
