@@ -132,3 +132,53 @@ fn in_a_yes_no_column_wu_means_no_elsewhere_it_means_nothing() {
         "无 in a name column is a placeholder"
     );
 }
+
+/// The header row and the data rows of a CSV with a title and blank lines before its header,
+/// a quoted cell over two lines, a blank line between records and no LF at the end.
+fn header_and_rows(name: &str, bytes: &[u8]) -> (Option<u32>, Vec<u32>) {
+    let path = scratch(name, bytes);
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, name);
+    assert_eq!(r.error, None);
+    let t = &r.tables[0];
+    let rows = (0..t.len())
+        .map(|i| t.cell("exam_ts", i).unwrap().row)
+        .collect();
+    (r.sheets[0].header_row, rows)
+}
+
+#[test]
+fn the_header_row_after_blank_lines_is_its_line_in_the_file_as_data_rows_are() {
+    let text = "孕期检查登记表\n\n\n\n检查日期\t姓名\t身份证号\t孕周\t备注\n\
+                2024-03-01\t张三\t11010519491231002X\t16\t\"一\n二\"\n\n\n\
+                2024-03-02\t李四\t11010519491231002X\t17\t无";
+    // Blank lines alone, no title.
+    let bare = "\n\n\n\n检查日期,姓名,身份证号,孕周\n2024-03-01,张三,11010519491231002X,16\n";
+    // UTF-8 and GBK are read in stretches, UTF-16 as one stream through the csv crate.
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    assert_eq!(
+        header_and_rows("blank_before.tsv", text.as_bytes()),
+        (Some(5), vec![6, 10])
+    );
+    assert_eq!(
+        header_and_rows("blank_before_gbk.tsv", &gbk),
+        (Some(5), vec![6, 10])
+    );
+    assert_eq!(
+        header_and_rows("blank_before_utf16.txt", &utf16),
+        (Some(5), vec![6, 10])
+    );
+    assert_eq!(
+        header_and_rows("blank4.csv", bare.as_bytes()),
+        (Some(5), vec![6])
+    );
+    let mut bare16 = vec![0xFF, 0xFE];
+    bare16.extend(bare.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(
+        header_and_rows("blank4_utf16.csv", &bare16),
+        (Some(5), vec![6])
+    );
+}

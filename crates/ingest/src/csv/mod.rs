@@ -234,7 +234,7 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
         // record; ending records at LF alone keeps line numbers exact, and the CR is trimmed.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 20)
-        .from_reader(source);
+        .from_reader(Tail::new(source));
     let mut sheet = ingest.sheet_reader(file, "", false, Vec::new());
     sheet.expect_rows(estimate_rows(&head, text.size));
     let (size, limit) = (text.size, text.limit);
@@ -248,7 +248,7 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
                 Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => return Ok(false),
                 Err(e) => return Err(csv_error(&e, size, limit)),
             }
-            let line = record.position().map_or(0, csv::Position::line) as u32;
+            let line = start_line(&reader, &record) as u32;
             sink.start_row(line);
             let row = sink.row();
             for (col, field) in record.iter().enumerate() {
@@ -275,6 +275,52 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
     drop(reader);
     text.sha256 = hex::encode(sha.finalize());
     Ok(Pass::Done(Box::new(typed.finish())))
+}
+
+/// Counts the bytes read through it and remembers the last one, so a record can be told to end
+/// at an LF or at the end of the text.
+struct Tail<R> {
+    inner: R,
+    read: u64,
+    last: u8,
+}
+
+impl<R> Tail<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            read: 0,
+            last: b'\n',
+        }
+    }
+}
+
+impl<R: Read> Read for Tail<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(&b) = buf[..n].last() {
+            self.last = b;
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// The line of the file `record`, just read, starts on. The csv crate gives a record after
+/// blank lines the number of the first blank line; the line it ends on is exact: the reader's
+/// line after the record, less the LF ending it (none if the text ended first) and the LFs
+/// inside its quoted fields.
+fn start_line<R: Read>(reader: &csv::Reader<Tail<R>>, record: &csv::StringRecord) -> u64 {
+    let end = reader.position();
+    let tail = reader.get_ref();
+    // csv-core ends a record only at an LF or at the end of the text.
+    let ended_by_lf = end.byte() < tail.read || tail.last == b'\n';
+    let inside = record
+        .iter()
+        .map(|f| memchr::memchr_iter(b'\n', f.as_bytes()).count() as u64)
+        .sum::<u64>();
+    let start = end.line().saturating_sub(u64::from(ended_by_lf) + inside);
+    start.max(record.position().map_or(1, csv::Position::line))
 }
 
 fn csv_error(e: &csv::Error, size: u64, limit: u64) -> InputError {

@@ -1,7 +1,8 @@
 //! Records of CSV text that is already decoded and valid UTF-8, split exactly as the csv crate
 //! splits them with the options `read_pass` gives it (double-quote escapes, records ending at
-//! LF, blank lines skipped, a UTF-8 BOM at the start of the stream dropped), and numbered as it
-//! numbers them. Fields are slices of the text; only a quoted field with an escaped quote, or
+//! LF, blank lines skipped, a UTF-8 BOM at the start of the stream dropped). A record is
+//! numbered by the line it starts on in the file; the csv crate would give a record after blank
+//! lines the number of the first blank line. Fields are slices of the text; only a quoted field with an escaped quote, or
 //! text after its closing quote, is copied. Validating a whole stretch of text once, instead
 //! of each record, and not copying records into a buffer first is what makes this cheaper.
 
@@ -58,16 +59,15 @@ impl<'t> Records<'t> {
         self.aligned
     }
 
-    /// Reads the next record, handing each field to `field` in order, and returns the line
-    /// the csv crate gives the record (the line after the previous record's end, blank lines
-    /// before it not counted). `None` when no record is left.
+    /// Reads the next record, handing each field to `field` in order, and returns the line of
+    /// the file it starts on (blank lines before it skipped). `None` when no record is left.
     pub fn next_record(&mut self, mut field: impl FnMut(Field<'t, '_>)) -> Option<u64> {
         let bytes = self.text.as_bytes();
-        let line = self.line;
         while bytes.get(self.pos) == Some(&b'\n') {
             self.pos += 1;
             self.line += 1;
         }
+        let line = self.line;
         if self.pos >= bytes.len() {
             return None;
         }
@@ -170,7 +170,9 @@ mod tests {
         }
     }
 
-    /// Every record as the csv crate reads it, with its line, against ours.
+    /// Every record as the csv crate reads it, with the line it starts on (the csv crate's
+    /// line, which is that of the first blank line before the record, plus those blank lines),
+    /// against ours.
     fn same_as_csv_crate(text: &str) {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -181,7 +183,12 @@ mod tests {
         let mut record = csv::StringRecord::new();
         while reader.read_record(&mut record).unwrap() {
             let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-            expected.push((record.position().unwrap().line(), fields));
+            let position = record.position().unwrap();
+            let blank = text.as_bytes()[position.byte() as usize..]
+                .iter()
+                .take_while(|b| **b == b'\n')
+                .count() as u64;
+            expected.push((position.line() + blank, fields));
         }
         let mut ours = Vec::new();
         let mut records = Records::new(text, b',', 1, true);
@@ -205,6 +212,7 @@ mod tests {
             "a,b\r\nc,d\r\n",
             "a,b\n\n\nc,d",
             "\n\na,b\n",
+            "a\n\n\n\"b\nc\"\n\nd,e",
             "a,,b,\n,\n",
             "\"a,b\",c\n",
             "\"a\"\"b\",c\n",
@@ -222,6 +230,16 @@ mod tests {
         ] {
             same_as_csv_crate(text);
         }
+    }
+
+    #[test]
+    fn numbers_a_record_after_blank_lines_by_the_line_it_starts_on() {
+        let mut r = Records::new("\n\n\n\nhead\nrow\n\nlast", b',', 1, true);
+        let mut lines = Vec::new();
+        while let Some(line) = r.next_record(|_| {}) {
+            lines.push(line);
+        }
+        assert_eq!(lines, [5, 6, 8]);
     }
 
     #[test]
