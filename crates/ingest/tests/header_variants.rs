@@ -470,3 +470,50 @@ fn a_header_that_is_only_a_signature_word_is_the_signatures_column() {
     assert_eq!(us_exam_field_of("操作医师（签名）"), ["op1_id"]);
     assert_eq!(us_exam_field_of("复核医师签字"), ["op2_id"]);
 }
+
+#[test]
+fn second_signer_headers_are_op2_id() {
+    for header in [
+        "复核者",
+        "记录医师",
+        "复核签名",
+        "二签",
+        "复核人",
+        "复核医师",
+        "第二签名",
+        "第二签字人",
+        "复核签字",
+        "复核员",
+        "记录医生",
+        "第二签字",
+    ] {
+        assert_eq!(us_exam_field_of(header), ["op2_id"], "{header}");
+    }
+    // Beside a first operator's column, as registers have them.
+    check_exact(
+        Dataset::UsExam,
+        &[
+            "检查日期",
+            "姓名",
+            "身份证号",
+            "孕周",
+            "检查医师",
+            "二签",
+            "是否查验身份证",
+        ],
+        &[
+            "exam_ts",
+            "name",
+            "id_no",
+            "ga_weeks",
+            "op1_id",
+            "op2_id",
+            "id_checked",
+        ],
+    );
+    check_exact(
+        Dataset::UsExam,
+        &["检查日期", "姓名", "身份证号", "孕周", "操作者", "复核者"],
+        &["exam_ts", "name", "id_no", "ga_weeks", "op1_id", "op2_id"],
+    );
+}
