@@ -344,13 +344,15 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
     }
 }
 
-/// 男/女. `None` when the text names neither.
+/// 男/女, or the national code (GB/T 2261.1) written as text: 1 male, 2 female, as a number cell
+/// holding 1 or 2 is read. Its 0 (unknown) and 9 (unspecified) name neither sex: `None`, as for
+/// any other text that names neither, so the cell is reported as invalid.
 pub fn parse_sex(raw: &str) -> Option<bool> {
     let folded = fold_width(raw);
     let s = ascii_lower(folded.trim());
     match s.as_ref() {
-        "男" | "男性" | "男婴" | "m" | "male" | "boy" => Some(true),
-        "女" | "女性" | "女婴" | "f" | "female" | "girl" => Some(false),
+        "男" | "男性" | "男婴" | "m" | "male" | "boy" | "1" => Some(true),
+        "女" | "女性" | "女婴" | "f" | "female" | "girl" | "2" => Some(false),
         _ => None,
     }
 }
@@ -540,6 +542,32 @@ pub fn parse_names(raw: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sex_as_words_or_its_national_code() {
+        let read: Vec<Option<bool>> = [
+            "男", "女性", "1", "2", "１", "２", " 2 ", "0", "9", "3", "12",
+        ]
+        .into_iter()
+        .map(parse_sex)
+        .collect();
+        assert_eq!(
+            read,
+            [
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(false),
+                Some(true),
+                Some(false),
+                Some(false),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -283,3 +283,29 @@ fn an_excel_serial_exported_as_text_is_its_date() {
     assert_eq!(values(&r, "txn_date"), [""]);
     assert_eq!(findings(&r), [("DQ-DATE-INVALID".to_owned(), Some(2))]);
 }
+
+#[test]
+fn sex_written_as_its_national_code_in_text_is_read_as_male_or_female() {
+    // GB/T 2261.1: 1 male, 2 female, also full-width; 0 (unknown) and 9 (unspecified) name
+    // neither sex and are reported as invalid, as a numeric 0 or 9 is.
+    let r = read(
+        "sex_codes.csv",
+        "检查日期,姓名,身份证号,孕周,性别\n\
+         2024-03-01,张三,11010519491231002X,16,1\n\
+         2024-03-02,李四,11010519491231002X,16,2\n\
+         2024-03-03,王五,11010519491231002X,16,１\n\
+         2024-03-04,赵六,11010519491231002X,16,２\n\
+         2024-03-05,钱七,11010519491231002X,16,0\n\
+         2024-03-06,孙八,11010519491231002X,16,9\n\
+         2024-03-07,周九,11010519491231002X,16,女\n",
+    );
+    // A sex column holds whether the person is male.
+    assert_eq!(values(&r, "sex"), ["是", "否", "是", "否", "", "", "否"]);
+    assert_eq!(
+        findings(&r),
+        [
+            ("DQ-SEX-INVALID".to_owned(), Some(6)),
+            ("DQ-SEX-INVALID".to_owned(), Some(7)),
+        ]
+    );
+}
