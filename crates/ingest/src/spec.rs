@@ -45,10 +45,13 @@ pub struct FieldSpec {
     pub kind: FieldType,
     #[serde(default)]
     pub required: bool,
-    /// A date field where a month written alone ("2026-03", "2026年3月") means that month's
-    /// last day, as 有效期至 on a drug pack does. Elsewhere a month alone is not a date.
-    #[serde(default)]
-    pub month_end: bool,
+    /// A date field that is the end of a period, as 有效期至 on a drug pack or a licence is: a
+    /// period written whole ("2021.1.1-2024.1.1") gives its end, a leading 至/截止 is dropped,
+    /// a month alone ("2026-03", "2026年3月") is that month's last day, and 长期/永久 is
+    /// [`crate::value::NO_END`]. Elsewhere none of these is a date. `month_end`, its former
+    /// name, is still read.
+    #[serde(default, alias = "month_end")]
+    pub period_end: bool,
     #[validate(length(min = 1))]
     pub zh: String,
     #[validate(length(min = 1))]
@@ -298,4 +301,28 @@ fn parse_dataset(file: &str, text: &str) -> Result<DatasetSpec, SpecError> {
         key,
         fields: raw.fields,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_dataset;
+
+    #[test]
+    fn period_end_is_read_under_its_former_name_month_end() {
+        let file = |option: &str| {
+            format!(
+                "name = \"institution\"\nzh = \"机构\"\nen = \"Institution\"\nkey = [\"name\"]\n\
+                 [[fields]]\nname = \"name\"\ntype = \"text\"\nzh = \"名称\"\nen = \"Name\"\naliases = [\"名称\"]\n\
+                 [[fields]]\nname = \"valid_to\"\ntype = \"date\"\n{option}\nzh = \"有效期\"\nen = \"Valid to\"\naliases = [\"有效期\"]\n"
+            )
+        };
+        let period_end = |option: &str| {
+            parse_dataset("t.toml", &file(option))
+                .map_err(|e| e.to_string())
+                .map(|spec| spec.fields.iter().map(|f| f.period_end).collect::<Vec<_>>())
+        };
+        assert_eq!(period_end("period_end = true"), Ok(vec![false, true]));
+        assert_eq!(period_end("month_end = true"), Ok(vec![false, true]));
+        assert_eq!(period_end(""), Ok(vec![false, false]));
+    }
 }

@@ -13,7 +13,7 @@ use crate::row::{RawRow, RawValue};
 use crate::spec::{DatasetSpec, FieldType};
 use crate::value::{
     from_excel_serial, parse_bool, parse_datetime_text, parse_gestation, parse_month_end,
-    parse_names, parse_quantity, parse_sex, parse_time_text, plausible_serial,
+    parse_names, parse_period_end, parse_quantity, parse_sex, parse_time_text, plausible_serial,
 };
 
 pub(crate) struct Issue {
@@ -189,13 +189,11 @@ pub(crate) fn store(
             Ok(())
         }
         (Column::Date(d), _) => {
-            let date = to_datetime(v, text).map(|(date, _)| date).or_else(|| {
-                if f.month_end {
-                    month_end(v, text)
-                } else {
-                    None
-                }
-            });
+            let date = if f.period_end {
+                period_end(v, text)
+            } else {
+                to_datetime(v, text).map(|(date, _)| date)
+            };
             match date {
                 Some(date) => {
                     d.push(days_from_date(date));
@@ -415,11 +413,15 @@ pub(crate) fn to_datetime(
     }
 }
 
-/// A month written alone, as its last day (for fields marked `month_end`).
-fn month_end(v: &RawValue, text: &str) -> Option<chrono::NaiveDate> {
+/// The end of a period (for fields marked `period_end`): text is read as a period first
+/// ("2021.1.1-2024.1.1", "至2023年5月1日", "2025年6月", "长期"); a number or a date cell as a
+/// date first, then as a month alone (202612).
+fn period_end(v: &RawValue, text: &str) -> Option<chrono::NaiveDate> {
+    let as_date = || to_datetime(v, text).map(|(date, _)| date);
     match *v {
-        RawValue::Int(i) => parse_month_end(&i.to_string()),
-        _ => parse_month_end(text),
+        RawValue::Text { .. } | RawValue::Shared(_) => parse_period_end(text).or_else(as_date),
+        RawValue::Int(i) => as_date().or_else(|| parse_month_end(&i.to_string())),
+        _ => as_date(),
     }
 }
 

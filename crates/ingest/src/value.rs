@@ -260,6 +260,84 @@ pub fn parse_month_end(raw: &str) -> Option<NaiveDate> {
     first_of_next?.pred_opt()
 }
 
+/// The date a licence or pack that does not expire is stored as: later than any date a rule
+/// compares it with, so the licence reads as valid.
+pub const NO_END: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// Words that say a licence does not expire.
+const NO_END_WORDS: &[&str] = &[
+    "长期",
+    "长期有效",
+    "永久",
+    "永久有效",
+    "无限期",
+    "无期限",
+    "不限期",
+];
+
+/// Words before a period's end that say only that: 至 2023年5月1日, 有效期至：2023-05-01.
+const END_PREFIXES: &[&str] = &[
+    "有效期至",
+    "有效期限至",
+    "有效期到",
+    "有效期",
+    "截止日期",
+    "截止至",
+    "截止",
+    "截至",
+    "至",
+    "到",
+];
+
+/// Words before a period's start: 自 2021年1月1日 至 2024年1月1日.
+const START_PREFIXES: &[&str] = &["自", "从", "由"];
+
+/// What separates a period's start from its end.
+const PERIOD_SEPARATORS: &[char] = &['至', '到', '~', '〜', '—', '–', '-'];
+
+/// The date a period written as Chinese licences print it ends on, for fields where a date is
+/// the end of a period (`period_end`): a period `2021.1.1-2024.1.1`, `2021年1月1日至2024年1月1日`,
+/// `2021-01-01~2024-01-01` gives its end; a leading 至/截止/有效期至 is dropped; a month alone is
+/// its last day ([`parse_month_end`]); 长期, 长期有效 and 永久 are [`NO_END`].
+pub fn parse_period_end(raw: &str) -> Option<NaiveDate> {
+    let folded = fold_width(raw);
+    let s = folded.trim().replace('～', "~");
+    let mut s = s.as_str();
+    while let Some(rest) = END_PREFIXES.iter().find_map(|p| s.strip_prefix(p)) {
+        s = rest.trim_start_matches([':', '：', ' ']);
+    }
+    let s = s.trim();
+    end_of(s).or_else(|| {
+        let start = START_PREFIXES
+            .iter()
+            .find_map(|p| s.strip_prefix(p))
+            .unwrap_or(s);
+        start.char_indices().find_map(|(i, c)| {
+            if !PERIOD_SEPARATORS.contains(&c) {
+                return None;
+            }
+            let (from, to) = (start[..i].trim(), start[i + c.len_utf8()..].trim());
+            let to = to.strip_prefix(['至', '到']).unwrap_or(to).trim();
+            let from_is_date =
+                parse_datetime_text(from).is_some() || parse_month_end(from).is_some();
+            if from_is_date { end_of(to) } else { None }
+        })
+    })
+}
+
+/// A period's end written alone: a date, a month (its last day), or a word for no end.
+fn end_of(s: &str) -> Option<NaiveDate> {
+    if NO_END_WORDS.contains(&s) {
+        return Some(NO_END);
+    }
+    parse_datetime_text(s)
+        .map(|(date, _)| date)
+        .or_else(|| parse_month_end(s))
+}
+
 fn valid_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     if !(1900..=2100).contains(&y) {
         return None;
@@ -642,6 +720,44 @@ mod tests {
         }
         // Outside such fields a month alone stays no date.
         assert_eq!(parse_datetime_text("2026-03"), None);
+    }
+
+    #[test]
+    fn a_period_ends_on_its_last_date() {
+        for (s, end) in [
+            ("2021.1.1-2024.1.1", d(2024, 1, 1)),
+            ("2021年1月1日至2024年1月1日", d(2024, 1, 1)),
+            ("2021-01-01~2024-01-01", d(2024, 1, 1)),
+            ("2021-01-01～2024-01-01", d(2024, 1, 1)),
+            ("2021-01-01 至 2024-01-01", d(2024, 1, 1)),
+            ("2021/1/1—2024/12/31", d(2024, 12, 31)),
+            ("自2021年1月1日至2024年1月1日", d(2024, 1, 1)),
+            ("2021.1-2024.6", d(2024, 6, 30)),
+            ("至2023年5月1日", d(2023, 5, 1)),
+            ("截止2023-05-01", d(2023, 5, 1)),
+            ("有效期至：2023年5月1日", d(2023, 5, 1)),
+            ("2025年6月", d(2025, 6, 30)),
+            ("2025-06", d(2025, 6, 30)),
+            ("2024-01-01", d(2024, 1, 1)),
+            ("20240101", d(2024, 1, 1)),
+            ("长期", NO_END),
+            ("长期有效", NO_END),
+            ("永久", NO_END),
+            ("2021-01-01至长期", NO_END),
+        ] {
+            assert_eq!(parse_period_end(s), Some(end), "{s}");
+        }
+        assert_eq!(NO_END, d(9999, 12, 31));
+        for s in [
+            "2021-01-01至",
+            "至",
+            "长",
+            "2021-13-01至2024-01-01",
+            "某日至2024-01-01",
+            "2025",
+        ] {
+            assert_eq!(parse_period_end(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -309,3 +309,61 @@ fn sex_written_as_its_national_code_in_text_is_read_as_male_or_female() {
         ]
     );
 }
+
+#[test]
+fn a_licence_validity_written_as_licences_print_it_is_the_date_it_ends() {
+    let r = read(
+        "inst_validity.csv",
+        "机构名称,执业许可证有效期至,母婴保健许可有效期至\n\
+         甲医院,2021.1.1-2024.1.1,2021年1月1日至2024年1月1日\n\
+         乙医院,2021-01-01~2024-01-01,至2023年5月1日\n\
+         丙医院,2025年6月,长期\n\
+         丁医院,长期有效,永久\n\
+         戊医院,有效期至：2026-03-15,2026-03-15\n",
+    );
+    assert_eq!(
+        r.sheets[0].dataset,
+        Some(auditor_model::Dataset::Institution)
+    );
+    assert_eq!(
+        values(&r, "valid_to"),
+        [
+            "2024-01-01",
+            "2024-01-01",
+            "2025-06-30",
+            "9999-12-31",
+            "2026-03-15"
+        ]
+    );
+    assert_eq!(
+        values(&r, "mch_valid_to"),
+        [
+            "2024-01-01",
+            "2023-05-01",
+            "9999-12-31",
+            "9999-12-31",
+            "2026-03-15"
+        ]
+    );
+    assert_eq!(findings(&r), []);
+}
+
+#[test]
+fn a_date_that_is_not_a_period_end_takes_no_period() {
+    // last_validated is a day something happened: a period or 长期 there is no date.
+    let r = read(
+        "inst_validated.csv",
+        "机构名称,机构类别,诊疗科目,校验日期\n\
+         甲医院,综合医院,妇产科,2021.1.1-2024.1.1\n\
+         乙医院,综合医院,妇产科,长期\n\
+         丙医院,综合医院,妇产科,2024-05-01\n",
+    );
+    assert_eq!(values(&r, "last_validated"), ["", "", "2024-05-01"]);
+    assert_eq!(
+        findings(&r),
+        [
+            ("DQ-DATE-INVALID".to_owned(), Some(2)),
+            ("DQ-DATE-INVALID".to_owned(), Some(3)),
+        ]
+    );
+}
