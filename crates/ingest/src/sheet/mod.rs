@@ -15,8 +15,10 @@ pub use crate::table::Table;
 use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store, to_datetime, to_time};
 
+mod mapped;
 mod rows;
 
+use mapped::Mapped;
 use rows::{by_digest, fill_merged, is_blank, is_footer, row_digest};
 
 /// How many leading non-empty rows are searched for the header.
@@ -59,82 +61,6 @@ pub struct SheetReader<'a> {
     counts: HashMap<DqRule, usize>,
     unrecognised: Vec<String>,
     expected_rows: usize,
-}
-
-struct Mapped {
-    spec: usize,
-    header: HeaderMatch,
-    header_row: u32,
-    table: Table,
-    /// Per sheet column (index), the field it maps to.
-    field_of_col: Vec<Option<usize>>,
-    /// A second column holding the time of a date-time field (检查日期 + 检查时间).
-    time_companions: Vec<(usize, u32)>,
-    /// Per record, a digest of its cells; rows entered twice are found by sorting these once
-    /// the sheet is read (8 bytes a row, where a hash map would take over twice that).
-    digests: Vec<u64>,
-    /// Per field, whether it is a yes/no field.
-    yes_no: Vec<bool>,
-    /// Per field, whether a bare number counts days (停经天数) rather than weeks (孕周): the
-    /// header's unit when it names one, else the field's own (`ga_days`).
-    bare_days: Vec<bool>,
-    /// Per field, this row's value (reused between rows to avoid an allocation per row).
-    values: Vec<Option<usize>>,
-    /// Room for a masked value before it is stored (reused, as `values` is).
-    scratch: String,
-    /// The header row's text per mapped column, as written.
-    header_raw: Vec<(u32, String)>,
-    /// Values of merged cells in data rows, to fill the cells the merge covers.
-    merge_values: HashMap<(u32, u32), String>,
-}
-
-impl Mapped {
-    /// The same mapping with no records, for a fork.
-    fn empty_like(&self) -> Self {
-        let t = &self.table;
-        Self {
-            spec: self.spec,
-            header: self.header.clone(),
-            header_row: self.header_row,
-            table: Table {
-                dataset: t.dataset,
-                file: t.file.clone(),
-                sheet: t.sheet.clone(),
-                fields: t.fields.clone(),
-                labels: t.labels.clone(),
-                columns: t
-                    .columns
-                    .iter()
-                    .map(|c| c.as_ref().map(Column::empty_like))
-                    .collect(),
-                source_cols: t.source_cols.clone(),
-                rows: Vec::new(),
-                key: t.key.clone(),
-                shareable: t.shareable.clone(),
-                institution: t.institution.clone(),
-            },
-            field_of_col: self.field_of_col.clone(),
-            time_companions: self.time_companions.clone(),
-            digests: Vec::new(),
-            yes_no: self.yes_no.clone(),
-            bare_days: self.bare_days.clone(),
-            values: Vec::new(),
-            scratch: String::new(),
-            header_raw: self.header_raw.clone(),
-            merge_values: self.merge_values.clone(),
-        }
-    }
-
-    /// Appends a fork's records after these.
-    fn append(&mut self, part: Mapped) {
-        for (mine, theirs) in self.table.columns.iter_mut().zip(part.table.columns) {
-            if let (Some(mine), Some(theirs)) = (mine, theirs) {
-                mine.append(theirs);
-            }
-        }
-        self.table.rows.extend(part.table.rows);
-        self.digests.extend(part.digests);
-    }
 }
 
 impl<'a> SheetReader<'a> {

@@ -1,0 +1,86 @@
+//! The state of a sheet once its header is found: the column-to-field mapping, the table being
+//! filled, and what typing a row reuses. A fork for a stretch read on another core starts from
+//! an empty copy and is appended back.
+
+use std::collections::HashMap;
+
+use crate::column::Column;
+use crate::header::HeaderMatch;
+use crate::table::Table;
+
+/// A sheet whose header is found: how its columns map to fields, and the records so far.
+pub(super) struct Mapped {
+    pub(super) spec: usize,
+    pub(super) header: HeaderMatch,
+    pub(super) header_row: u32,
+    pub(super) table: Table,
+    /// Per sheet column (index), the field it maps to.
+    pub(super) field_of_col: Vec<Option<usize>>,
+    /// A second column holding the time of a date-time field (检查日期 + 检查时间).
+    pub(super) time_companions: Vec<(usize, u32)>,
+    /// Per record, a digest of its cells; rows entered twice are found by sorting these once
+    /// the sheet is read (8 bytes a row, where a hash map would take over twice that).
+    pub(super) digests: Vec<u64>,
+    /// Per field, whether it is a yes/no field.
+    pub(super) yes_no: Vec<bool>,
+    /// Per field, whether a bare number counts days (停经天数) rather than weeks (孕周): the
+    /// header's unit when it names one, else the field's own (`ga_days`).
+    pub(super) bare_days: Vec<bool>,
+    /// Per field, this row's value (reused between rows to avoid an allocation per row).
+    pub(super) values: Vec<Option<usize>>,
+    /// Room for a masked value before it is stored (reused, as `values` is).
+    pub(super) scratch: String,
+    /// The header row's text per mapped column, as written.
+    pub(super) header_raw: Vec<(u32, String)>,
+    /// Values of merged cells in data rows, to fill the cells the merge covers.
+    pub(super) merge_values: HashMap<(u32, u32), String>,
+}
+
+impl Mapped {
+    /// The same mapping with no records, for a fork.
+    pub(super) fn empty_like(&self) -> Self {
+        let t = &self.table;
+        Self {
+            spec: self.spec,
+            header: self.header.clone(),
+            header_row: self.header_row,
+            table: Table {
+                dataset: t.dataset,
+                file: t.file.clone(),
+                sheet: t.sheet.clone(),
+                fields: t.fields.clone(),
+                labels: t.labels.clone(),
+                columns: t
+                    .columns
+                    .iter()
+                    .map(|c| c.as_ref().map(Column::empty_like))
+                    .collect(),
+                source_cols: t.source_cols.clone(),
+                rows: Vec::new(),
+                key: t.key.clone(),
+                shareable: t.shareable.clone(),
+                institution: t.institution.clone(),
+            },
+            field_of_col: self.field_of_col.clone(),
+            time_companions: self.time_companions.clone(),
+            digests: Vec::new(),
+            yes_no: self.yes_no.clone(),
+            bare_days: self.bare_days.clone(),
+            values: Vec::new(),
+            scratch: String::new(),
+            header_raw: self.header_raw.clone(),
+            merge_values: self.merge_values.clone(),
+        }
+    }
+
+    /// Appends a fork's records after these.
+    pub(super) fn append(&mut self, part: Mapped) {
+        for (mine, theirs) in self.table.columns.iter_mut().zip(part.table.columns) {
+            if let (Some(mine), Some(theirs)) = (mine, theirs) {
+                mine.append(theirs);
+            }
+        }
+        self.table.rows.extend(part.table.rows);
+        self.digests.extend(part.digests);
+    }
+}
