@@ -143,6 +143,10 @@ pub enum Check {
     /// or an emergency reported in time.
     Certified {
         gestation: String,
+        /// The operation's method: without a gestational age, a method of the `method_words`
+        /// parameter (中期引产, 钳刮) is only done from 14 weeks and judged as such.
+        #[serde(default)]
+        method: Option<String>,
         cert_type: String,
         cert_no: String,
         issuer: String,
@@ -311,15 +315,19 @@ impl Check {
                 .collect(),
             Self::Certified {
                 gestation,
+                method,
                 cert_type,
                 cert_no,
                 issuer,
                 date,
                 reason,
                 reported,
-            } => vec![
-                gestation, cert_type, cert_no, issuer, date, reason, reported,
-            ],
+            } => {
+                let mut f = vec![gestation.as_str()];
+                f.extend(method.as_deref());
+                f.extend([cert_type, cert_no, issuer, date, reason, reported].map(String::as_str));
+                f
+            }
             Self::ScanThenTermination {
                 person,
                 date,
@@ -564,6 +572,7 @@ impl Check {
             } => filed_device::evaluate(ctx, table, device, institution.as_deref()),
             Self::Certified {
                 gestation,
+                method,
                 cert_type,
                 cert_no,
                 issuer,
@@ -575,6 +584,7 @@ impl Check {
                 table,
                 &certified::Fields {
                     gestation,
+                    method: method.as_deref(),
                     cert_type,
                     cert_no,
                     issuer,
