@@ -48,6 +48,24 @@ impl Matched {
     }
 }
 
+/// The names a person's cell holds, one by one: a cell may name two people (Alt+Enter,
+/// "张伟、李娜"). A space separates names only when every part around it is a name of two or
+/// more characters: "吴 静" is one person spaced out, "张伟 李娜" two.
+pub(crate) fn names_in(cell: Option<&str>) -> Vec<String> {
+    let Some(cell) = cell else {
+        return Vec::new();
+    };
+    let spaced: Vec<&str> = cell
+        .split([' ', '\u{3000}'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if spaced.len() > 1 && spaced.iter().any(|p| p.chars().count() < 2) {
+        auditor_ingest::value::parse_names(&spaced.concat())
+    } else {
+        auditor_ingest::value::parse_names(cell)
+    }
+}
+
 /// Names compared without white space and with brackets of either width:
 /// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
 pub(crate) fn normal_name(s: &str) -> String {
