@@ -118,6 +118,9 @@ pub enum Check {
     /// `device`, on the operator list filed for that device.
     QualifiedStaff {
         person: String,
+        /// One column holding every signer's name (双人签名): each is judged like `person`.
+        #[serde(default)]
+        signatures: Option<String>,
         #[serde(default)]
         date: Option<String>,
         #[serde(default)]
@@ -302,13 +305,14 @@ impl Check {
                 .collect(),
             Self::QualifiedStaff {
                 person,
+                signatures,
                 date,
                 product,
                 device,
                 institution,
             } => std::iter::once(person.as_str())
                 .chain(
-                    [date, product, device, institution]
+                    [signatures, date, product, device, institution]
                         .into_iter()
                         .filter_map(Option::as_deref),
                 )
@@ -550,6 +554,7 @@ impl Check {
             ),
             Self::QualifiedStaff {
                 person,
+                signatures,
                 date,
                 product,
                 device,
@@ -560,6 +565,7 @@ impl Check {
                 table,
                 &qualified_staff::Fields {
                     person,
+                    signatures: signatures.as_deref(),
                     date: date.as_deref(),
                     product: product.as_deref(),
                     device: device.as_deref(),

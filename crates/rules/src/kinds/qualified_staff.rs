@@ -3,7 +3,7 @@
 //! practice scope (or a 母婴保健 item standing in for it), a post certificate where the province
 //! requires one, a qualification not expired, registered at this institution, and — with
 //! `device` — on the operator list filed for the device the exam used. A cell naming two people
-//! ("张伟\n李娜") has each name looked up.
+//! ("张伟\n李娜"), and with `signatures` a column holding every signer, has each name looked up.
 
 use auditor_ingest::Table;
 use chrono::NaiveDate;
@@ -15,6 +15,8 @@ use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
     pub person: &'a str,
+    /// A column holding every signer's name (双人签名), each judged like `person`'s.
+    pub signatures: Option<&'a str>,
     pub date: Option<&'a str>,
     /// Only rows of a termination drug are judged.
     pub product: Option<&'a str>,
@@ -53,6 +55,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let mut drug_rows = DrugRows::of(table, f.product);
     let device_col = f.device.map(|d| Field::of(table, d));
     let owners = Field::of(table, f.institution.unwrap_or_default());
+    let signatures = f.signatures.map(|s| Field::of(table, s));
+    let mut fields = vec![f.person.to_owned()];
+    fields.extend(f.signatures.map(str::to_owned));
+    fields.retain(|n| table.column(n).is_some());
     let mut hits = Hits::default();
     for i in 0..table.len() {
         if !drug_rows.admits(ctx.drugs, i) {
@@ -60,6 +66,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         }
         // An empty entry is another rule's finding (no prescriber, no second signature).
         let mut names = names_in(persons.text(i));
+        names.extend(names_in(signatures.and_then(|s| s.text(i))));
         let mut seen: Vec<String> = Vec::new();
         names.retain(|n| {
             let key = normal_name(n);
@@ -114,7 +121,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             let (zh, en): (Vec<String>, Vec<String>) = why.into_iter().unzip();
             hits.push(Hit {
                 record: Some(i),
-                fields: vec![f.person.to_owned()],
+                fields: fields.clone(),
                 zh: zh.join("；"),
                 en: en.join("; "),
                 related: Vec::new(),
