@@ -3,13 +3,16 @@
 //! practice scope (or a 母婴保健 item standing in for it), a post certificate where the province
 //! requires one, a qualification not expired, registered at this institution, and — with
 //! `device` — on the operator list filed for the device the exam used. A cell naming two people
-//! ("张伟\n李娜"), and with `signatures` a column holding every signer, has each name looked up.
+//! ("张伟\n李娜"), and with `signatures` a column holding every signer, has each name looked up;
+//! a ditto mark (同上, 〃) is no one's signature and is reported as such, not as a registry miss.
 
 use auditor_ingest::Table;
 use chrono::NaiveDate;
 
 use super::filed_device::Devices;
-use super::registry::{Member, Staff, contains_any, ledger_owner, names_in, normal_name};
+use super::registry::{
+    Member, Staff, contains_any, ditto_fault, is_ditto, ledger_owner, names_in, normal_name,
+};
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
@@ -82,6 +85,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         let device = device_col.and_then(|c| c.text(i));
         let mut why = Vec::new();
         for who in &names {
+            if is_ditto(who) {
+                why.push(ditto_fault(who));
+                continue;
+            }
             let found = staff.find(who);
             // A staff number in the register stands for the registered name on the filed list.
             let known_as = found.map_or(who.as_str(), |(m, _)| m.name);

@@ -66,6 +66,23 @@ pub(crate) fn names_in(cell: Option<&str>) -> Vec<String> {
     }
 }
 
+/// Whether a name is a ditto mark (同上, 〃): a signature must be the person's own, so "same as
+/// above" signs nothing.
+pub(crate) fn is_ditto(name: &str) -> bool {
+    matches!(
+        name.trim(),
+        "同上" | "仝上" | "同前" | "〃" | "″" | "\"" | "”" | "''" | "々"
+    )
+}
+
+/// What a ditto mark in a signature, operator or prescriber column is: no signature.
+pub(crate) fn ditto_fault(name: &str) -> (String, String) {
+    (
+        format!("签名栏写“{name}”，不是本人签名"),
+        format!("the signature reads {name} (ditto), not a signature"),
+    )
+}
+
 /// Names compared without white space and with brackets of either width:
 /// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
 pub(crate) fn normal_name(s: &str) -> String {

@@ -1,11 +1,12 @@
 //! `two_signers`: every exam operated and signed by two different people. Placeholders (无, /,
 //! —) are already empty after ingest, so they never count as a signature. A register may keep
 //! both signatures in one column (双人签名: "张伟、李娜"): its names count like the two columns'.
-//! An operator's cell may also hold two names ("张伟\n李娜"), split the same way.
+//! An operator's cell may also hold two names ("张伟\n李娜"), split the same way. A ditto mark
+//! (同上, 〃) signs nothing, and a finding it leaves says so.
 
 use auditor_ingest::Table;
 
-use super::registry::{names_in, normal_chars, normal_name};
+use super::registry::{ditto_fault, is_ditto, names_in, normal_chars, normal_name};
 use super::{Field, Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
@@ -60,6 +61,8 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         if together_text.is_none()
             && let (Some(a), Some(b)) = (first.text(i), second.text(i))
             && !normal_chars(a).eq(normal_chars(b))
+            && !is_ditto(a)
+            && !is_ditto(b)
         {
             continue;
         }
@@ -71,7 +74,16 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         ] {
             signed.extend(names_in(cell).into_iter().map(|n| (place, n)));
         }
+        let ditto = signed
+            .iter()
+            .find(|(_, n)| is_ditto(n))
+            .map(|(_, n)| ditto_fault(n));
+        signed.retain(|(_, n)| !is_ditto(n));
         if let Some((zh, en)) = fault(&signed) {
+            let (zh, en) = match ditto {
+                Some((dz, de)) => (format!("{dz}；{zh}"), format!("{de}; {en}")),
+                None => (zh, en),
+            };
             hits.push(Hit {
                 record: Some(i),
                 fields: fields.clone(),
