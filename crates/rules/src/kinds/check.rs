@@ -118,6 +118,9 @@ pub enum Check {
     /// `device`, on the operator list filed for that device.
     QualifiedStaff {
         person: String,
+        /// One column holding every signer's name (双人签名): each is judged like `person`.
+        #[serde(default)]
+        signatures: Option<String>,
         #[serde(default)]
         date: Option<String>,
         #[serde(default)]
@@ -143,6 +146,10 @@ pub enum Check {
     /// or an emergency reported in time.
     Certified {
         gestation: String,
+        /// The operation's method: without a gestational age, a method of the `method_words`
+        /// parameter (中期引产, 钳刮) is only done from 14 weeks and judged as such.
+        #[serde(default)]
+        method: Option<String>,
         cert_type: String,
         cert_no: String,
         issuer: String,
@@ -298,28 +305,33 @@ impl Check {
                 .collect(),
             Self::QualifiedStaff {
                 person,
+                signatures,
                 date,
                 product,
                 device,
                 institution,
             } => std::iter::once(person.as_str())
                 .chain(
-                    [date, product, device, institution]
+                    [signatures, date, product, device, institution]
                         .into_iter()
                         .filter_map(Option::as_deref),
                 )
                 .collect(),
             Self::Certified {
                 gestation,
+                method,
                 cert_type,
                 cert_no,
                 issuer,
                 date,
                 reason,
                 reported,
-            } => vec![
-                gestation, cert_type, cert_no, issuer, date, reason, reported,
-            ],
+            } => {
+                let mut f = vec![gestation.as_str()];
+                f.extend(method.as_deref());
+                f.extend([cert_type, cert_no, issuer, date, reason, reported].map(String::as_str));
+                f
+            }
             Self::ScanThenTermination {
                 person,
                 date,
@@ -542,6 +554,7 @@ impl Check {
             ),
             Self::QualifiedStaff {
                 person,
+                signatures,
                 date,
                 product,
                 device,
@@ -552,6 +565,7 @@ impl Check {
                 table,
                 &qualified_staff::Fields {
                     person,
+                    signatures: signatures.as_deref(),
                     date: date.as_deref(),
                     product: product.as_deref(),
                     device: device.as_deref(),
@@ -564,6 +578,7 @@ impl Check {
             } => filed_device::evaluate(ctx, table, device, institution.as_deref()),
             Self::Certified {
                 gestation,
+                method,
                 cert_type,
                 cert_no,
                 issuer,
@@ -575,6 +590,7 @@ impl Check {
                 table,
                 &certified::Fields {
                     gestation,
+                    method: method.as_deref(),
                     cert_type,
                     cert_no,
                     issuer,

@@ -7,7 +7,9 @@
 use auditor_ingest::Table;
 use chrono::NaiveDate;
 
-use super::registry::{Institutions, ItemStatus, Staff, contains_any, ledger_owner};
+use super::registry::{
+    Institutions, ItemStatus, Staff, contains_any, ditto_fault, is_ditto, ledger_owner,
+};
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
@@ -195,6 +197,9 @@ fn person_fault(
     item: &str,
     day: Option<NaiveDate>,
 ) -> Option<(String, String)> {
+    if is_ditto(who) {
+        return Some(ditto_fault(who));
+    }
     let Some((member, matched)) = staff.find(who) else {
         return Some((
             format!("施术人员“{who}”不在人员名录中，无法证明其持有{item}考核合格证"),

@@ -3,6 +3,7 @@
 
 use auditor_ingest::Table;
 
+use super::registry::{ditto_fault, is_ditto};
 use super::{Context, Field, Hit, Hits};
 
 /// What clerks write in the prescription-number column when there is no prescription. Ingest
@@ -55,25 +56,33 @@ pub fn evaluate(ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
             missing_en.push("prescription number");
             fields.push(f.rx.to_owned());
         }
-        if prescribers.text(i).is_none() {
+        // A ditto mark (同上) is no prescriber's signature.
+        let ditto = prescribers.text(i).filter(|p| is_ditto(p)).map(ditto_fault);
+        if prescribers.text(i).is_none() || ditto.is_some() {
             missing_zh.push("处方医师");
             missing_en.push("prescriber");
             fields.push(f.prescriber.to_owned());
         }
         if !fields.is_empty() {
+            let mut zh = format!(
+                "终止妊娠药品“{product}”（{}）发放时无{}",
+                drug.generic,
+                missing_zh.join("、")
+            );
+            let mut en = format!(
+                "termination drug \"{product}\" ({}) dispensed without {}",
+                drug.generic,
+                missing_en.join(" or ")
+            );
+            if let Some((dz, de)) = ditto {
+                zh = format!("{zh}（{dz}）");
+                en = format!("{en} ({de})");
+            }
             hits.push(Hit {
                 record: Some(i),
                 fields,
-                zh: format!(
-                    "终止妊娠药品“{product}”（{}）发放时无{}",
-                    drug.generic,
-                    missing_zh.join("、")
-                ),
-                en: format!(
-                    "termination drug \"{product}\" ({}) dispensed without {}",
-                    drug.generic,
-                    missing_en.join(" or ")
-                ),
+                zh,
+                en,
                 related: Vec::new(),
             });
         }

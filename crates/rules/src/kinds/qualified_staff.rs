@@ -2,18 +2,24 @@
 //! in the staff registry with the right standing on the record's date: a doctor's category, a
 //! practice scope (or a 母婴保健 item standing in for it), a post certificate where the province
 //! requires one, a qualification not expired, registered at this institution, and — with
-//! `device` — on the operator list filed for the device the exam used.
+//! `device` — on the operator list filed for the device the exam used. A cell naming two people
+//! ("张伟\n李娜"), and with `signatures` a column holding every signer, has each name looked up;
+//! a ditto mark (同上, 〃) is no one's signature and is reported as such, not as a registry miss.
 
 use auditor_ingest::Table;
 use chrono::NaiveDate;
 
 use super::filed_device::Devices;
-use super::registry::{Member, Staff, contains_any, ledger_owner, normal_name};
+use super::registry::{
+    Member, Staff, contains_any, ditto_fault, is_ditto, ledger_owner, names_in, normal_name,
+};
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
     pub person: &'a str,
+    /// A column holding every signer's name (双人签名), each judged like `person`'s.
+    pub signatures: Option<&'a str>,
     pub date: Option<&'a str>,
     /// Only rows of a termination drug are judged.
     pub product: Option<&'a str>,
@@ -52,54 +58,77 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let mut drug_rows = DrugRows::of(table, f.product);
     let device_col = f.device.map(|d| Field::of(table, d));
     let owners = Field::of(table, f.institution.unwrap_or_default());
+    let signatures = f.signatures.map(|s| Field::of(table, s));
+    let mut fields = vec![f.person.to_owned()];
+    fields.extend(f.signatures.map(str::to_owned));
+    fields.retain(|n| table.column(n).is_some());
     let mut hits = Hits::default();
     for i in 0..table.len() {
         if !drug_rows.admits(ctx.drugs, i) {
             continue;
         }
         // An empty entry is another rule's finding (no prescriber, no second signature).
-        let Some(who) = persons.text(i) else { continue };
+        let mut names = names_in(persons.text(i));
+        names.extend(names_in(signatures.and_then(|s| s.text(i))));
+        let mut seen: Vec<String> = Vec::new();
+        names.retain(|n| {
+            let key = normal_name(n);
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        });
+        if names.is_empty() {
+            continue;
+        }
         let day = dates.and_then(|d| d.date(i));
         let owner = ledger_owner(table, owners, i);
-        let found = staff.find(who);
-        // A staff number in the register stands for the registered name on the filed list.
-        let known_as = found.map_or(who, |(m, _)| m.name);
-        let mut why = match found {
-            None => vec![(
-                format!("“{who}”不在人员名录中，无法证明其执业资格"),
-                format!("\"{who}\" is not in the staff registry, so no qualification is shown"),
-            )],
-            Some((member, matched)) => {
-                let (by_zh, by_en) = matched.person_note();
-                faults(member, &standing, day, owner)
-                    .into_iter()
-                    .map(|(zh, en)| (format!("{zh}{by_zh}"), format!("{en}{by_en}")))
-                    .collect()
+        let device = device_col.and_then(|c| c.text(i));
+        let mut why = Vec::new();
+        for who in &names {
+            if is_ditto(who) {
+                why.push(ditto_fault(who));
+                continue;
             }
-        };
-        if let (Some(devices), Some(column)) = (&devices, device_col)
-            && let Some(device) = column.text(i)
-            && let Some(listed) = devices.operators(device, owner)
-            && !listed.iter().any(|n| {
-                normal_name(n) == normal_name(who) || normal_name(n) == normal_name(known_as)
-            })
-        {
-            why.push((
-                format!(
-                    "“{who}”不在设备 {device} 备案的操作人员名单（{}）中",
-                    listed.join("、")
-                ),
-                format!(
-                    "\"{who}\" is not on the operator list filed for device {device} ({})",
-                    listed.join(", ")
-                ),
-            ));
+            let found = staff.find(who);
+            // A staff number in the register stands for the registered name on the filed list.
+            let known_as = found.map_or(who.as_str(), |(m, _)| m.name);
+            match found {
+                None => why.push((
+                    format!("“{who}”不在人员名录中，无法证明其执业资格"),
+                    format!("\"{who}\" is not in the staff registry, so no qualification is shown"),
+                )),
+                Some((member, matched)) => {
+                    let (by_zh, by_en) = matched.person_note();
+                    why.extend(
+                        faults(member, &standing, day, owner)
+                            .into_iter()
+                            .map(|(zh, en)| (format!("{zh}{by_zh}"), format!("{en}{by_en}"))),
+                    );
+                }
+            }
+            if let (Some(devices), Some(device)) = (&devices, device)
+                && let Some(listed) = devices.operators(device, owner)
+                && !listed.iter().any(|n| {
+                    normal_name(n) == normal_name(who) || normal_name(n) == normal_name(known_as)
+                })
+            {
+                why.push((
+                    format!(
+                        "“{who}”不在设备 {device} 备案的操作人员名单（{}）中",
+                        listed.join("、")
+                    ),
+                    format!(
+                        "\"{who}\" is not on the operator list filed for device {device} ({})",
+                        listed.join(", ")
+                    ),
+                ));
+            }
         }
         if !why.is_empty() {
             let (zh, en): (Vec<String>, Vec<String>) = why.into_iter().unzip();
             hits.push(Hit {
                 record: Some(i),
-                fields: vec![f.person.to_owned()],
+                fields: fields.clone(),
                 zh: zh.join("；"),
                 en: en.join("; "),
                 related: Vec::new(),

@@ -48,6 +48,41 @@ impl Matched {
     }
 }
 
+/// The names a person's cell holds, one by one: a cell may name two people (Alt+Enter,
+/// "张伟、李娜"). A space separates names only when every part around it is a name of two or
+/// more characters: "吴 静" is one person spaced out, "张伟 李娜" two.
+pub(crate) fn names_in(cell: Option<&str>) -> Vec<String> {
+    let Some(cell) = cell else {
+        return Vec::new();
+    };
+    let spaced: Vec<&str> = cell
+        .split([' ', '\u{3000}'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if spaced.len() > 1 && spaced.iter().any(|p| p.chars().count() < 2) {
+        auditor_ingest::value::parse_names(&spaced.concat())
+    } else {
+        auditor_ingest::value::parse_names(cell)
+    }
+}
+
+/// Whether a name is a ditto mark (同上, 〃): a signature must be the person's own, so "same as
+/// above" signs nothing.
+pub(crate) fn is_ditto(name: &str) -> bool {
+    matches!(
+        name.trim(),
+        "同上" | "仝上" | "同前" | "〃" | "″" | "\"" | "”" | "''" | "々"
+    )
+}
+
+/// What a ditto mark in a signature, operator or prescriber column is: no signature.
+pub(crate) fn ditto_fault(name: &str) -> (String, String) {
+    (
+        format!("签名栏写“{name}”，不是本人签名"),
+        format!("the signature reads {name} (ditto), not a signature"),
+    )
+}
+
 /// Names compared without white space and with brackets of either width:
 /// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
 pub(crate) fn normal_name(s: &str) -> String {

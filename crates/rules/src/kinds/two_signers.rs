@@ -1,11 +1,12 @@
 //! `two_signers`: every exam operated and signed by two different people. Placeholders (无, /,
 //! —) are already empty after ingest, so they never count as a signature. A register may keep
 //! both signatures in one column (双人签名: "张伟、李娜"): its names count like the two columns'.
+//! An operator's cell may also hold two names ("张伟\n李娜"), split the same way. A ditto mark
+//! (同上, 〃) signs nothing, and a finding it leaves says so.
 
 use auditor_ingest::Table;
-use auditor_ingest::value::parse_names;
 
-use super::registry::{normal_chars, normal_name};
+use super::registry::{ditto_fault, is_ditto, names_in, normal_chars, normal_name};
 use super::{Field, Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
@@ -60,16 +61,29 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         if together_text.is_none()
             && let (Some(a), Some(b)) = (first.text(i), second.text(i))
             && !normal_chars(a).eq(normal_chars(b))
+            && !is_ditto(a)
+            && !is_ditto(b)
         {
             continue;
         }
         let mut signed: Vec<(Place, String)> = Vec::new();
-        signed.extend(first.text(i).map(|a| (Place::First, a.trim().to_owned())));
-        signed.extend(second.text(i).map(|b| (Place::Second, b.trim().to_owned())));
-        if let Some(text) = together_text {
-            signed.extend(parse_names(text).into_iter().map(|n| (Place::Together, n)));
+        for (place, cell) in [
+            (Place::First, first.text(i)),
+            (Place::Second, second.text(i)),
+            (Place::Together, together_text),
+        ] {
+            signed.extend(names_in(cell).into_iter().map(|n| (place, n)));
         }
+        let ditto = signed
+            .iter()
+            .find(|(_, n)| is_ditto(n))
+            .map(|(_, n)| ditto_fault(n));
+        signed.retain(|(_, n)| !is_ditto(n));
         if let Some((zh, en)) = fault(&signed) {
+            let (zh, en) = match ditto {
+                Some((dz, de)) => (format!("{dz}；{zh}"), format!("{de}; {en}")),
+                None => (zh, en),
+            };
             hits.push(Hit {
                 record: Some(i),
                 fields: fields.clone(),
