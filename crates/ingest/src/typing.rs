@@ -204,11 +204,28 @@ pub(crate) fn store(
         }
         (Column::DateTime(d), _) => match to_datetime(v, text) {
             Some((date, time)) => {
+                // The time of a date written without one comes from its time column; a time
+                // that cannot be read is reported on its own cell, the date kept.
+                let companion = companion.filter(|(_, cv)| !is_placeholder_value(row, cv));
+                let from_companion = match (time, companion) {
+                    (None, Some((c, cv))) => Some((c, cv, to_time(cv, &row.display(cv)))),
+                    _ => None,
+                };
                 let time = time
-                    .or_else(|| companion.and_then(|(_, cv)| to_time(cv, &row.display(cv))))
+                    .or_else(|| from_companion.and_then(|(_, _, t)| t))
                     .unwrap_or(NaiveTime::MIN);
                 d.push(secs_from_datetime(date.and_time(time)));
-                Ok(())
+                match from_companion {
+                    Some((c, cv, None)) => keep_value(Issue {
+                        rule: DqRule::TimeInvalid,
+                        field,
+                        col: c,
+                        shown: row.display(cv).trim().to_owned(),
+                        reason: None,
+                        kept: true,
+                    }),
+                    _ => Ok(()),
+                }
             }
             None => Err(fail(DqRule::DateInvalid, shown(), None)),
         },
@@ -386,6 +403,11 @@ fn county_of(address: &str) -> &str {
         }
     }
     city.map_or("", |end| &address[..end])
+}
+
+/// Whether a cell holds only a placeholder ("/", 无, —), as blank as an empty cell.
+fn is_placeholder_value(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
+    v.is_text() && crate::value::is_placeholder_trimmed(row.text(v))
 }
 
 /// An issue whose value has already been stored: reported, but the cell is not blanked.

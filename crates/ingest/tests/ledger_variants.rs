@@ -125,6 +125,41 @@ fn a_time_column_before_the_date_column_still_joins_it() {
 }
 
 #[test]
+fn a_time_that_cannot_be_read_is_reported_on_its_own_cell_and_the_date_kept() {
+    let r = read(
+        "bad_time.csv",
+        "检查日期,检查时间,姓名,检查项目\n\
+         2024-03-01,abc,王丽,早孕\n\
+         2024-03-02,/,李娜,早孕\n\
+         2024-03-03,25:70,赵敏,早孕\n\
+         2024-03-04,9:15,孙悦,早孕\n",
+    );
+    assert_eq!(
+        values(&r, "exam_ts"),
+        [
+            "2024-03-01 00:00:00",
+            "2024-03-02 00:00:00",
+            "2024-03-03 00:00:00",
+            "2024-03-04 09:15:00"
+        ]
+    );
+    // A placeholder is no time, not a wrong one.
+    assert_eq!(
+        findings(&r),
+        [
+            ("DQ-TIME-INVALID".to_owned(), Some(2)),
+            ("DQ-TIME-INVALID".to_owned(), Some(4))
+        ]
+    );
+    let cells: Vec<Vec<String>> = r
+        .findings
+        .iter()
+        .map(|f| f.cells.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(cells, [["B2"], ["B4"]]);
+}
+
+#[test]
 fn footers_anywhere_in_a_nearly_empty_row_are_not_records() {
     let r = read(
         "footers.csv",
