@@ -34,7 +34,7 @@ pub struct Docs {
     pub fix_en: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Citation {
     pub source: String,

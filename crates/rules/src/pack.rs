@@ -7,6 +7,7 @@ use auditor_model::Severity;
 use serde::Deserialize;
 
 use crate::Rule;
+use crate::catalogue::Citation;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -141,6 +142,20 @@ impl Pack {
         if let Some(severity) = self.severity.get(&rule.id) {
             rule.severity = *severity;
         }
+        // What the pack changed rests on its own text: cited first, so a finding judged by
+        // Guangxi's 20 days names Guangxi's article, not only the national sources.
+        let own: Vec<Citation> = self
+            .reasons
+            .iter()
+            .filter(|r| r.rule == rule.id)
+            .map(|r| Citation {
+                source: r.source.clone(),
+                article: r.article.clone(),
+                secondary: r.secondary,
+            })
+            .filter(|c| !rule.citations.contains(c))
+            .collect();
+        rule.citations.splice(0..0, own);
         rule
     }
 }
@@ -175,10 +190,17 @@ mod tests {
                 .iter()
                 .any(|r| r.rule == rule.id && r.article == "第十四条")
         );
+        // The finding cites the pack's article first.
+        assert!(
+            rule.citation().starts_with("广西") && rule.citation().contains("第十四条"),
+            "{}",
+            rule.citation()
+        );
         let national = Pack::builtin("national")
             .unwrap()
             .apply(catalogue.get("US-DEVICE-FILED-ON-TIME").unwrap());
         assert_eq!(national.param_int("days"), Some(30));
+        assert!(!national.citation().contains("广西"));
     }
 
     #[test]
