@@ -6,6 +6,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputError {
     Io(String),
+    /// No file at the path given.
+    NotFound,
+    /// The file is there but may not be read.
+    NoPermission,
     Empty,
     TooLarge {
         size: u64,
@@ -37,6 +41,8 @@ impl InputError {
     pub fn zh(&self) -> String {
         match self {
             Self::Io(e) => format!("无法读取文件（{e}）"),
+            Self::NotFound => "文件不存在".to_owned(),
+            Self::NoPermission => "没有读取该文件的权限".to_owned(),
             Self::Empty => "文件为空".to_owned(),
             Self::TooLarge { size, limit } => {
                 format!("文件大小 {size} 字节，超过上限 {limit} 字节")
@@ -63,6 +69,8 @@ impl InputError {
     pub fn en(&self) -> String {
         match self {
             Self::Io(e) => format!("cannot read the file ({e})"),
+            Self::NotFound => "there is no such file".to_owned(),
+            Self::NoPermission => "the file may not be read (permission denied)".to_owned(),
             Self::Empty => "the file is empty".to_owned(),
             Self::TooLarge { size, limit } => format!("the file is {size} bytes, over the limit of {limit}"),
             Self::NotSpreadsheet(what) => format!("the content is {what}, not a spreadsheet or CSV"),
@@ -97,3 +105,15 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+impl From<&std::io::Error> for InputError {
+    /// The two reasons a user can act on are named in both languages; others keep the
+    /// system's words.
+    fn from(e: &std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Self::NotFound,
+            std::io::ErrorKind::PermissionDenied => Self::NoPermission,
+            _ => Self::Io(e.to_string()),
+        }
+    }
+}

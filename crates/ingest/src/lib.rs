@@ -131,7 +131,7 @@ impl<'a> Ingest<'a> {
     }
 
     fn read_into(&self, path: &Path, report: &mut InputReport) -> Result<(), InputError> {
-        let meta = std::fs::metadata(path).map_err(|e| InputError::Io(e.to_string()))?;
+        let meta = std::fs::metadata(path).map_err(|e| InputError::from(&e))?;
         if meta.is_dir() {
             return Err(InputError::Io("is a directory / 是目录".to_owned()));
         }
@@ -143,7 +143,7 @@ impl<'a> Ingest<'a> {
         }
         let mut head = [0u8; 8192];
         let n = {
-            let mut f = std::fs::File::open(path).map_err(|e| InputError::Io(e.to_string()))?;
+            let mut f = std::fs::File::open(path).map_err(|e| InputError::from(&e))?;
             read_up_to(&mut f, &mut head)?
         };
         let format = sniff::sniff(&head[..n])?;

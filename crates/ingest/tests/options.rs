@@ -182,3 +182,17 @@ fn the_header_row_after_blank_lines_is_its_line_in_the_file_as_data_rows_are() {
         (Some(5), vec![6])
     );
 }
+
+#[test]
+fn a_missing_file_is_named_as_missing_in_both_languages() {
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let path = std::env::temp_dir().join("auditor-options-no-such-file.xlsx");
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "no-such-file.xlsx");
+    let e = r.error.unwrap();
+    assert_eq!(e, InputError::NotFound);
+    assert_eq!(
+        (e.zh(), e.en()),
+        ("文件不存在".to_owned(), "there is no such file".to_owned())
+    );
+}
