@@ -21,10 +21,13 @@ pub enum DqRule {
     HeaderRepeated,
     ColumnDuplicate,
     ColumnMissing,
+    /// A ledger's header is found but no record follows it: nothing to judge, which must not
+    /// read like a clean ledger.
+    NoRecords,
 }
 
 impl DqRule {
-    pub const ALL: [DqRule; 15] = [
+    pub const ALL: [DqRule; 16] = [
         Self::DateInvalid,
         Self::TimeInvalid,
         Self::NumberInvalid,
@@ -40,6 +43,7 @@ impl DqRule {
         Self::HeaderRepeated,
         Self::ColumnDuplicate,
         Self::ColumnMissing,
+        Self::NoRecords,
     ];
 
     pub fn id(self) -> &'static str {
@@ -59,6 +63,7 @@ impl DqRule {
             Self::HeaderRepeated => "DQ-HEADER-REPEATED",
             Self::ColumnDuplicate => "DQ-COLUMN-DUPLICATE",
             Self::ColumnMissing => "DQ-COLUMN-MISSING",
+            Self::NoRecords => "DQ-NO-RECORDS",
         }
     }
 
@@ -67,7 +72,8 @@ impl DqRule {
             Self::PersonIdInvalid
             | Self::UsccInvalid
             | Self::RequiredMissing
-            | Self::ColumnMissing => Severity::Medium,
+            | Self::ColumnMissing
+            | Self::NoRecords => Severity::Medium,
             _ => Severity::Low,
         }
     }

@@ -196,3 +196,31 @@ fn a_missing_file_is_named_as_missing_in_both_languages() {
         ("文件不存在".to_owned(), "there is no such file".to_owned())
     );
 }
+
+#[test]
+fn a_ledger_with_a_header_and_no_records_says_so() {
+    let path = scratch(
+        "header_only.csv",
+        "XX医院B超检查登记表\n检查时间,检查号,姓名,身份证号,操作医师,第二人\n".as_bytes(),
+    );
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "header_only.csv");
+    assert_eq!(r.error, None);
+    assert_eq!(
+        (
+            r.sheets[0].dataset,
+            r.sheets[0].header_row,
+            r.sheets[0].rows
+        ),
+        (Some(Dataset::UsExam), Some(2), 0)
+    );
+    let found: Vec<(&str, Option<u32>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.row))
+        .collect();
+    assert_eq!(found, [("DQ-NO-RECORDS", Some(2))]);
+    assert!(r.findings[0].message.contains("没有任何记录"));
+    assert!(r.findings[0].message_en.contains("no record follows it"));
+}

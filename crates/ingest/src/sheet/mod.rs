@@ -168,6 +168,17 @@ impl<'a> SheetReader<'a> {
         }
         if let Some(m) = self.mapped.take() {
             self.duplicate_rows(&m);
+            if m.table.is_empty() {
+                let row = m.header_row;
+                self.emit(
+                    DqRule::NoRecords,
+                    Some(row),
+                    Vec::new(),
+                    format!("第 {row} 行是表头，其下没有任何记录，本表无可检查的内容"),
+                    format!("the header is in row {row} but no record follows it: nothing in this sheet could be checked"),
+                    "no-records",
+                );
+            }
             self.mapped = Some(m);
         }
         for (rule, n) in &self.counts {
