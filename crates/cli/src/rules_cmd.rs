@@ -4,6 +4,9 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
+use auditor_ingest::quality::DqRule;
+use auditor_model::Dataset;
+use auditor_rules::catalogue::Status;
 use auditor_rules::{Catalogue, Pack, Rule};
 use clap::{Args, Subcommand};
 
@@ -51,9 +54,11 @@ pub fn run(command: &RulesCommand) -> ExitCode {
                 Ok(p) => p,
                 Err(e) => return fail(&e.to_string()),
             };
-            match catalogue.get(&args.id.to_uppercase()) {
-                Some(rule) => print(&show(&pack.apply(rule), args.lang)),
-                None => fail(&format!(
+            let id = args.id.to_uppercase();
+            match (catalogue.get(&id), DqRule::from_id(&id)) {
+                (Some(rule), _) => print(&show(&pack.apply(rule), args.lang)),
+                (None, Some(dq)) => print(&show_data_quality(dq, args.lang)),
+                (None, None) => fail(&format!(
                     "没有规则 \"{0}\"，用 auditor rules list 查看全部 / no rule \"{0}\"; see auditor rules list",
                     args.id
                 )),
@@ -80,14 +85,69 @@ pub fn list(catalogue: &Catalogue, pack: &Pack, lang: Lang) -> String {
             Lang::Zh => (rule.severity.zh(), rule.title.zh.as_str()),
             Lang::En => (rule.severity.as_str(), rule.title.en.as_str()),
         };
-        let datasets: Vec<&str> = rule.datasets.iter().map(|d| d.as_str()).collect();
         let _ = writeln!(
             out,
-            "{:<26} {severity:<8} {:<14} {title}",
+            "{:<26} {} {title}  · {}",
             rule.id,
-            datasets.join(",")
+            pad(severity, 8),
+            dataset_titles(&rule.datasets, lang, false)
         );
     }
+    // Ingest's own checks judge every ledger; they are listed so that every id a report can
+    // show can be looked up.
+    for dq in DqRule::ALL {
+        let d = dq.docs();
+        let (severity, title, all) = match lang {
+            Lang::Zh => (dq.severity().zh(), d.title_zh, "所有台账"),
+            Lang::En => (dq.severity().as_str(), d.title_en, "every ledger"),
+        };
+        let _ = writeln!(out, "{:<26} {} {title}  · {all}", dq.id(), pad(severity, 8));
+    }
+    out
+}
+
+/// A data-quality rule of ingest, shown like a catalogue rule.
+pub fn show_data_quality(dq: DqRule, lang: Lang) -> String {
+    let d = dq.docs();
+    let (title, what, fix, severity, labels) = match lang {
+        Lang::Zh => (
+            d.title_zh,
+            d.what_zh,
+            d.fix_zh,
+            dq.severity().zh(),
+            [
+                "严重程度",
+                "数据集",
+                "所有台账（数据质量检查）",
+                "检查内容",
+                "如何整改",
+                "依据",
+            ],
+        ),
+        Lang::En => (
+            d.title_en,
+            d.what_en,
+            d.fix_en,
+            dq.severity().as_str(),
+            [
+                "Severity",
+                "Datasets",
+                "every ledger (data quality)",
+                "What it checks",
+                "How to fix",
+                "Citations",
+            ],
+        ),
+    };
+    let mut out = format!("{} — {title}\n\n", dq.id());
+    let _ = writeln!(
+        out,
+        "{}: {severity}    {}: {}",
+        labels[0], labels[1], labels[2]
+    );
+    let _ = writeln!(out, "\n{}\n  {what}", labels[3]);
+    let _ = writeln!(out, "\n{}\n  {fix}", labels[4]);
+    let _ = writeln!(out, "\n{}\n  - {}", labels[5], dq.citation());
     out
 }
 
@@ -131,13 +191,12 @@ pub fn show(rule: &Rule, lang: Lang) -> String {
     } else {
         rule.severity.as_str()
     };
-    let datasets: Vec<&str> = rule.datasets.iter().map(|d| d.as_str()).collect();
     let _ = writeln!(
         out,
         "{}: {severity}    {}: {}",
         labels[4],
         labels[5],
-        datasets.join(", ")
+        dataset_titles(&rule.datasets, lang, true)
     );
     for (label, text) in [(labels[0], what), (labels[1], why), (labels[2], fix)] {
         let _ = writeln!(out, "\n{label}\n  {text}");
@@ -152,6 +211,50 @@ pub fn show(rule: &Rule, lang: Lang) -> String {
             let _ = writeln!(out, "  {k} = {v}");
         }
     }
-    let _ = writeln!(out, "\nstatus: {:?}, since {}", rule.status, rule.since);
+    let _ = match lang {
+        Lang::Zh => writeln!(
+            out,
+            "\n状态: {}，自 {} 版起",
+            status_zh(rule.status),
+            rule.since
+        ),
+        Lang::En => writeln!(out, "\nstatus: {:?}, since {}", rule.status, rule.since),
+    };
     out
+}
+
+/// The ledgers a rule reads, by the names clerks use; `internal` adds in brackets the name an
+/// expert passes to `--dataset`.
+fn dataset_titles(datasets: &[Dataset], lang: Lang, internal: bool) -> String {
+    let names: Vec<String> = datasets
+        .iter()
+        .map(|d| {
+            let (zh, en) = d.title();
+            match (lang, internal) {
+                (Lang::Zh, true) => format!("{zh}（{d}）"),
+                (Lang::En, true) => format!("{en} ({d})"),
+                (Lang::Zh, false) => zh.to_owned(),
+                (Lang::En, false) => en.to_owned(),
+            }
+        })
+        .collect();
+    names.join(if lang == Lang::Zh { "、" } else { ", " })
+}
+
+fn status_zh(status: Status) -> &'static str {
+    match status {
+        Status::Stable => "正式",
+        Status::Preview => "试行",
+        Status::Deprecated => "已停用",
+    }
+}
+
+/// `text` padded with spaces to `columns` terminal columns: a Chinese character takes two, so
+/// `{:<8}` would leave 严重 two columns short of 高.
+fn pad(text: &str, columns: usize) -> String {
+    let width: usize = text
+        .chars()
+        .map(|c| if c >= '\u{1100}' { 2 } else { 1 })
+        .sum();
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
 }

@@ -476,7 +476,8 @@ fn xlsx_copy_keeps_cells_below_title_rows_where_the_findings_say() {
         .unwrap();
     // The unreadable date and the empty required date, both on A6, in one note.
     assert!(
-        a6.contains("DQ-DATE-INVALID\n") && a6.contains("2024-02-30"),
+        a6.contains("DQ-DATE-INVALID 日期无法识别 / Date cannot be read\n")
+            && a6.contains("2024-02-30"),
         "{a6}"
     );
     assert!(

@@ -80,11 +80,35 @@ fn rules_list_and_show_in_both_languages() {
         .lines()
         .find(|l| l.starts_with("US-DUAL-SIGN"))
         .unwrap();
+    assert_eq!(
+        line,
+        "US-DUAL-SIGN               高       B超检查双人操作、双人签字  · B超检查登记"
+    );
+    // Every id a report can show is listed, the data-quality checks of ingest included, with
+    // the severity padded by display width (严重 is as wide as four letters).
+    let line = list
+        .lines()
+        .find(|l| l.starts_with("DQ-ID-INVALID"))
+        .unwrap();
+    assert_eq!(
+        line,
+        "DQ-ID-INVALID              中       身份证号无效  · 所有台账"
+    );
+    let out = auditor(&["rules", "show", "dq-id-invalid"], Some("k"));
+    assert_eq!(out.status.code(), Some(0));
+    let show = String::from_utf8_lossy(&out.stdout);
+    assert!(show.starts_with("DQ-ID-INVALID — 身份证号无效\n"), "{show}");
+    assert!(show.contains("GB 11643-1999《公民身份号码》"), "{show}");
+    let out = auditor(&["rules", "show", "US-DUAL-SIGN"], Some("k"));
+    let show = String::from_utf8_lossy(&out.stdout);
     assert!(
-        line.contains("高")
-            && line.contains("us_exam")
-            && line.contains("B超检查双人操作、双人签字"),
-        "{line}"
+        show.contains("数据集: B超检查登记（us_exam）")
+            && show.contains("状态: 正式，自 0.1.0 版起"),
+        "{show}"
+    );
+    assert!(
+        !show.contains("status:"),
+        "no English in the Chinese page: {show}"
     );
     let out = auditor(
         &["rules", "show", "us-device-filed-on-time", "--lang", "en"],

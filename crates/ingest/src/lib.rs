@@ -4,6 +4,7 @@
 
 pub mod column;
 mod csv;
+pub mod dq_docs;
 pub mod error;
 pub mod guard;
 pub mod header;

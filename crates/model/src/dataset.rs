@@ -47,6 +47,30 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// The ledger's name as a clerk calls it, Chinese and English: what people read wherever
+    /// the internal name (`drug_txn`) would be jargon.
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            Self::DrugTxn => (
+                "终止妊娠药品购销台账",
+                "termination drug purchase and sales ledger",
+            ),
+            Self::DrugDispense => (
+                "终止妊娠药品用药登记",
+                "termination drug dispensing register",
+            ),
+            Self::UsDevice => ("超声设备备案台账", "ultrasound device filings"),
+            Self::UsExam => ("B超检查登记", "ultrasound exam register"),
+            Self::Termination => ("终止妊娠手术登记", "termination register"),
+            Self::Institution => ("机构资质名录", "institution registry"),
+            Self::Staff => ("人员资质名录", "staff registry"),
+            Self::Birth => ("出生登记", "birth register"),
+            Self::Pregnancy => ("孕情登记", "pregnancy register"),
+        }
+    }
+}
+
 impl fmt::Display for Dataset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

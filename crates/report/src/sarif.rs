@@ -101,10 +101,22 @@ fn descriptor(id: &str, report: &Report, book: &RuleBook) -> Value {
         // A data-quality rule of ingest: its severity and citation travel with its findings.
         let first = report.findings.iter().find(|f| f.rule == id);
         let severity = first.map_or(Severity::Low, |f| f.severity);
+        let Some(d) =
+            auditor_ingest::quality::DqRule::from_id(id).map(auditor_ingest::quality::DqRule::docs)
+        else {
+            return json!({
+                "id": id,
+                "name": identifier(id),
+                "shortDescription": { "text": id },
+                "defaultConfiguration": { "level": level(severity) },
+            });
+        };
         return json!({
             "id": id,
             "name": identifier(id),
-            "shortDescription": { "text": id },
+            "shortDescription": { "text": format!("{} / {}", d.title_zh, d.title_en) },
+            "fullDescription": { "text": format!("{}\n{}", d.what_zh, d.what_en) },
+            "help": { "text": format!("{}\n{}", d.fix_zh, d.fix_en) },
             "defaultConfiguration": { "level": level(severity) },
             "properties": {
                 "severity": severity,
