@@ -68,7 +68,7 @@ fn a_registry_among_the_inputs_lets_the_buyer_rule_judge_and_its_absence_is_note
         .filter(|f| f["rule"] == "DRUG-BUYER-QUALIFIED")
         .map(|f| f["row"].as_u64().unwrap())
         .collect();
-    assert_eq!(rows, [4, 5, 7, 11, 13, 14, 15, 16, 17, 18]);
+    assert_eq!(rows, [4, 5, 7, 11, 13, 14, 15, 16, 17, 18, 24, 25]);
 }
 
 #[test]

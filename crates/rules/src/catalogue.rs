@@ -69,6 +69,9 @@ pub struct Rule {
     #[serde(default)]
     pub params: toml::Table,
     pub check: Check,
+    /// The parameters a user's rule file (--rules) sets: they win over a pack's.
+    #[serde(skip)]
+    pub user_params: Vec<String>,
 }
 
 impl Rule {
@@ -192,19 +195,32 @@ impl Catalogue {
                 file: path.display().to_string(),
                 reason: e.to_string(),
             })?;
-            let mut one = Self::from_sources([(name, text)]).map_err(|e| match e {
+            let mut one = Self::from_sources([(name, text.clone())]).map_err(|e| match e {
                 CatalogueError::Invalid { reason, .. } => CatalogueError::Invalid {
                     file: path.display().to_string(),
                     reason,
                 },
             })?;
-            if let Some(rule) = one.rules.pop() {
-                // Built-in rules are held to this by the catalogue tests; a user's rule with a
-                // misspelt field would otherwise never fire, silently.
-                unknown_field(&rule, &datasets).map_err(|reason| CatalogueError::Invalid {
+            if let Some(mut rule) = one.rules.pop() {
+                let invalid = |reason: String| CatalogueError::Invalid {
                     file: path.display().to_string(),
                     reason,
+                };
+                // Built-in rules are held to this by the catalogue tests; a user's rule with a
+                // misspelt field would otherwise never fire, silently.
+                unknown_field(&rule, &datasets).map_err(|(field, reason)| {
+                    match crate::user_params::key_holding("check", &field, &text) {
+                        Some((line, key)) => {
+                            let (zh, en) = reason.split_once(" / ").unwrap_or((&reason, &reason));
+                            invalid(format!(
+                                "第 {line} 行 [check].{key}：{zh} / line {line}, [check].{key}: {en}"
+                            ))
+                        }
+                        None => invalid(reason),
+                    }
                 })?;
+                crate::user_params::check(&rule, &text, &self.rules).map_err(invalid)?;
+                rule.user_params = rule.params.keys().cloned().collect();
                 self.rules.retain(|r| r.id != rule.id);
                 self.rules.push(rule);
             }
@@ -218,8 +234,9 @@ impl Catalogue {
     }
 }
 
-/// An error naming the first field the rule's check reads that one of its datasets lacks.
-fn unknown_field(rule: &Rule, datasets: &auditor_ingest::Catalog) -> Result<(), String> {
+/// An error naming the first field the rule's check reads that one of its datasets lacks (the
+/// field, and the message).
+fn unknown_field(rule: &Rule, datasets: &auditor_ingest::Catalog) -> Result<(), (String, String)> {
     for dataset in &rule.datasets {
         let Some(spec) = datasets.spec(*dataset) else {
             continue;
@@ -231,9 +248,12 @@ fn unknown_field(rule: &Rule, datasets: &auditor_ingest::Catalog) -> Result<(), 
             .find(|f| spec.field_index(f).is_none())
         {
             let known: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
-            return Err(format!(
-                "数据集 {dataset} 没有字段 \"{field}\" / dataset {dataset} has no field \"{field}\"; fields: {}",
-                known.join(", ")
+            return Err((
+                field.to_owned(),
+                format!(
+                    "数据集 {dataset} 没有字段 \"{field}\" / dataset {dataset} has no field \"{field}\"; fields: {}",
+                    known.join(", ")
+                ),
             ));
         }
     }

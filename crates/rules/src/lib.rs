@@ -8,6 +8,7 @@ pub mod ledger_late;
 mod pack;
 pub mod reference;
 pub mod stats;
+mod user_params;
 
 pub use catalogue::{Catalogue, CatalogueError, Rule};
 pub use engine::{Skipped, evaluate, evaluate_judging, joined_datasets};

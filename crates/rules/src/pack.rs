@@ -134,13 +134,27 @@ impl Pack {
     /// The rule as this pack applies it: its parameters and severity overridden.
     pub fn apply(&self, rule: &Rule) -> Rule {
         let mut rule = rule.clone();
+        // A parameter the user's own rule file sets (--rules) is the user's explicit choice and
+        // wins over the pack's; when the user's file overrides everything the pack changes in
+        // the rule, the pack's reason is not cited for it.
+        let mut overridden = false;
+        let mut applied = false;
         if let Some(params) = self.params.get(&rule.id) {
             for (k, v) in params {
-                rule.params.insert(k.clone(), v.clone());
+                if rule.user_params.contains(k) {
+                    overridden = true;
+                } else {
+                    rule.params.insert(k.clone(), v.clone());
+                    applied = true;
+                }
             }
         }
         if let Some(severity) = self.severity.get(&rule.id) {
             rule.severity = *severity;
+            applied = true;
+        }
+        if overridden && !applied {
+            return rule;
         }
         // What the pack changed rests on its own text: cited first, so a finding judged by
         // Guangxi's 20 days names Guangxi's article, not only the national sources.

@@ -168,18 +168,70 @@ fn a_scan_shopping_episode_is_one_finding_in_the_whole_run_whichever_file_comes_
 
 #[test]
 fn a_rule_joining_a_register_that_is_not_among_the_inputs_is_skipped_and_says_which() {
-    let pregnancies = fixture("X-PREG-NO-OUTCOME", "violating.csv");
-    let births = fixture("X-PREG-NO-OUTCOME", "births.csv");
-    let (findings, skipped) = run(
-        &[("pregnancies.csv", &pregnancies), ("births.csv", &births)],
-        day("2024-12-31"),
+    let terminations = fixture("X-US-THEN-TOP", "violating.csv");
+    let (findings, skipped) = run(&[("terminations.csv", &terminations)], day("2024-06-30"));
+    assert!(!findings.iter().any(|f| f.rule == "X-US-THEN-TOP"));
+    let note = skipped.iter().find(|s| s.rule == "X-US-THEN-TOP").unwrap();
+    assert!(note.zh.contains("us_exam"), "{note:?}");
+}
+
+#[test]
+fn a_pregnancy_register_alone_reports_its_pregnancies_without_an_outcome_and_says_what_it_could_not_search()
+ {
+    let mut pregnancies = fixture("X-PREG-NO-OUTCOME", "violating.csv");
+    // 8 流失 (lost) at 17 weeks; 9 a birth the register states itself.
+    pregnancies.push_str(
+        "2023-12-01,YC2023007,吴倩,370921198804250146,2023-08-01,,流失,,青山县妇幼保健院\n\
+         2023-09-01,YC2023008,郑洁,370921199311080040,2023-04-01,22周,顺产,2024-01-05,青山县妇幼保健院\n",
     );
-    assert!(!findings.iter().any(|f| f.rule == "X-PREG-NO-OUTCOME"));
+    let (findings, skipped) = run(&[("pregnancies.csv", &pregnancies)], day("2024-12-31"));
+    let ours: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.rule == "X-PREG-NO-OUTCOME")
+        .collect();
+    assert_eq!(
+        ours.iter().map(|f| f.row).collect::<Vec<_>>(),
+        [
+            Some(2),
+            Some(3),
+            Some(4),
+            Some(5),
+            Some(6),
+            Some(7),
+            Some(8)
+        ],
+        "{ours:?}"
+    );
+    assert_eq!(
+        ours[6].message,
+        "孕情无结果：登记时孕17+3周（末次月经 2023-08-01），应于 2024-06-18（末次月经后 44 周加 2 周）前有妊娠结局，至 2024-12-31 孕情登记中仍无妊娠结局；本次未导入出生登记和终止妊娠登记，未与之核对；孕情登记的结局为“流失”"
+    );
     let note = skipped
         .iter()
         .find(|s| s.rule == "X-PREG-NO-OUTCOME")
         .unwrap();
-    assert!(note.zh.contains("终止妊娠"), "{note:?}");
+    assert!(
+        note.zh
+            .starts_with("孕情结局未与出生登记和终止妊娠登记核对（本次未导入）"),
+        "{note:?}"
+    );
+
+    // With the birth register only, the finding says the termination register was not searched.
+    let births = fixture("X-PREG-NO-OUTCOME", "births.csv");
+    let (findings, _) = run(
+        &[("pregnancies.csv", &pregnancies), ("births.csv", &births)],
+        day("2024-12-31"),
+    );
+    let first = findings
+        .iter()
+        .find(|f| f.rule == "X-PREG-NO-OUTCOME")
+        .unwrap();
+    assert!(
+        first.message.contains(
+            "在出生登记（births.csv）中未找到其分娩记录；本次未导入终止妊娠登记，未与之核对"
+        ),
+        "{first:?}"
+    );
 }
 
 #[test]

@@ -146,3 +146,95 @@ fn a_rule_whose_parameters_cannot_work_stops_the_load_naming_the_file() {
         "{e}"
     );
 }
+
+/// The built-in US-DEVICE-FILED-ON-TIME with its `days = 30` line replaced by `params`, and its
+/// `end` field by `end`.
+fn filing_rule(params: &str, end: &str) -> String {
+    let path: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "rules",
+        "catalogue",
+        "US-DEVICE-FILED-ON-TIME.toml",
+    ]
+    .iter()
+    .collect();
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains("\ndays = 30\n") && text.contains("end = \"filed_date\""));
+    text.replace("\ndays = 30\n", &format!("\n{params}\n"))
+        .replace("end = \"filed_date\"", &format!("end = \"{end}\""))
+}
+
+/// The error loading a directory holding only `text` as the filing rule, which must name the
+/// line starting with `key`.
+fn load_error(text: &str, key: &str) -> String {
+    let dir = rule_dir(&[("US-DEVICE-FILED-ON-TIME.toml", text.to_owned())]);
+    let e = Catalogue::builtin()
+        .unwrap()
+        .with_dir(&dir)
+        .unwrap_err()
+        .to_string();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let line = text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+    assert!(
+        e.contains("US-DEVICE-FILED-ON-TIME.toml") && e.contains(&format!("第 {line} 行")),
+        "{e}"
+    );
+    e
+}
+
+#[test]
+fn a_misspelt_mistyped_or_impossible_parameter_stops_the_load_naming_the_line_and_key() {
+    let e = load_error(&filing_rule("day = 20", "filed_date"), "day =");
+    assert!(
+        e.contains("[params].day：未知参数") && e.contains("[params].day: unknown parameter"),
+        "{e}"
+    );
+    assert!(e.contains("days"), "the parameters there are: {e}");
+
+    let e = load_error(&filing_rule("days = \"30天\"", "filed_date"), "days =");
+    assert!(
+        e.contains("[params].days：应为整数，实为文字 \"30天\"")
+            && e.contains("must be an integer, not a string \"30天\""),
+        "{e}"
+    );
+
+    let e = load_error(&filing_rule("days = -5", "filed_date"), "days =");
+    assert!(
+        e.contains("[params].days：不能为负数（-5）") && e.contains("must not be negative (-5)"),
+        "{e}"
+    );
+
+    let e = load_error(&filing_rule("days = 30", "filing_date"), "end =");
+    assert!(
+        e.contains("[check].end：数据集 us_device 没有字段 \"filing_date\"")
+            && e.contains("[check].end: dataset us_device has no field \"filing_date\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_users_rule_file_wins_over_the_packs_parameter_it_sets() {
+    let dir = rule_dir(&[(
+        "US-DEVICE-FILED-ON-TIME.toml",
+        filing_rule("days = 15", "filed_date"),
+    )]);
+    let catalogue = Catalogue::builtin().unwrap().with_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let guangxi = Pack::builtin("guangxi").unwrap();
+    let user = guangxi.apply(catalogue.get("US-DEVICE-FILED-ON-TIME").unwrap());
+    assert_eq!(user.param_int("days"), Some(15));
+    // Guangxi's reason is not cited for a deadline it no longer sets.
+    assert!(!user.citation().contains("广西"), "{}", user.citation());
+    // Without the user's file the pack's 20 days apply, with its reason.
+    let builtin = Catalogue::builtin().unwrap();
+    let pack = guangxi.apply(builtin.get("US-DEVICE-FILED-ON-TIME").unwrap());
+    assert_eq!(pack.param_int("days"), Some(20));
+    assert!(pack.citation().contains("广西"), "{}", pack.citation());
+    // A pack's reason on a rule whose parameters it does not change is still cited.
+    let anhui = Pack::builtin("anhui")
+        .unwrap()
+        .apply(builtin.get("TOP-14W-CERT").unwrap());
+    assert!(anhui.citation().contains("安徽"), "{}", anhui.citation());
+}

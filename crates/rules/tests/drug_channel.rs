@@ -381,3 +381,69 @@ fn an_untyped_purchase_record_is_told_by_its_supplier() {
         );
     }
 }
+
+#[test]
+fn a_wholesaler_known_only_by_its_name_passes_and_the_notes_name_it() {
+    let (findings, skipped) = run(&[
+        (
+            "institutions.csv",
+            &common::fixture("DRUG-BUYER-QUALIFIED", "institutions.csv"),
+        ),
+        (
+            "sales.csv",
+            "销售日期,购货单位,通用名称,批号,数量\n\
+             2024-03-05,山东瑞康医药有限公司,米非司酮片,240101,100\n\
+             2024-03-05,上海医药集团股份有限公司,米非司酮片,240101,100\n\
+             2024-03-06,国药控股济宁有限公司,米非司酮片,240101,10\n\
+             2024-03-07,青山百姓大药房连锁有限公司,米非司酮片,240101,2\n\
+             2024-03-08,山东瑞康医药有限公司,米非司酮片,240101,5\n",
+        ),
+    ]);
+    let hits = of(&findings, "DRUG-BUYER-QUALIFIED");
+    // Only the pharmacy chain: retail, not a wholesaler, whatever 有限公司 it is.
+    assert_eq!(
+        hits.iter().map(|f| f.row).collect::<Vec<_>>(),
+        [Some(5)],
+        "{hits:?}"
+    );
+    let notes: Vec<&Skipped> = skipped
+        .iter()
+        .filter(|s| s.rule == "DRUG-BUYER-QUALIFIED")
+        .collect();
+    assert_eq!(notes.len(), 1, "{skipped:?}");
+    assert_eq!(
+        notes[0].zh,
+        "3 家购货单位不在机构名录中，仅按名称认定为药品批发企业，未核对其药品经营许可证：“山东瑞康医药有限公司”“上海医药集团股份有限公司”“国药控股济宁有限公司”（sales.csv）"
+    );
+}
+
+#[test]
+fn a_receipt_ledger_with_only_a_purchase_quantity_column_pairs_with_the_sellers_sales() {
+    let (findings, _) = run(&[
+        (
+            "wholesale.csv",
+            "青山医药有限公司 终止妊娠药品销售记录\n\
+             销售日期,购货单位,通用名称,规格,批号,数量\n\
+             2024-03-04,青山百姓大药房,米非司酮片,25mg,240101,3\n\
+             2024-03-06,青山百姓大药房,米非司酮片,25mg,240101,4\n",
+        ),
+        (
+            "pharmacy.csv",
+            "青山百姓大药房 药品购进验收记录\n\
+             购进日期,通用名称,规格,批号,购进数量,供货单位\n\
+             2024-03-04,米非司酮片,25mg,240101,3,青山医药有限公司\n\
+             2024-03-10,米非司酮片,25mg,240201,20,青山医药有限公司\n",
+        ),
+    ]);
+    let hits: Vec<(&str, Option<u32>)> = of(&findings, "DRUG-PURCH-MATCH")
+        .iter()
+        .map(|f| (f.file.as_str(), f.row))
+        .collect();
+    // The 03-04 sale pairs with the pharmacy's receipt under 购进数量; the 03-06 sale has no
+    // receipt, and the pharmacy's 03-10 receipt of batch 240201 no sale.
+    assert_eq!(
+        hits,
+        [("wholesale.csv", Some(4)), ("pharmacy.csv", Some(4))],
+        "{findings:?}"
+    );
+}

@@ -65,3 +65,28 @@ fn a_sex_disclosure_quotes_a_masked_stretch_not_the_ids_and_phones_in_the_cell()
         }
     }
 }
+
+#[test]
+fn a_sex_disclosure_quotes_the_clerks_own_text_and_the_term_as_it_stands_in_it() {
+    let findings = run(&[(
+        "exams.csv",
+        &common::fixture("US-SEX-DISCLOSURE", "violating.csv"),
+    )]);
+    let message = |row: u32| {
+        findings
+            .iter()
+            .find(|f| f.rule == "US-SEX-DISCLOSURE" && f.row == Some(row))
+            .map(|f| f.message.clone())
+            .unwrap()
+    };
+    // Written with a full-width colon, as the rule writes the term: quoted as written.
+    assert_eq!(
+        message(8),
+        "B超报告不得出现胎儿性别信息：超声所见中出现“性别：女”：“宫内单活胎，性别：女”"
+    );
+    // "性别: 男" is found through its normal form, and quoted so.
+    assert_eq!(
+        message(9),
+        "B超报告不得出现胎儿性别信息：超声所见中出现“性别:男”：“宫内单活胎性别:男”"
+    );
+}

@@ -195,3 +195,45 @@ fn an_ultrasound_operator_with_a_real_certificate_is_a_physician() {
     let (findings, _) = run(&[("exams.csv", exams), ("staff.csv", staff)]);
     assert_eq!(rows_of(&findings, "US-OPERATOR-LISTED"), [4]);
 }
+
+#[test]
+fn shandong_bars_a_clinic_private_by_its_ownership_or_by_its_name_but_never_a_public_one() {
+    let judge = |pack: &str| {
+        evaluate(
+            &Catalogue::builtin().unwrap(),
+            &Pack::builtin(pack).unwrap(),
+            &DrugCatalog::builtin().unwrap(),
+            &common::csv_tables(&[
+                (
+                    "institutions.csv",
+                    &fixture("TOP-INST-LICENSED", "institutions.csv"),
+                ),
+                ("staff.csv", &fixture("TOP-INST-LICENSED", "staff.csv")),
+                (
+                    "violating.csv",
+                    &fixture("TOP-INST-LICENSED", "violating.csv"),
+                ),
+            ]),
+            NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+        )
+        .0
+        .into_iter()
+        .filter(|f| f.rule == "TOP-INST-LICENSED" && f.row.is_some_and(|r| r >= 14))
+        .map(|f| (f.row, f.message))
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        judge("shandong"),
+        [
+            (
+                Some(14),
+                "终止妊娠手术由持证机构和持证人员施行：机构“青山张三个体诊所”为个人设置的医疗机构（名称含“个体”），不得从事此项业务".to_owned()
+            ),
+            (
+                Some(15),
+                "终止妊娠手术由持证机构和持证人员施行：机构“青山李四妇科门诊部”为个人设置的医疗机构（私营），不得从事此项业务".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(judge("national"), []);
+}

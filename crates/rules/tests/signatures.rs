@@ -58,3 +58,35 @@ fn a_register_with_neither_a_second_column_nor_a_signatures_column_is_one_findin
     assert_eq!(hits.len(), 1, "{hits:?}");
     assert_eq!(hits[0].row, None);
 }
+
+#[test]
+fn an_operators_cell_holding_both_names_is_judged_row_by_row_as_a_signatures_column() {
+    let csv = "检查日期,姓名,身份证号,孕周,检查医师,超声提示\n\
+        2024-04-01,王丽,370921199603140025,20周,张伟、李娜,正常\n\
+        2024-04-02,刘芳,370921199311080040,20周,张伟/李娜,正常\n\
+        2024-04-03,陈静,370923199805220069,20周,张伟,正常\n\
+        2024-04-04,赵敏,370911199009170085,20周,张伟（签）,正常\n\
+        2024-04-05,孙悦,370921199501020102,20周,张伟+李娜,正常\n\
+        2024-04-06,周婷,370921200107300128,20周,张伟 李娜（复核）,正常\n\
+        2024-04-07,吴倩,370921198804250146,20周,张伟、张伟,正常\n";
+    let hits = dual_sign(csv);
+    // 4 one name; 5 one name and the clerk's note; 8 the same person twice. No sheet-level
+    // "no second column": rows 2, 3, 6 and 7 hold two people.
+    assert_eq!(
+        hits.iter()
+            .map(|f| (f.row, f.message.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (
+                Some(4),
+                "B超检查双人操作、双人签字：签名栏只有“张伟”一人签名，缺第二人签名"
+            ),
+            (
+                Some(5),
+                "B超检查双人操作、双人签字：签名栏只有“张伟”一人签名，缺第二人签名"
+            ),
+            (Some(8), "B超检查双人操作、双人签字：两处签名是同一人“张伟”"),
+        ],
+        "{hits:?}"
+    );
+}

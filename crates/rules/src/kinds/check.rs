@@ -417,8 +417,8 @@ impl Check {
             Self::QualifiedStaff { .. } => vec![Dataset::Staff],
             Self::FiledDevice { .. } => vec![Dataset::UsDevice],
             Self::ScanThenTermination { .. } => vec![Dataset::UsExam],
-            // Without both registers a missing outcome may simply be in the other one.
-            Self::PregnancyOutcome { .. } => vec![Dataset::Termination, Dataset::Birth],
+            // A pregnancy register alone is judged too (pregnancy_outcome says what it could not
+            // search): it is often all a county inspector has.
             Self::DrugTerminationMatch {} => vec![Dataset::DrugDispense, Dataset::Termination],
             Self::DrugVsCases { cases } => vec![cases.dataset()],
             _ => Vec::new(),

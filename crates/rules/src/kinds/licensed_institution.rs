@@ -8,7 +8,8 @@ use auditor_ingest::Table;
 use chrono::NaiveDate;
 
 use super::registry::{
-    Institutions, ItemStatus, Staff, contains_any, ditto_fault, is_ditto, ledger_owner,
+    Institution, Institutions, ItemStatus, ItemWords, Staff, contains_any, ditto_fault, is_ditto,
+    ledger_owner,
 };
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -25,16 +26,22 @@ pub struct Fields<'a> {
 
 /// What the rule's parameters ask of the institution.
 struct Duties {
-    item: Option<String>,
+    item: Option<ItemWords>,
     scopes: Vec<String>,
     private_words: Vec<String>,
+    /// Words of a publicly run institution (公立, 集体, 政府办, 人民医院…): such an entry is never
+    /// taken as set up by an individual, whatever else it says.
+    public_words: Vec<String>,
 }
 
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
     let duties = Duties {
-        item: rule.param_str("licence_item").map(str::to_owned),
+        item: rule
+            .param_str("licence_item")
+            .map(|_| ItemWords::of(rule, "终止妊娠")),
         scopes: rule.param_list("scopes"),
         private_words: rule.param_list("private_words"),
+        public_words: rule.param_list("public_words"),
     };
     let registry = Institutions::of(ctx.tables);
     let staff = Staff::of(ctx.tables);
@@ -79,7 +86,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 related: Vec::new(),
             });
         }
-        if let (Some(field), Some(item)) = (f.person, duties.item.as_deref())
+        if let (Some(field), Some(item)) = (f.person, duties.item.as_ref())
             && let Some(who) = persons.and_then(|p| p.text(i))
             && let Some((zh, en)) = person_fault(&staff, who, item, day)
         {
@@ -129,18 +136,14 @@ fn institution_fault(
     } else {
         matched.person_note()
     };
-    if !duties.private_words.is_empty()
-        && (contains_any(inst.profit_type, &duties.private_words)
-            || contains_any(inst.class, &duties.private_words))
-    {
-        let kind = inst.profit_type.or(inst.class).unwrap_or_default();
+    if let Some((kind_zh, kind_en)) = set_up_by_individual(inst, duties) {
         return Some((
             format!(
-                "机构“{}”为个人设置的医疗机构（{kind}），不得从事此项业务{by_zh}",
+                "机构“{}”为个人设置的医疗机构（{kind_zh}），不得从事此项业务{by_zh}",
                 inst.name
             ),
             format!(
-                "institution \"{}\" is set up by an individual ({kind}) and may not do this{by_en}",
+                "institution \"{}\" is set up by an individual ({kind_en}) and may not do this{by_en}",
                 inst.name
             ),
         ));
@@ -162,8 +165,9 @@ fn institution_fault(
             ),
         ));
     }
-    let item = duties.item.as_deref()?;
-    match inst.holds_item_on(item, day) {
+    let words = duties.item.as_ref()?;
+    let item = words.name.as_str();
+    match inst.holds_item_on(words, day) {
         ItemStatus::Held => None,
         ItemStatus::Lacking => Some((
             format!(
@@ -191,12 +195,40 @@ fn institution_fault(
     }
 }
 
+/// Why the registry's entry is an institution set up by an individual, where the pack bars them:
+/// its ownership or class says so (个体, 私营), or, when the registry has no ownership for it, its
+/// name does (张三个体诊所). An entry saying it is publicly run, in any of these, never is.
+fn set_up_by_individual(inst: &Institution<'_>, duties: &Duties) -> Option<(String, String)> {
+    if duties.private_words.is_empty() {
+        return None;
+    }
+    let public = |t: Option<&str>| contains_any(t, &duties.public_words);
+    if public(inst.profit_type) || public(inst.class) || public(Some(inst.name)) {
+        return None;
+    }
+    if let Some(kind) = [inst.profit_type, inst.class]
+        .into_iter()
+        .flatten()
+        .find(|t| contains_any(Some(t), &duties.private_words))
+    {
+        return Some((kind.to_owned(), kind.to_owned()));
+    }
+    let word = duties
+        .private_words
+        .iter()
+        .find(|w| inst.name.contains(w.as_str()))?;
+    inst.profit_type
+        .is_none()
+        .then(|| (format!("名称含“{word}”"), format!("its name says {word}")))
+}
+
 fn person_fault(
     staff: &Staff<'_>,
     who: &str,
-    item: &str,
+    words: &ItemWords,
     day: Option<NaiveDate>,
 ) -> Option<(String, String)> {
+    let item = words.name.as_str();
     if is_ditto(who) {
         return Some(ditto_fault(who));
     }
@@ -207,7 +239,7 @@ fn person_fault(
         ));
     };
     let (by_zh, by_en) = matched.person_note();
-    if !member.mch_items.is_some_and(|items| items.contains(item)) {
+    if !words.held_in(member.mch_items) {
         return Some((
             format!(
                 "施术人员“{}”没有{item}母婴保健技术考核合格证{by_zh}",

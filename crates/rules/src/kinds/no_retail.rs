@@ -1,7 +1,7 @@
 //! `no_retail`: termination drugs never pass through retail. A ledger kept by a retail pharmacy
 //! that moves one, or a sale to a retail pharmacy (by its registry class, or by its name when it
 //! is not registered), is a finding; so is a sale to a private clinic where the province bars
-//! them (`clinic_words`).
+//! them (`clinic_words`), unless the registry says it is publicly run (`public_words`).
 
 use auditor_ingest::Table;
 
@@ -23,6 +23,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let words = TxnWords::of(rule);
     let retail_words = rule.param_list("retail_words");
     let clinic_words = rule.param_list("clinic_words");
+    // A 卫生室 or 门诊部 the registry says is publicly run (公立, 集体, 政府办) is no private clinic.
+    let public_words = rule.param_list("public_words");
     let registry = Institutions::of(ctx.tables);
     let seller_is_retail = contains_any(Some(&table.institution), &retail_words);
     let (products, kinds) = (Field::of(table, f.product), Field::of(table, f.txn_type));
@@ -70,7 +72,11 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         let words = [class, Some(buyer)];
         let (what_zh, what_en) = if words.iter().any(|w| contains_any(*w, &retail_words)) {
             ("零售药店", "a retail pharmacy")
-        } else if words.iter().any(|w| contains_any(*w, &clinic_words)) {
+        } else if words.iter().any(|w| contains_any(*w, &clinic_words))
+            && !registered.is_some_and(|r| {
+                contains_any(r.profit_type, &public_words) || contains_any(r.class, &public_words)
+            })
+        {
             ("个体诊所", "a private clinic")
         } else {
             continue;

@@ -100,6 +100,23 @@ struct Trade<'t> {
 /// (seller, buyer, generic name).
 type Channel<'t> = (usize, usize, &'t str);
 
+/// Whether row `i` is a sale to a named buyer, or a receipt from a named supplier. A row without
+/// a type in a ledger keeping its quantities as 购进数量/入库数量 and 销售数量/出库数量 (DRUG-SALE-FIELDS'
+/// alternatives for 数量) moves the way its filled quantity says: a pharmacy's 购进验收记录 has
+/// only 购进数量, and each of its rows is a receipt.
+fn direction(ledger: &Ledger<'_>, types: &Types, i: usize) -> (bool, bool) {
+    let sale = ledger.is_issue(types, i) && ledger.has_buyer(i);
+    let receipt = !sale && ledger.is_receipt(types, i) && ledger.has_supplier(i);
+    if sale || receipt || ledger.kinds.text(i).is_some_and(|k| !k.trim().is_empty()) {
+        return (sale, receipt);
+    }
+    match (ledger.received(i), ledger.issued(i)) {
+        (Some(_), None) => (false, ledger.has_supplier(i) && !ledger.has_buyer(i)),
+        (None, Some(_)) => (ledger.has_buyer(i) && !ledger.has_supplier(i), false),
+        _ => (false, false),
+    }
+}
+
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
     let Some(judged) = ctx.tables.iter().position(|t| std::ptr::eq(t, table)) else {
         return Hits::default();
@@ -127,8 +144,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
             continue;
         }
         for i in 0..ledger.table.len() {
-            let sale = ledger.is_issue(&types, i) && ledger.has_buyer(i);
-            let receipt = !sale && ledger.is_receipt(&types, i) && ledger.has_supplier(i);
+            let (sale, receipt) = direction(ledger, &types, i);
             if !sale && !receipt {
                 continue;
             }

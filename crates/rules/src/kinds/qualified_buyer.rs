@@ -1,12 +1,15 @@
 //! `qualified_buyer`: termination drugs are sold only to wholesalers or to institutions holding
 //! a valid 终止妊娠 licence item on the sale date. Buyers are found in the institution registry
 //! among the inputs by credit code first; by name only when the code finds nothing, and then the
-//! finding says so, since names are written loosely.
+//! finding says so, since names are written loosely. A health bureau's registry lists medical
+//! institutions, not drug traders: a buyer it does not hold whose name is a drug trading
+//! company's (医药有限公司, 国药控股…) and not a pharmacy's or an institution's is taken as a
+//! wholesaler, and the run's notes name it, since only its name vouches for it.
 
 use auditor_ingest::Table;
 
 use super::direction::{self, Suppliers, TxnWords};
-use super::registry::{Institutions, ItemStatus, contains_any};
+use super::registry::{Institutions, ItemStatus, ItemWords, contains_any};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
@@ -22,7 +25,9 @@ pub struct Fields<'a> {
 pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -> Hits {
     let words = TxnWords::of(rule);
     let wholesaler_words = rule.param_list("wholesaler_words");
-    let item = rule.param_str("licence_item").unwrap_or("终止妊娠");
+    let trader = TraderWords::of(rule);
+    let licence = ItemWords::of(rule, "终止妊娠");
+    let item = licence.name.as_str();
     let registry = Institutions::of(ctx.tables);
     if registry.is_empty() {
         // Without a registry nothing can be judged; the report says which rule lacked one.
@@ -40,6 +45,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     );
     let suppliers = Suppliers::of(table, f.suppliers);
     let mut unknown = 0;
+    // Buyers taken as wholesalers by their name alone, for the run's notes.
+    let mut by_name: Vec<&str> = Vec::new();
     for i in 0..table.len() {
         let Some(product) = products.text(i) else {
             continue;
@@ -64,14 +71,27 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         let found = registry.find(uscc, name);
         let (matched_zh, matched_en) = found.map_or(("", ""), |(_, m)| m.note());
         let why = match found {
+            None if name.is_some_and(|n| trader.names_a_trader(n)) => {
+                if let Some(n) = name
+                    && !by_name.contains(&n)
+                {
+                    by_name.push(n);
+                }
+                None
+            }
             None => Some((
                 format!("购货单位“{buyer}”不在机构名录中，无法证明其资质"),
                 format!(
                     "buyer \"{buyer}\" is not in the institution registry, so its qualification cannot be shown"
                 ),
             )),
-            Some((r, _)) if contains_any(r.class, &wholesaler_words) => None,
-            Some((r, _)) => match r.holds_item_on(item, dates.date(i)) {
+            Some((r, _))
+                if contains_any(r.class, &wholesaler_words)
+                    && !contains_any(r.class, &trader.retail) =>
+            {
+                None
+            }
+            Some((r, _)) => match r.holds_item_on(&licence, dates.date(i)) {
                 ItemStatus::Held => None,
                 ItemStatus::Lacking => Some((
                     format!("购货单位“{}”无{item}许可项目{matched_zh}", r.name),
@@ -111,6 +131,60 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
-    hits.unjudged = direction::unjudged_note(unknown);
+    hits.unjudged = join_notes(direction::unjudged_note(unknown), by_name_note(&by_name));
     hits
+}
+
+/// How a buyer's name says it is a drug trading company: a drug word (医药, 药业, 国药) and a
+/// company word (公司, 集团), and none of the words of a retailer or a medical institution
+/// (大药房连锁有限公司 sells to the public; 医药 also starts 中医药大学附属医院).
+struct TraderWords {
+    drug: Vec<String>,
+    company: Vec<String>,
+    retail: Vec<String>,
+}
+
+impl TraderWords {
+    fn of(rule: &Rule) -> Self {
+        Self {
+            drug: rule.param_list("trader_drug_words"),
+            company: rule.param_list("trader_company_words"),
+            retail: rule.param_list("retail_words"),
+        }
+    }
+
+    fn names_a_trader(&self, name: &str) -> bool {
+        let has = |words: &[String]| words.iter().any(|w| name.contains(w.as_str()));
+        has(&self.drug) && has(&self.company) && !has(&self.retail)
+    }
+}
+
+/// The note naming the buyers accepted as wholesalers by their name alone.
+fn by_name_note(names: &[&str]) -> Option<(String, String)> {
+    if names.is_empty() {
+        return None;
+    }
+    let list = names.join("”“");
+    let list_en = names.join("\", \"");
+    Some((
+        format!(
+            "{} 家购货单位不在机构名录中，仅按名称认定为药品批发企业，未核对其药品经营许可证：“{list}”",
+            names.len()
+        ),
+        format!(
+            "{} buyers are not in the institution registry and were taken as drug wholesalers by their names alone, their drug trading licences not checked: \"{list_en}\"",
+            names.len()
+        ),
+    ))
+}
+
+/// Two notes of one rule on one sheet as one.
+fn join_notes(
+    a: Option<(String, String)>,
+    b: Option<(String, String)>,
+) -> Option<(String, String)> {
+    match (a, b) {
+        (Some((az, ae)), Some((bz, be))) => Some((format!("{az}；{bz}"), format!("{ae}; {be}"))),
+        (a, b) => a.or(b),
+    }
 }

@@ -51,18 +51,41 @@ impl Matched {
 /// The names a person's cell holds, one by one: a cell may name two people (Alt+Enter,
 /// "张伟、李娜"). A space separates names only when every part around it is a name of two or
 /// more characters: "吴 静" is one person spaced out, "张伟 李娜" two.
+///
+/// A "+" joins two names as "、" does (张伟+李娜), and a bracketed note after a name is the
+/// clerk's, not part of it: "张伟（签）" is 张伟, "李娜(复核)" is 李娜.
 pub(crate) fn names_in(cell: Option<&str>) -> Vec<String> {
     let Some(cell) = cell else {
         return Vec::new();
     };
+    let cell = cell.replace(['+', '＋'], "、");
     let spaced: Vec<&str> = cell
         .split([' ', '\u{3000}'])
         .filter(|p| !p.is_empty())
         .collect();
-    if spaced.len() > 1 && spaced.iter().any(|p| p.chars().count() < 2) {
+    let names = if spaced.len() > 1 && spaced.iter().any(|p| p.chars().count() < 2) {
         auditor_ingest::value::parse_names(&spaced.concat())
     } else {
-        auditor_ingest::value::parse_names(cell)
+        auditor_ingest::value::parse_names(&cell)
+    };
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let bare = without_note(&n);
+            (!bare.is_empty()).then(|| bare.to_owned())
+        })
+        .collect()
+}
+
+/// A name without the bracketed note after it ("张伟（签）" → "张伟"); a name that is only a
+/// note is empty.
+fn without_note(name: &str) -> &str {
+    let Some(body) = name.strip_suffix([')', '）']) else {
+        return name;
+    };
+    match body.rfind(['(', '（']) {
+        Some(at) => body[..at].trim(),
+        None => name,
     }
 }
 
@@ -117,14 +140,36 @@ pub(crate) struct Institution<'t> {
 impl Institution<'_> {
     /// Whether it holds licence item `item` on `day` (on its last valid day it still does; an
     /// entry without an end date is taken as valid).
-    pub(crate) fn holds_item_on(&self, item: &str, day: Option<NaiveDate>) -> ItemStatus {
-        if !self.mch_items.is_some_and(|items| items.contains(item)) {
+    pub(crate) fn holds_item_on(&self, item: &ItemWords, day: Option<NaiveDate>) -> ItemStatus {
+        if !item.held_in(self.mch_items) {
             return ItemStatus::Lacking;
         }
         match (self.mch_valid_to, day) {
             (Some(to), Some(on)) if to < on => ItemStatus::Expired(to),
             _ => ItemStatus::Held,
         }
+    }
+}
+
+/// A licence item as registries write it: its own name (终止妊娠) or a kind of it that a
+/// registry lists instead (人工流产、中期引产, 药物流产, 终止早孕), from the rule's `licence_item`
+/// and `item_words` parameters.
+pub(crate) struct ItemWords {
+    pub name: String,
+    words: Vec<String>,
+}
+
+impl ItemWords {
+    pub(crate) fn of(rule: &crate::catalogue::Rule, default: &str) -> Self {
+        let name = rule.param_str("licence_item").unwrap_or(default).to_owned();
+        let mut words = rule.param_list("item_words");
+        words.push(name.clone());
+        Self { name, words }
+    }
+
+    /// Whether a registry's items name the item or a kind of it.
+    pub(crate) fn held_in(&self, items: Option<&str>) -> bool {
+        contains_any(items, &self.words)
     }
 }
 
@@ -314,7 +359,18 @@ pub(crate) fn ledger_owner<'t>(table: &'t Table, column: Field<'t>, i: usize) ->
 
 #[cfg(test)]
 mod tests {
-    use super::normal_name;
+    use super::{names_in, normal_name};
+
+    #[test]
+    fn a_cell_names_people_without_the_clerks_notes() {
+        let names = |c: &str| names_in(Some(c));
+        assert_eq!(names("张伟（签）"), ["张伟"]);
+        assert_eq!(names("张伟 李娜（复核）"), ["张伟", "李娜"]);
+        assert_eq!(names("张伟+李娜"), ["张伟", "李娜"]);
+        assert_eq!(names("张伟(签字)、李娜"), ["张伟", "李娜"]);
+        assert_eq!(names("吴 静"), ["吴静"]);
+        assert_eq!(names("（签）"), Vec::<String>::new());
+    }
 
     #[test]
     fn names_compare_without_spaces_and_bracket_width() {

@@ -31,7 +31,18 @@ enum Place {
 pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
     let min_days = rule.param_int("min_weeks").unwrap_or(0) * 7;
     let ga = f.gestation.and_then(|g| table.column(g));
-    let together = f.signatures.map(|s| Field::of(table, s));
+    let mut together = f.signatures.map(|s| Field::of(table, s));
+    let (mut first, second) = (Field::of(table, f.first), Field::of(table, f.second));
+    // A register with no second-signature column whose clerk writes both names into the
+    // operator's cell (张伟、李娜 on some rows) keeps its signatures there: that column is read
+    // as a signatures column, row by row, so 张伟 alone or 张伟、张伟 is that row's finding.
+    if !together.is_some_and(Field::is_present)
+        && !second.is_present()
+        && holds_two_names(first, table.len())
+    {
+        together = Some(first);
+        first = Field(None);
+    }
     // A register without a second-signature column is one finding, not one per exam; a
     // signatures column holding both names stands in for the two.
     if !together.is_some_and(Field::is_present)
@@ -41,7 +52,6 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         hits.push(hit);
         return hits;
     }
-    let (first, second) = (Field::of(table, f.first), Field::of(table, f.second));
     let mut fields = vec![f.first.to_owned(), f.second.to_owned()];
     fields.extend(f.signatures.map(str::to_owned));
     fields.retain(|n| table.column(n).is_some());
@@ -94,6 +104,12 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         }
     }
     hits
+}
+
+/// Whether some record's cell names two people (the same one twice too: the clerk signs both
+/// there).
+fn holds_two_names(column: Field<'_>, records: usize) -> bool {
+    column.is_present() && (0..records).any(|i| names_in(column.text(i)).len() >= 2)
 }
 
 /// What is wrong with the signatures of one exam, unless two different people signed.
