@@ -180,6 +180,85 @@ fn the_guangxi_pack_judges_device_filing_at_20_days_and_says_so() {
 }
 
 #[test]
+fn titles_name_the_days_the_pack_judges_by_in_rules_list_show_and_findings() {
+    let days = |pack: &str| {
+        let list = auditor(&["rules", "list", "--pack", pack], Some("k"));
+        let line = String::from_utf8_lossy(&list.stdout)
+            .lines()
+            .find(|l| l.starts_with("US-DEVICE-FILED-ON-TIME"))
+            .unwrap()
+            .to_owned();
+        let show = auditor(
+            &[
+                "rules",
+                "show",
+                "US-DEVICE-FILED-ON-TIME",
+                "--pack",
+                pack,
+                "--lang",
+                "en",
+            ],
+            Some("k"),
+        );
+        (line, String::from_utf8_lossy(&show.stdout).into_owned())
+    };
+    let (line, show) = days("guangxi");
+    assert!(
+        line.ends_with("超声设备购置后20日内备案  · 超声设备备案台账"),
+        "{line}"
+    );
+    assert!(
+        show.starts_with(
+            "US-DEVICE-FILED-ON-TIME — Ultrasound devices filed within 20 days of purchase\n"
+        ) && show.contains("no more than 20 days after the purchase date")
+            && !show.contains("{days}"),
+        "{show}"
+    );
+    let (line, _) = days("national");
+    assert!(
+        line.ends_with("超声设备购置后30日内备案  · 超声设备备案台账"),
+        "{line}"
+    );
+    let f: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "US-DEVICE-FILED-ON-TIME",
+        "violating.csv",
+    ]
+    .iter()
+    .collect();
+    let r = json_of(&auditor(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2024-06-30",
+            "--pack",
+            "guangxi",
+            f.to_str().unwrap(),
+        ],
+        Some("k"),
+    ));
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["rule"] == "US-DEVICE-FILED-ON-TIME")
+        .unwrap();
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("超声设备购置后20日内备案："),
+        "{finding}"
+    );
+}
+
+#[test]
 fn a_rules_directory_overrides_and_adds_rules_and_a_bad_file_stops_the_run() {
     let dir = std::env::temp_dir().join(format!("auditor-rules-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -5,6 +5,7 @@ use auditor_model::{Dataset, Severity};
 use serde::Deserialize;
 
 use crate::kinds::Check;
+use crate::placeholders::Templates;
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
 
@@ -72,9 +73,21 @@ pub struct Rule {
     /// The parameters a user's rule file (--rules) sets: they win over a pack's.
     #[serde(skip)]
     pub user_params: Vec<String>,
+    /// The title and docs as the file writes them, `{param}` placeholders unfilled; `title`
+    /// and `docs` are them filled from `params` (see [`Rule::render`]).
+    #[serde(skip)]
+    templates: Option<Templates>,
 }
 
 impl Rule {
+    /// Fills the title and docs from the rule's current parameters: called at load and by a
+    /// pack that changes them, so a title names the 16 weeks or 20 days it judges by.
+    pub(crate) fn render(&mut self) {
+        if let Some(t) = &self.templates {
+            (self.title, self.docs) = t.render(&self.params);
+        }
+    }
+
     pub fn citation(&self) -> String {
         self.citations
             .iter()
@@ -143,7 +156,9 @@ impl Catalogue {
                 reason,
             };
             // toml's message names the line, column and key.
-            let rule: Rule = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+            let mut rule: Rule = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+            rule.templates = Some(Templates::of(&rule).map_err(invalid)?);
+            rule.render();
             if !well_formed_id(&rule.id) {
                 return Err(invalid(format!(
                     "id \"{}\" must be uppercase words joined by '-'",
@@ -195,6 +210,16 @@ impl Catalogue {
                 file: path.display().to_string(),
                 reason: e.to_string(),
             })?;
+            // A misspelt or mistyped parameter is named by its own line before what follows
+            // from it: a title's `{days}` that the misspelling leaves without a value.
+            if let Ok(raw) = toml::from_str::<Rule>(&text) {
+                crate::user_params::check(&raw, &text, &self.rules).map_err(|reason| {
+                    CatalogueError::Invalid {
+                        file: path.display().to_string(),
+                        reason,
+                    }
+                })?;
+            }
             let mut one = Self::from_sources([(name, text.clone())]).map_err(|e| match e {
                 CatalogueError::Invalid { reason, .. } => CatalogueError::Invalid {
                     file: path.display().to_string(),

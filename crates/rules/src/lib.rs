@@ -6,6 +6,7 @@ pub mod engine;
 pub mod kinds;
 pub mod ledger_late;
 mod pack;
+mod placeholders;
 pub mod reference;
 pub mod stats;
 mod user_params;

@@ -149,6 +149,7 @@ impl Pack {
                 }
             }
         }
+        rule.render();
         if let Some(severity) = self.severity.get(&rule.id) {
             rule.severity = *severity;
             applied = true;

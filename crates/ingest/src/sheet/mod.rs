@@ -15,6 +15,7 @@ pub use crate::table::Table;
 use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store, to_datetime, to_time};
 
+mod carried;
 mod mapped;
 mod rows;
 
@@ -527,6 +528,8 @@ impl<'a> SheetReader<'a> {
         }
         let spec = &self.catalog.datasets[m.spec];
         let mut issues: Vec<Issue> = Vec::new();
+        // A balance brought forward (上月结存, 承前页) is not a record lacking its entries.
+        let mut carried: Option<bool> = None;
         for (field, column) in m.table.columns.iter_mut().enumerate() {
             let Some(column) = column else { continue };
             let col = m.table.source_cols[field].unwrap_or(0);
@@ -539,7 +542,9 @@ impl<'a> SheetReader<'a> {
             match value {
                 None => {
                     column.push_missing();
-                    if spec.fields[field].required {
+                    if spec.fields[field].required
+                        && !*carried.get_or_insert_with(|| carried::carries_balance(row))
+                    {
                         issues.push(Issue {
                             rule: DqRule::RequiredMissing,
                             field,

@@ -1,6 +1,7 @@
 //! `deadline`: an event (`end`) due within `days` days of another (`start`), inclusive — filed
 //! on day 30 is on time, day 31 is late. A missing `end` is late only once the deadline has
-//! passed at `as_of`, so a device bought last week is not yet a violation.
+//! passed at `as_of`, so a device bought last week is not yet a violation. An `end` before its
+//! `start` (filed before bought) is a finding of its own: the dates contradict each other.
 
 use auditor_ingest::Table;
 use chrono::Duration;
@@ -25,6 +26,19 @@ pub fn evaluate(
         if let Some(from) = starts.date(i) {
             let due = from + Duration::days(days);
             match ends.date(i) {
+                // Filed before it was bought: one date is wrong, or the filing is another
+                // unit's; the deadline cannot be judged on either, so the dates are named.
+                Some(done) if done < from => hits.push(Hit {
+                    record: Some(i),
+                    fields: vec![start.to_owned(), end.to_owned()],
+                    zh: format!(
+                        "备案日期 {done} 早于购置日期 {from}：至少有一个日期有误（或备案的是另一台设备），无法判断是否在 {days} 天内备案，请核对购置发票和备案回执"
+                    ),
+                    en: format!(
+                        "filed {done}, before it was bought {from}: one of the dates is wrong (or the filing is another unit's), so whether it was filed within {days} days cannot be judged; check the purchase invoice and the filing receipt"
+                    ),
+                    related: Vec::new(),
+                }),
                 Some(done) if done > due => hits.push(Hit {
                     record: Some(i),
                     fields: vec![start.to_owned(), end.to_owned()],

@@ -44,6 +44,11 @@ pub(crate) struct Types {
     write_off: Vec<String>,
     count: Vec<String>,
     returns: Vec<String>,
+    /// Rows that only carry the balance to a new page (承前页): no movement.
+    carry: Vec<String>,
+    /// Counts that state the stock a period starts from (上月结存, 期初): the previous
+    /// period's closing stock, whatever day they are dated.
+    opening: Vec<String>,
 }
 
 /// The movement a type names.
@@ -71,12 +76,28 @@ impl Types {
             write_off: rule.param_list("write_off_types"),
             count: rule.param_list("count_types"),
             returns,
+            carry: rule.param_list("carry_types"),
+            opening: rule.param_list("opening_types"),
         }
+    }
+
+    /// Whether type `kind` (trimmed) states the stock a period starts from.
+    pub(crate) fn is_opening(&self, kind: &str) -> bool {
+        self.opening.iter().any(|t| t == kind)
+    }
+
+    /// Whether type `kind` (trimmed) brings a balance forward: a count or opening stock
+    /// (上月结存), or a page's carried balance (承前页).
+    pub(crate) fn brings_forward(&self, kind: &str) -> bool {
+        self.carry.iter().any(|t| t == kind) || self.kind_of(kind) == Some(Kind::Count)
     }
 
     /// The movement of type `kind` (trimmed, not empty): by a list naming it whole, else by the
     /// words it contains; `None` for a return or a type naming no movement.
     pub(crate) fn kind_of(&self, kind: &str) -> Option<Kind> {
+        if self.opening.iter().any(|t| t == kind) {
+            return Some(Kind::Count);
+        }
         let lists = [
             (&self.count, Kind::Count),
             (&self.write_off, Kind::WriteOff),
@@ -198,8 +219,18 @@ impl<'t> Ledger<'t> {
         self.supplier_name.text(i).is_some() || self.supplier_uscc.text(i).is_some()
     }
 
+    /// Whether the sheet has a 批号 column.
+    pub(crate) fn has_batches(&self) -> bool {
+        self.batches.is_present()
+    }
+
+    /// The 规格 of row `i` as written (empty when blank).
+    pub(crate) fn strength_text(&self, i: usize) -> &'t str {
+        self.strengths.text(i).map_or("", str::trim)
+    }
+
     /// The type of row `i`, when it has one.
-    fn type_text(&self, i: usize) -> Option<&'t str> {
+    pub(crate) fn type_text(&self, i: usize) -> Option<&'t str> {
         self.kinds.text(i).map(str::trim).filter(|k| !k.is_empty())
     }
 

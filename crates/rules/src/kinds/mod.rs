@@ -27,6 +27,7 @@ mod scan_shopping;
 mod scan_then_termination;
 pub mod srb;
 mod stock_recon;
+mod stock_scope;
 mod terms;
 mod two_signers;
 mod unique;

@@ -1,4 +1,5 @@
-//! `stock_recon` (账物相符): per institution, drug, strength and batch, the stock a ledger counts
+//! `stock_recon` (账物相符): per institution, drug, strength and batch — or drug and strength
+//! alone, for a ledger keeping one balance across batches (see `stock_scope`) — the stock a ledger counts
 //! at the end of each period equals the previous count plus what came in, less what was
 //! dispensed, transferred and written off. A ledger with a running balance (结存) is also checked
 //! row by row, and a monthly summary's 期初 against the previous 结存.
@@ -19,7 +20,7 @@
 //! issues count. Quantities are compared as numbers in the ledger's units: D2 must count in
 //! the same unit (boxes) as the ledger.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use auditor_ingest::Table;
 use auditor_model::Dataset;
@@ -30,6 +31,7 @@ use super::drug_ledger::{
     qty_text, row_ref,
 };
 use super::registry::ledger_owner;
+use super::stock_scope::Scope;
 use super::{Context, Field, Hit, Hits, Link};
 use crate::catalogue::Rule;
 
@@ -45,6 +47,8 @@ struct Entry {
     movement: Movement,
     /// The D2 quantity dispensed; `None` for ledger rows.
     dispensed: Option<f64>,
+    /// A balance brought forward (上月结存): the close of the period before its date.
+    opens: bool,
 }
 
 /// (generic name, normalised strength, batch).
@@ -61,10 +65,12 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
     let mut groups: HashMap<Batch, Vec<Entry>> = HashMap::new();
     let mut generics: HashMap<&str, Option<&str>> = HashMap::new();
     let mut strengths: HashMap<(String, String), Vec<String>> = HashMap::new();
+    let mut per_product: HashSet<(String, String)> = HashSet::new();
     for (t, other) in own_ledgers(ctx, judged, &inst) {
         let ledger = Ledger::of(other);
+        let scope = Scope::of(&ledger, &types, tolerance);
         for i in 0..other.len() {
-            let (Some(product), Some(date)) = (ledger.products.text(i), ledger.dates.date(i))
+            let (Some(product), Some(date)) = (scope.product(&ledger, i), scope.date(&ledger, i))
             else {
                 continue;
             };
@@ -75,15 +81,21 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
             }) else {
                 continue;
             };
-            let key = (
-                generic.to_owned(),
-                ledger.strength(i),
-                ledger.batch(i).to_owned(),
-            );
-            let known = strengths.entry((key.0.clone(), key.2.clone())).or_default();
-            if !known.contains(&key.1) {
-                known.push(key.1.clone());
+            let strength = scope.strength(&ledger, i);
+            let batch = ledger.batch(i).to_owned();
+            let known = strengths
+                .entry((generic.to_owned(), batch.clone()))
+                .or_default();
+            if !known.contains(&strength) {
+                known.push(strength.clone());
             }
+            // A book kept per product reconciles the drug's stock as one, whatever the batch.
+            let key = if scope.per_product {
+                per_product.insert((generic.to_owned(), strength.clone()));
+                (generic.to_owned(), strength, String::new())
+            } else {
+                (generic.to_owned(), strength, batch)
+            };
             groups.entry(key).or_default().push(Entry {
                 date,
                 phase: 1,
@@ -91,18 +103,21 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
                 record: i,
                 movement: ledger.movement(&types, i),
                 dispensed: None,
+                opens: ledger.type_text(i).is_some_and(|k| types.is_opening(k)),
             });
         }
     }
-    let d2_files = add_dispensing(ctx, &inst, &mut groups, &strengths);
+    let d2_files = add_dispensing(ctx, &inst, &mut groups, &strengths, &per_product);
     let mut found = Vec::new();
     for ((generic, strength, batch), mut entries) in groups {
         entries.sort_by_key(|e| (e.date, e.phase, e.table, e.record));
+        let whole = per_product.contains(&(generic.clone(), strength.clone()));
         let batch = Group {
             ctx,
             judged,
             tolerance,
             label: (generic, strength, batch),
+            per_product: whole,
             d2_files: &d2_files,
         };
         batch.running_balance(&entries, &mut found);
@@ -120,6 +135,7 @@ fn add_dispensing(
     inst: &str,
     groups: &mut HashMap<Batch, Vec<Entry>>,
     strengths: &HashMap<(String, String), Vec<String>>,
+    per_product: &HashSet<(String, String)>,
 ) -> Vec<String> {
     let mut files = Vec::new();
     for (t, d2) in ctx.tables.iter().enumerate() {
@@ -161,6 +177,11 @@ fn add_dispensing(
             {
                 strength.clone_from(&known[0]);
             }
+            let batch = if per_product.contains(&(drug.generic.clone(), strength.clone())) {
+                String::new()
+            } else {
+                batch
+            };
             groups
                 .entry((drug.generic.clone(), strength, batch))
                 .or_default()
@@ -171,6 +192,7 @@ fn add_dispensing(
                     record: i,
                     movement: Movement::default(),
                     dispensed: Some(q),
+                    opens: false,
                 });
         }
         if any {
@@ -185,6 +207,8 @@ struct Group<'a, 'c> {
     judged: usize,
     tolerance: f64,
     label: Batch,
+    /// The ledger keeps one balance for the drug across its batches.
+    per_product: bool,
     d2_files: &'a [String],
 }
 
@@ -204,6 +228,12 @@ impl Group<'_, '_> {
 
     fn what(&self) -> (String, String) {
         let (generic, strength, batch) = &self.label;
+        if self.per_product {
+            return (
+                format!("{generic} {strength}（按品种结存，各批号合计）"),
+                format!("{generic} {strength} (one balance across batches)"),
+            );
+        }
         (
             format!("{generic} {strength} 批号“{batch}”"),
             format!("{generic} {strength} batch \"{batch}\""),
@@ -352,11 +382,17 @@ impl Group<'_, '_> {
                 (None, Some(b)) => (b, "balance", false),
                 (None, None) => continue,
             };
-            let p = period(e.date);
+            // 上月结存 dated the 1st is last month's closing stock.
+            let p = if e.opens {
+                period(e.date.pred_opt().unwrap_or(e.date))
+            } else {
+                period(e.date)
+            };
             match closing.last_mut() {
                 Some(last) if last.0 == p => {
-                    // A balance after the period's count does not displace the count.
-                    if point.2 || !last.4 {
+                    // A balance after the period's count does not displace the count, nor
+                    // does the next month's 上月结存 restating it.
+                    if (point.2 && !e.opens) || !last.4 {
                         *last = (p, pos, point.0, point.1, point.2);
                     }
                 }
