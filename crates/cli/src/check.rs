@@ -113,7 +113,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             "xlsx 报告是二进制文件，请用 --output 指定保存路径 / the xlsx report is a binary file; name it with --output PATH",
         );
     }
-    let pack = match Pack::builtin(&args.pack) {
+    let pack = match Pack::builtin(&crate::pack_name::resolve(&args.pack)) {
         Ok(p) => p,
         Err(e) => return usage_error(&e.to_string()),
     };
@@ -166,7 +166,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         .flat_map(|i| std::mem::take(&mut i.tables))
         .collect();
     timings.lap("读取", "read");
-    let (rule_findings, skipped) = auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
+    let (rule_findings, mut skipped) =
+        auditor_rules::evaluate(&rules, &pack, &drugs, &tables, as_of);
+    skipped.extend(crate::as_of::note(&tables, as_of));
+    let skipped = crate::notes::merged(skipped);
     timings.lap("判定", "rules");
     // The html report's funnel plot is drawn from the births, which are freed before rendering.
     let sex_ratio = (format == OutputFormat::Html)

@@ -1,8 +1,11 @@
 //! The `auditor` command.
 
+mod as_of;
 mod check;
 mod key;
+mod notes;
 mod notify_cmd;
+mod pack_name;
 mod rules_cmd;
 mod server_cmd;
 mod timings;

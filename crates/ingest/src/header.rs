@@ -59,6 +59,15 @@ pub fn header_candidates(raw: &str) -> Vec<String> {
             push(alone);
         }
     }
+    // The readings no alias spells (购买时间 as 购买日期, 孕妇姓名 as 姓名) come last, so a
+    // header an alias names as written keeps that meaning.
+    for reading in out.clone() {
+        for loose in crate::synonyms::loose_readings(&reading) {
+            if !out.contains(&loose) {
+                out.push(loose);
+            }
+        }
+    }
     out
 }
 
@@ -72,7 +81,8 @@ fn half_width(c: char) -> char {
     }
 }
 
-/// Half-width, no white space (including line breaks inside a cell), lower case, no markers.
+/// Half-width, no white space (including line breaks inside a cell), lower case, no markers,
+/// and 医生 as 医师: the two words name the same doctor in every header (报告医生, 主刀医生).
 fn fold(raw: &str) -> String {
     let s: String = raw
         .chars()
@@ -81,7 +91,7 @@ fn fold(raw: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect();
     s.trim_matches(|c| matches!(c, '*' | ':' | '：' | '.' | '_' | '-'))
-        .to_owned()
+        .replace("医生", "医师")
 }
 
 fn strip_brackets(s: &str) -> String {
@@ -168,6 +178,8 @@ pub struct HeaderMatch {
     pub fuzzy: usize,
     /// Columns naming a field another column already named: (column, field, first column).
     pub duplicate_columns: Vec<(u32, usize, u32)>,
+    /// Columns mapped as a field's second-best source (启用日期 as the purchase date).
+    pub stand_ins: Vec<(u32, usize)>,
 }
 
 /// Fewest distinct fields a header row must name to identify a dataset on its own.
@@ -185,6 +197,7 @@ pub fn detect(
     sheet_name: &str,
 ) -> Option<HeaderMatch> {
     let mut best: Option<(Score, HeaderMatch)> = None;
+    let mut best_complete: Option<(Score, HeaderMatch)> = None;
     let mut contained = HashMap::new();
     for i in 0..rows.len() {
         let mut title = sheet_name.to_owned();
@@ -224,18 +237,30 @@ pub fn detect(
                 // A two-row layout must name more than either row alone to be preferred
                 // (ties go to the single row).
                 let score = Score {
+                    complete: required == spec.fields.iter().filter(|f| f.required).count(),
                     weight,
                     hinted,
                     required,
                     single: last_row == i,
                 };
+                if score.complete && best_complete.as_ref().is_none_or(|(b, _)| score > *b) {
+                    best_complete = Some((score, m.clone()));
+                }
                 if best.as_ref().is_none_or(|(b, _)| score > *b) {
                     best = Some((score, m));
                 }
             }
         }
     }
-    best.map(|(_, m)| m)
+    // A retail sales book (销售日期, 顾客姓名, 药品名称) names a few more of a dispensing
+    // register's optional fields than of the sales ledger's, but only the sales ledger's date.
+    // A dataset whose required fields all have a column wins over a fuller match that lacks
+    // one, when it names at least three quarters as much: a B超 register whose date header is
+    // unknown is still no staff list for its 姓名 and 身份证号.
+    match (best, best_complete) {
+        (Some((b, _)), Some((c, m))) if !b.complete && 4 * c.weight >= 3 * b.weight => Some(m),
+        (best, _) => best.map(|(_, m)| m),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -244,6 +269,8 @@ struct Score {
     hinted: bool,
     required: usize,
     single: bool,
+    /// Every required field of the dataset has its column (see the end of [`detect`]).
+    complete: bool,
 }
 
 /// Header texts for a group header row above a sub-header row: each column tries its own
@@ -339,12 +366,15 @@ fn map_columns(
             }
         }
     }
+    let taken: Vec<u32> = duplicate_columns.iter().map(|(c, _, _)| *c).collect();
+    let stand_ins = crate::fallback::fill(&catalog.datasets[d], layout, &mut columns, &taken);
     HeaderMatch {
         fuzzy,
         dataset: d,
         last_row,
         columns,
         duplicate_columns,
+        stand_ins,
     }
 }
 

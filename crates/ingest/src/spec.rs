@@ -240,7 +240,11 @@ impl Catalog {
         let mut best: HashMap<usize, (usize, usize, bool)> = HashMap::new();
         for (alias, len, targets) in &self.long_aliases {
             let len = *len;
-            if len * 2 < n || len >= n || !normalized.contains(alias.as_str()) {
+            if len * 2 < n
+                || len >= n
+                || !normalized.contains(alias.as_str())
+                || crate::synonyms::names_an_attribute(normalized, alias)
+            {
                 continue;
             }
             for &(d, f) in targets {

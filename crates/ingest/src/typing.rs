@@ -89,6 +89,7 @@ pub(crate) fn store(
     v: &RawValue<'_>,
     companion: Option<(u32, &RawValue<'_>)>,
     bare_is_days: bool,
+    title_year: Option<i32>,
     hasher: &IdHasher,
     scratch: &mut String,
 ) -> Result<(), Issue> {
@@ -192,7 +193,9 @@ pub(crate) fn store(
             let date = if f.period_end {
                 period_end(v, text)
             } else {
-                to_datetime(v, text).map(|(date, _)| date)
+                to_datetime(v, text)
+                    .or_else(|| yearless(v, row, title_year))
+                    .map(|(date, _)| date)
             };
             match date {
                 Some(date) => {
@@ -202,33 +205,35 @@ pub(crate) fn store(
                 None => Err(fail(DqRule::DateInvalid, shown(), None)),
             }
         }
-        (Column::DateTime(d), _) => match to_datetime(v, text) {
-            Some((date, time)) => {
-                // The time of a date written without one comes from its time column; a time
-                // that cannot be read is reported on its own cell, the date kept.
-                let companion = companion.filter(|(_, cv)| !is_placeholder_value(row, cv));
-                let from_companion = match (time, companion) {
-                    (None, Some((c, cv))) => Some((c, cv, to_time(cv, &row.display(cv)))),
-                    _ => None,
-                };
-                let time = time
-                    .or_else(|| from_companion.and_then(|(_, _, t)| t))
-                    .unwrap_or(NaiveTime::MIN);
-                d.push(secs_from_datetime(date.and_time(time)));
-                match from_companion {
-                    Some((c, cv, None)) => keep_value(Issue {
-                        rule: DqRule::TimeInvalid,
-                        field,
-                        col: c,
-                        shown: row.display(cv).trim().to_owned(),
-                        reason: None,
-                        kept: true,
-                    }),
-                    _ => Ok(()),
+        (Column::DateTime(d), _) => {
+            match to_datetime(v, text).or_else(|| yearless(v, row, title_year)) {
+                Some((date, time)) => {
+                    // The time of a date written without one comes from its time column; a time
+                    // that cannot be read is reported on its own cell, the date kept.
+                    let companion = companion.filter(|(_, cv)| !is_placeholder_value(row, cv));
+                    let from_companion = match (time, companion) {
+                        (None, Some((c, cv))) => Some((c, cv, to_time(cv, &row.display(cv)))),
+                        _ => None,
+                    };
+                    let time = time
+                        .or_else(|| from_companion.and_then(|(_, _, t)| t))
+                        .unwrap_or(NaiveTime::MIN);
+                    d.push(secs_from_datetime(date.and_time(time)));
+                    match from_companion {
+                        Some((c, cv, None)) => keep_value(Issue {
+                            rule: DqRule::TimeInvalid,
+                            field,
+                            col: c,
+                            shown: row.display(cv).trim().to_owned(),
+                            reason: None,
+                            kept: true,
+                        }),
+                        _ => Ok(()),
+                    }
                 }
+                None => Err(fail(DqRule::DateInvalid, shown(), None)),
             }
-            None => Err(fail(DqRule::DateInvalid, shown(), None)),
-        },
+        }
         (Column::Time(t), _) => match to_time(v, text) {
             Some(time) => {
                 t.push(chrono::Timelike::num_seconds_from_midnight(&time) as i32);
@@ -335,10 +340,19 @@ pub(crate) fn store(
             Err(e) => Err(fail(
                 DqRule::PersonIdInvalid,
                 mask::mask_id(&auditor_model::ident::normalize(text)),
-                Some((e.zh(), e.en())),
+                Some(crate::value::id_as_number(v, text).unwrap_or_else(|| (e.zh(), e.en()))),
             )),
         },
     }
+}
+
+/// A date written without its year (3月5日, 3.5) in a sheet whose title gives the year.
+fn yearless(
+    v: &RawValue<'_>,
+    row: &RawRow<'_>,
+    year: Option<i32>,
+) -> Option<(chrono::NaiveDate, Option<NaiveTime>)> {
+    crate::value::parse_yearless(&row.display(v), year?)
 }
 
 /// No pregnancy lasts beyond about 45 weeks: a larger age is a typing slip or a number read in

@@ -149,6 +149,18 @@ pub struct SheetOut {
     /// For a sheet whose dataset was not recognised: the headers it saw.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub headers: Vec<String>,
+    /// For a recognised sheet: the headers of the columns no field took (not read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped: Vec<String>,
+    /// What ingest decided about the sheet as a whole (a row skipped, a stand-in column).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<SheetNote>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SheetNote {
+    pub message: String,
+    pub message_en: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -218,6 +230,15 @@ impl SheetOut {
             rows: s.rows,
             hidden: s.hidden,
             headers: s.headers.clone(),
+            unmapped: s.unmapped.clone(),
+            notes: s
+                .notes
+                .iter()
+                .map(|(zh, en)| SheetNote {
+                    message: zh.clone(),
+                    message_en: en.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -77,6 +77,17 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
                     );
                 }
             }
+            if !s.unmapped.is_empty() {
+                let label = if zh {
+                    "未读取的列："
+                } else {
+                    "columns not read: "
+                };
+                let _ = writeln!(out, "    {label}{}", s.unmapped.join(", "));
+            }
+            for n in &s.notes {
+                let _ = writeln!(out, "    {}", if zh { &n.message } else { &n.message_en });
+            }
         }
     }
     for note in &report.notes {

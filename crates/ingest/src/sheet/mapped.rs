@@ -34,6 +34,9 @@ pub(super) struct Mapped {
     pub(super) header_raw: Vec<(u32, String)>,
     /// Values of merged cells in data rows, to fill the cells the merge covers.
     pub(super) merge_values: HashMap<(u32, u32), String>,
+    /// The year the title rows or the sheet name give ("2024年3月B超登记"), for dates written
+    /// without one (3月5日).
+    pub(super) title_year: Option<i32>,
 }
 
 impl Mapped {
@@ -70,6 +73,7 @@ impl Mapped {
             scratch: String::new(),
             header_raw: self.header_raw.clone(),
             merge_values: self.merge_values.clone(),
+            title_year: self.title_year,
         }
     }
 

@@ -16,6 +16,7 @@ use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store, to_datetime, to_time};
 
 mod carried;
+mod layout;
 mod mapped;
 mod rows;
 
@@ -46,6 +47,12 @@ pub struct SheetReport {
     pub rows: usize,
     /// For a sheet whose dataset was not recognised: the headers it saw.
     pub headers: Vec<String>,
+    /// For a recognised sheet: the header of every column no field took, so the user sees
+    /// what was not read (孕妇姓名 when nothing named 姓名 would hide a missing column).
+    pub unmapped: Vec<String>,
+    /// What the reader decided about the sheet as a whole, (zh, en): a column-number row
+    /// skipped, a stand-in column used, a summary sheet not read as a ledger.
+    pub notes: Vec<(String, String)>,
 }
 
 pub struct SheetReader<'a> {
@@ -61,6 +68,8 @@ pub struct SheetReader<'a> {
     findings: Vec<Finding>,
     counts: HashMap<DqRule, usize>,
     unrecognised: Vec<String>,
+    unmapped: Vec<String>,
+    notes: Vec<(String, String)>,
     expected_rows: usize,
 }
 
@@ -86,6 +95,8 @@ impl<'a> SheetReader<'a> {
             findings: Vec::new(),
             counts: HashMap::new(),
             unrecognised: Vec::new(),
+            unmapped: Vec::new(),
+            notes: Vec::new(),
             expected_rows: 0,
         }
     }
@@ -132,6 +143,8 @@ impl<'a> SheetReader<'a> {
             findings: Vec::new(),
             counts: HashMap::new(),
             unrecognised: Vec::new(),
+            unmapped: Vec::new(),
+            notes: Vec::new(),
             expected_rows: 0,
         }
     }
@@ -205,6 +218,8 @@ impl<'a> SheetReader<'a> {
                 header_row: Some(m.header_row),
                 rows: m.table.len(),
                 headers: Vec::new(),
+                unmapped: self.unmapped,
+                notes: self.notes,
             };
             (report, Some(m.table), self.findings)
         } else {
@@ -215,6 +230,8 @@ impl<'a> SheetReader<'a> {
                 header_row: None,
                 rows: 0,
                 headers: self.unrecognised,
+                unmapped: Vec::new(),
+                notes: self.notes,
             };
             (report, None, self.findings)
         }
@@ -257,13 +274,52 @@ impl<'a> SheetReader<'a> {
                 .unwrap_or_default();
             return;
         };
+        let sheet_label = if sheet_name.is_empty() {
+            String::new()
+        } else {
+            format!("“{sheet_name}”")
+        };
+        if self.forced.is_none()
+            && layout::is_summary(&rows[found.last_row], &rows[found.last_row + 1..])
+        {
+            self.unrecognised = rows[found.last_row]
+                .iter()
+                .map(|c| c.text.clone())
+                .collect();
+            self.notes.push((
+                format!("工作表{sheet_label}的各列是人次、例数、合计等统计数，不是逐条登记的台账，未作为台账检查"),
+                format!("sheet {sheet_label} holds counts (人次, 例数, 合计…), not one record per row: it is not a ledger and was not checked"),
+            ));
+            return;
+        }
         let mut found = found;
         date_before_time(&mut found, &scan);
         let spec = &self.catalog.datasets[found.dataset];
+        self.unmapped = unmapped_headers(&found, &rows);
+        for &(col, field) in &found.stand_ins {
+            let header = rows[found.last_row]
+                .iter()
+                .find(|c| c.col == col)
+                .map_or("", |c| c.text.as_str());
+            let f = &spec.fields[field];
+            self.notes.push((
+                format!("表中没有「{}」列，以「{header}」列代替（该日期通常晚于{}，据此判断的时限只会偏宽）", f.zh, f.zh),
+                format!("no column names the {} ({}); the \"{header}\" column stands in for it (that date is usually later, so deadlines judged from it are never too strict)", f.en, f.name),
+            ));
+        }
         self.ctx.dataset = Some(spec.dataset);
         self.ctx.institution = institution_from_titles(&rows[..found.last_row]);
         let header_row = scan[found.last_row].number;
         let mut mapped = self.start_table(found, header_row);
+        let title: String = std::iter::once(sheet_name.as_str())
+            .chain(
+                rows[..mapped.header.last_row]
+                    .iter()
+                    .flatten()
+                    .map(|c| c.text.as_str()),
+            )
+            .collect();
+        mapped.title_year = crate::value::year_in_title(&title);
         mapped.header_raw = mapped
             .header
             .columns
@@ -276,8 +332,20 @@ impl<'a> SheetReader<'a> {
             .collect();
         gestation_units(&mut mapped, &scan);
         self.column_findings(&mut mapped, header_row);
+        let mut first_data = mapped.header.last_row + 1;
+        if rows
+            .get(first_data)
+            .is_some_and(|r| layout::is_column_number_row(r))
+        {
+            let n = scan[first_data].number;
+            self.notes.push((
+                format!("第 {n} 行是栏目序号（1、2、3… 或 甲、乙、丙…），不是记录，已跳过"),
+                format!("row {n} numbers the columns (1, 2, 3… or 甲, 乙, 丙…); it is not a record and was skipped"),
+            ));
+            first_data += 1;
+        }
         self.mapped = Some(mapped);
-        for row in &scan[self.mapped.as_ref().map_or(0, |m| m.header.last_row + 1)..] {
+        for row in &scan[first_data..] {
             self.data_row(row);
         }
     }
@@ -355,6 +423,7 @@ impl<'a> SheetReader<'a> {
                 .map(|f| f.name.ends_with("days"))
                 .collect(),
             merge_values: HashMap::new(),
+            title_year: None,
         }
     }
 
@@ -565,6 +634,7 @@ impl<'a> SheetReader<'a> {
                         v,
                         companion,
                         m.bare_days[field],
+                        m.title_year,
                         self.hasher,
                         &mut m.scratch,
                     ) {
@@ -598,6 +668,49 @@ impl<'a> SheetReader<'a> {
         m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);
     }
+}
+
+/// The header text of every column of the header row that no field took (a duplicate of a
+/// mapped field has its own finding). A column with no text in the last header row shows the
+/// group header above it.
+fn unmapped_headers(found: &HeaderMatch, rows: &[Vec<HeaderCell>]) -> Vec<String> {
+    let last = &rows[found.last_row];
+    let parent = found.last_row.checked_sub(1).map(|i| &rows[i]);
+    let mut cols: Vec<u32> = last.iter().map(|c| c.col).collect();
+    if found
+        .columns
+        .iter()
+        .any(|(c, _)| !last.iter().any(|h| h.col == *c))
+        && let Some(p) = parent
+    {
+        // A two-row header: the group row's columns are the header's too.
+        cols.extend(p.iter().map(|c| c.col));
+    }
+    cols.sort_unstable();
+    cols.dedup();
+    // A column with nothing under it in the rows scanned (a HIS export's 扩展字段1…39) holds
+    // nothing unread: listing it would bury the columns that do.
+    let data = &rows[found.last_row + 1..];
+    cols.into_iter()
+        .filter(|col| data.is_empty() || data.iter().flatten().any(|c| c.col == *col))
+        .filter(|col| {
+            !found.columns.iter().any(|(c, _)| c == col)
+                && !found.duplicate_columns.iter().any(|(c, _, _)| c == col)
+        })
+        .filter_map(|col| {
+            last.iter()
+                .chain(parent.into_iter().flatten())
+                .find(|c| c.col == col)
+                .map(|c| c.text.clone())
+        })
+        // A row number (序号) is the sheet's own, not data left unread.
+        .filter(|text| {
+            !matches!(
+                header::normalize_header(text).as_str(),
+                "序号" | "行号" | "顺序号" | "序" | "no" | "#"
+            )
+        })
+        .collect()
 }
 
 /// A date-time field named by two columns (检查时间 + 检查日期) is read from the column holding

@@ -462,3 +462,70 @@ mod tests {
         assert_eq!(parse_time_text("25:00"), None);
     }
 }
+
+/// The year a sheet's title gives: the first 19xx or 20xx followed by 年 ("2024年3月B超登记",
+/// "青山县2024年度终止妊娠登记").
+pub fn year_in_title(title: &str) -> Option<i32> {
+    let folded = fold_width(title);
+    let chars: Vec<char> = folded.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        let starts_well = w[0] == '1' && w[1] == '9' || w[0] == '2' && w[1] == '0';
+        (w[4] == '年' && starts_well && w[..4].iter().all(char::is_ascii_digit))
+            .then(|| digits.parse().ok())
+            .flatten()
+    })
+}
+
+/// A date written without a year, read in `year`: 3月5日, 3月5号, 3.5, 3/5, 03-05, each with an
+/// optional time after it (3月5日 14:30). Anything naming a year is not this.
+pub fn parse_yearless(raw: &str, year: i32) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    let s = fold_width(raw);
+    let s = s.trim();
+    let (date_part, time_part) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t)),
+        None => (s, None),
+    };
+    let date_part = date_part.trim_end_matches(['日', '号']);
+    let (m, d) = date_part
+        .split_once('月')
+        .or_else(|| date_part.split_once(['.', '/', '-']))?;
+    let digits = |x: &str| !x.is_empty() && x.len() <= 2 && x.bytes().all(|b| b.is_ascii_digit());
+    if !digits(m) || !digits(d) {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(year, m.parse().ok()?, d.parse().ok()?)?;
+    let time = match time_part {
+        Some(t) if !t.trim().is_empty() => Some(parse_time_text(t)?),
+        _ => None,
+    };
+    Some((date, time))
+}
+
+#[cfg(test)]
+mod yearless_tests {
+    use super::*;
+
+    #[test]
+    fn a_title_gives_the_year_of_dates_written_without_one() {
+        assert_eq!(year_in_title("2024年3月B超登记"), Some(2024));
+        assert_eq!(year_in_title("青山县２０２３年度终止妊娠登记"), Some(2023));
+        assert_eq!(year_in_title("B超登记 3月"), None);
+        assert_eq!(year_in_title("共1234年"), None);
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for text in ["3月5日", "3月5号", "3.5", "3/5", "03-05", "３月５日"] {
+            assert_eq!(
+                parse_yearless(text, 2024),
+                Some((d(2024, 3, 5), None)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parse_yearless("3月5日 14:30", 2024),
+            Some((d(2024, 3, 5), NaiveTime::from_hms_opt(14, 30, 0)))
+        );
+        for not in ["2月30日", "13.1", "2024.3", "3月", "abc", "3.5.1", "100.5"] {
+            assert_eq!(parse_yearless(not, 2024), None, "{not}");
+        }
+    }
+}

@@ -5,9 +5,11 @@ use std::borrow::Cow;
 
 mod dates;
 mod gestation;
+mod id_number;
 
 pub use dates::*;
 pub use gestation::*;
+pub use id_number::id_as_number;
 
 /// Text that means "nothing entered". Compared after trimming and folding to half-width.
 const PLACEHOLDERS: &[&str] = &[
