@@ -146,6 +146,14 @@ fn string_at(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
     }
 }
 
+/// Asserts the cell is a date cell holding Excel serial `serial`.
+fn assert_date(r: &calamine::Range<Data>, (row, col): (u32, u32), serial: f64, what: &str) {
+    match r.get_value((row, col)) {
+        Some(Data::DateTime(d)) => assert!((d.as_f64() - serial).abs() < 1e-9, "{what}: {d:?}"),
+        other => panic!("{what}: cell ({row}, {col}) is {other:?}, not a date"),
+    }
+}
+
 #[test]
 fn csv_report_is_excel_ready_and_matches_its_snapshots() {
     for (name, inputs) in CASES {
@@ -393,7 +401,7 @@ fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets(
     // The copy holds each value at its original cell: K4 is the buyer the finding names.
     let copy = wb.worksheet_range("violating").unwrap();
     assert!(string_at(&copy, 0, 10).starts_with("购货单位"));
-    assert_eq!(string_at(&copy, 3, 0), "2024-03-12");
+    assert_date(&copy, (3, 0), 45363.0, "A4 2024-03-12");
     assert_eq!(string_at(&copy, 3, 10), "青山康宁诊所");
     assert_eq!(string_at(&copy, 3, 11), "92370921MA3E7H2P3L");
     assert_eq!(copy.get_value((3, 7)), Some(&Data::Float(5.0)));
@@ -447,7 +455,12 @@ fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets(
             .map(|s| s.split('"').next().unwrap().to_owned())
     };
     assert!(style_of("K4").is_some(), "the offending cell is filled");
-    assert_eq!(style_of("A4"), None, "other cells are not");
+    assert_eq!(style_of("C4"), None, "other cells are not");
+    assert_ne!(
+        style_of("A4"),
+        style_of("K4"),
+        "the date has its format, not the fill"
+    );
     assert_eq!(style_of("K4"), style_of("L4"));
 }
 
@@ -459,13 +472,9 @@ fn xlsx_copy_keeps_cells_below_title_rows_where_the_findings_say() {
     // Two title rows, the header on row 3, records from row 4: as in the ledger.
     assert_eq!(string_at(&copy, 0, 0), "");
     assert!(string_at(&copy, 2, 0).starts_with("日期"));
-    assert_eq!(string_at(&copy, 3, 0), "2024-01-05");
+    assert_date(&copy, (3, 0), 45296.0, "A4 2024-01-05");
     assert_eq!(string_at(&copy, 6, 10), "91350100M000100Y44", "K7");
-    assert_eq!(
-        string_at(&copy, 7, 0),
-        "2024-01-05",
-        "A8, the duplicate row"
-    );
+    assert_date(&copy, (7, 0), 45296.0, "A8, the duplicate row");
     let comments = part(&xlsx_parts(&bytes), "xl/comments1.xml").to_owned();
     let a6 = comments
         .split("<comment ref=\"A6\"")
@@ -547,14 +556,16 @@ fn values_that_look_like_formulas_stay_text_in_csv_and_xlsx() {
     let bytes = std::fs::read(&path).unwrap();
     let mut wb = open_xlsx(&bytes);
     let findings = wb.worksheet_range("发现 Findings").unwrap();
-    assert_eq!(string_at(&findings, 1, 3), "'=HYPERLINK(1).csv");
+    // xlsx text is a string cell, never evaluated, shown as written: Excel's quote prefix
+    // (tests/xlsx_cells.rs) keeps it text on edit, without an apostrophe in the value.
+    assert_eq!(string_at(&findings, 1, 3), "=HYPERLINK(1).csv");
     let copy_name = wb.sheet_names()[2].clone();
     let copy = wb.worksheet_range(&copy_name).unwrap();
-    assert_eq!(string_at(&copy, 1, 1), "'+US1");
-    assert_eq!(string_at(&copy, 1, 5), "'@SUM(A1)");
-    assert_eq!(string_at(&copy, 1, 6), format!("'{link}"));
-    assert_eq!(string_at(&copy, 1, 7), format!("'{link}"));
-    assert_eq!(string_at(&copy, 2, 5), "'-1+2");
+    assert_eq!(string_at(&copy, 1, 1), "+US1");
+    assert_eq!(string_at(&copy, 1, 5), "@SUM(A1)");
+    assert_eq!(string_at(&copy, 1, 6), link);
+    assert_eq!(string_at(&copy, 1, 7), link);
+    assert_eq!(string_at(&copy, 2, 5), "-1+2");
     for sheet in wb.sheet_names() {
         let formulas = wb.worksheet_formula(&sheet).unwrap();
         assert!(

@@ -135,6 +135,7 @@ impl SheetContext {
             citation: rule.citation().to_owned(),
             fingerprint: fingerprint(rule.id(), self.dataset, &self.institution, key),
             related: Vec::new(),
+            unlisted: 0,
         }
     }
 }

@@ -25,6 +25,24 @@ pub struct Finding {
     /// movements of a stock count), in this file or another input; empty for one-row findings.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Evidence>,
+    /// On the one summary finding a rule adds when it fired more often on a sheet than the
+    /// run lists (另有 N 处同类问题未逐一列出): N, the findings it stands for. Zero, and not
+    /// serialized, on every listed finding. Totals count a summary as N findings, never as one.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unlisted: u32,
+}
+
+impl Finding {
+    /// How many findings this one stands for in a total: 1 for a listed finding, N for the
+    /// summary of N unlisted ones.
+    pub fn weight(&self) -> usize {
+        self.unlisted.max(1) as usize
+    }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One row a finding rests on besides its own: where it is and the cells that show it.

@@ -177,7 +177,12 @@ impl Page<'_> {
         for n in [s.critical, s.high, s.medium, s.low, s.total] {
             let _ = write!(out, "<td class=\"num\">{n}</td>");
         }
-        out.push_str("</tr>\n</table>\n</section>\n");
+        out.push_str("</tr>\n</table>\n");
+        let lang = if self.zh { Lang::Zh } else { Lang::En };
+        if let Some(note) = s.unlisted_note(lang) {
+            let _ = writeln!(out, "<p>{}</p>", esc(&note));
+        }
+        out.push_str("</section>\n");
     }
 
     /// The funnel plot, when births were among the inputs.

@@ -208,8 +208,8 @@ impl Cases<'_> {
                 "      <failure type=\"{worst}\" message=\"{}\">{}\n{}</failure>",
                 esc(&format!(
                     "{} 项发现，级别 {fail_on} 及以上 / {} at or above {fail_on}: {title}",
-                    failing.len(),
-                    count(failing.len())
+                    weight(&failing),
+                    count(weight(&failing))
                 )),
                 esc(&title),
                 esc(&lines(&failing))
@@ -219,14 +219,19 @@ impl Cases<'_> {
             let _ = writeln!(
                 out,
                 "      <system-out>{} 项发现，低于 {fail_on} / {} below {fail_on}: {}\n{}</system-out>",
-                below.len(),
-                count(below.len()),
+                weight(&below),
+                count(weight(&below)),
                 esc(&title),
                 esc(&lines(&below))
             );
         }
         out.push_str("    </testcase>\n");
     }
+}
+
+/// How many findings these are, a summary line counting as the N it stands for.
+fn weight(findings: &[&Finding]) -> usize {
+    findings.iter().map(|f| f.weight()).sum()
 }
 
 fn count(n: usize) -> String {

@@ -180,6 +180,8 @@ impl Note {
     }
 }
 
+/// Counts of findings by severity. A rule's summary of the findings it did not list one by one
+/// counts as the N findings it stands for, so the totals are the problems found, not the lines.
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub critical: usize,
@@ -187,21 +189,43 @@ pub struct Summary {
     pub medium: usize,
     pub low: usize,
     pub total: usize,
+    /// Of `total`, the findings not listed one by one (each rule's 另有 N 处 lines); absent when
+    /// every finding is listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unlisted: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
     pub fn of(findings: &[Finding]) -> Self {
         let mut s = Self::default();
         for f in findings {
+            let n = f.weight();
             match f.severity {
-                Severity::Critical => s.critical += 1,
-                Severity::High => s.high += 1,
-                Severity::Medium => s.medium += 1,
-                Severity::Low => s.low += 1,
+                Severity::Critical => s.critical += n,
+                Severity::High => s.high += n,
+                Severity::Medium => s.medium += n,
+                Severity::Low => s.low += n,
             }
-            s.total += 1;
+            s.total += n;
+            s.unlisted += f.unlisted as usize;
         }
         s
+    }
+
+    /// The sentence the human-readable totals add when some findings were not listed.
+    pub fn unlisted_note(&self, lang: Lang) -> Option<String> {
+        if self.unlisted == 0 {
+            return None;
+        }
+        Some(match lang {
+            Lang::Zh => format!("其中 {} 项未逐一列出", self.unlisted),
+            Lang::En => format!("{} of them not listed one by one", self.unlisted),
+        })
     }
 }
 

@@ -187,6 +187,10 @@ fn result(f: &Finding, rule_index: Option<usize>, artifact: Option<usize>) -> Va
             "citation": f.citation,
         },
     });
+    // A summary result stands for N findings; a dashboard that totals results can weigh it.
+    if f.unlisted > 0 {
+        r["properties"]["unlisted"] = json!(f.unlisted);
+    }
     if !f.related.is_empty() {
         r["relatedLocations"] = f
             .related

@@ -2,20 +2,28 @@
 //! record's values (as ingest read them, personal data masked) in their original cells, and the
 //! cells a finding names filled and annotated with the rule and its message.
 //!
+//! Not yet a full copy: ingest's `Table` keeps only the columns the dataset maps (typed, masked)
+//! and no title rows nor original header texts, so unmapped columns (序号, 孕妇姓名 …) and title
+//! rows stay blank and headers show field names. Keeping every raw cell in `Table` would cost
+//! memory on the million-row path for every run; the cheaper way is to read the source sheet
+//! again when an xlsx report is written, which needs from ingest a reader of a sheet's raw cells
+//! (its own CSV decoding and title handling) with free-text masking (`redact`) applied, and the
+//! input's path here next to its display name.
+//!
 //! Copies are written in Excel's constant-memory mode, row by row, so a million-row ledger is
 //! streamed to disk instead of held as cells; hence everything here goes in row order.
 
 use std::collections::BTreeMap;
 
-use auditor_ingest::column::Column;
+use auditor_ingest::column::{Column, date_from_days, datetime_from_secs};
 use auditor_ingest::spec::FieldType;
 use auditor_ingest::{Catalog, Table};
 use auditor_model::Finding;
-use rust_xlsxwriter::{Note, Worksheet, XlsxError};
+use chrono::{Datelike, Timelike};
+use rust_xlsxwriter::{ExcelDateTime, Note, Worksheet, XlsxError};
 
-use super::escape::spreadsheet_text;
 use super::rule_book::RuleBook;
-use super::xlsx::Formats;
+use super::xlsx::{Formats, write_text};
 
 /// Excel's last row and column (1-based row, 0-based column).
 const MAX_ROW: u32 = 1_048_576;
@@ -136,9 +144,10 @@ pub fn write(
     Ok(())
 }
 
-/// A record's value: numbers (and quantities without a unit) as numbers, gestational ages in weeks as ledgers write them,
-/// everything else as the text ingest shows (personal data masked), escaped against formulas
-/// and written as a string, never as a formula.
+/// A record's value: numbers (and quantities without a unit) as numbers, gestational ages in
+/// weeks as ledgers write them, dates as Excel dates (a date alone as yyyy-mm-dd, a time only
+/// when the record had one), sex as 男/女, everything else as the text ingest shows (personal
+/// data masked), always as a string and never as a formula.
 fn write_value(
     ws: &mut Worksheet,
     (row, col): (u32, u16),
@@ -148,15 +157,24 @@ fn write_value(
     marked: bool,
     formats: &Formats,
 ) -> Result<(), XlsxError> {
+    if let Some((when, style)) = datetime(column, i) {
+        let format = if marked {
+            &formats.offending_date[style]
+        } else {
+            &formats.date[style]
+        };
+        ws.write_datetime_with_format(row, col, when, format)?;
+        return Ok(());
+    }
     // A quantity with its unit ("10盒") stays text, as written; a bare one is a number.
     let number = match column {
         Column::Number(_) => column.number(i),
         Column::Quantity(_, unit) if unit.get(i).is_empty() => column.number(i),
         _ => None,
     };
-    let text = match (kind, number) {
-        (Some(FieldType::Gestation), Some(days)) => weeks(days),
-        (_, Some(n)) => {
+    let text = match (kind, number, column) {
+        (Some(FieldType::Gestation), Some(days), _) => weeks(days),
+        (_, Some(n), _) => {
             if marked {
                 ws.write_number_with_format(row, col, n, &formats.offending)?;
             } else {
@@ -164,17 +182,48 @@ fn write_value(
             }
             return Ok(());
         }
+        // Ingest keeps sex as a flag (1 male); shown as 是/否 it would read as another column.
+        (Some(FieldType::Sex), _, Column::Flag(v)) if !column.is_missing(i) => {
+            if v.get(i) == Some(&1) { "男" } else { "女" }.to_owned()
+        }
         _ => column.display(i),
     };
-    match (marked, text.is_empty()) {
-        (true, true) => ws.write_blank(row, col, &formats.offending)?,
-        (true, false) => {
-            ws.write_string_with_format(row, col, spreadsheet_text(&text), &formats.offending)?
+    if text.is_empty() {
+        if marked {
+            ws.write_blank(row, col, &formats.offending)?;
         }
-        (false, false) => ws.write_string(row, col, spreadsheet_text(&text))?,
-        (false, true) => ws,
+        return Ok(());
+    }
+    write_text(ws, row, col, &text, formats.text(&text, marked))
+}
+
+/// Record `i` of a date or date-time column as an Excel date, and which of
+/// [`DATE_FORMATS`](super::xlsx::DATE_FORMATS) shows it: a date-time at midnight was written
+/// as a date alone (ingest keeps no time it was not given), so it shows no 00:00:00.
+fn datetime(column: &Column, i: usize) -> Option<(ExcelDateTime, usize)> {
+    if column.is_missing(i) {
+        return None;
+    }
+    let when = match column {
+        Column::Date(v) => date_from_days(*v.get(i)?)?.and_hms_opt(0, 0, 0)?,
+        Column::DateTime(v) => datetime_from_secs(*v.get(i)?)?,
+        _ => return None,
     };
-    Ok(())
+    let style = match (when.hour(), when.minute(), when.second()) {
+        (0, 0, 0) => 0,
+        (_, _, 0) => 1,
+        _ => 2,
+    };
+    let excel = ExcelDateTime::from_ymd(when.year() as u16, when.month() as u8, when.day() as u8)
+        .and_then(|d| {
+            d.and_hms(
+                when.hour() as u16,
+                when.minute() as u8,
+                f64::from(when.second()),
+            )
+        })
+        .ok()?;
+    Some((excel, style))
 }
 
 /// A gestational age, stored in days, as ledgers write it: `16周`, `12+3`.

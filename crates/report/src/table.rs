@@ -100,16 +100,26 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
     }
     let sum = &report.summary;
     let _ = writeln!(out);
+    let unlisted = sum
+        .unlisted_note(lang)
+        .map(|n| {
+            if zh {
+                format!("（{n}）")
+            } else {
+                format!(" ({n})")
+            }
+        })
+        .unwrap_or_default();
     if zh {
         let _ = writeln!(
             out,
-            "发现 {} 项：严重 {} · 高 {} · 中 {} · 低 {}",
+            "发现 {} 项：严重 {} · 高 {} · 中 {} · 低 {}{unlisted}",
             sum.total, sum.critical, sum.high, sum.medium, sum.low
         );
     } else {
         let _ = writeln!(
             out,
-            "{} findings: critical {} · high {} · medium {} · low {}",
+            "{} findings: critical {} · high {} · medium {} · low {}{unlisted}",
             sum.total, sum.critical, sum.high, sum.medium, sum.low
         );
     }

@@ -7,7 +7,6 @@ use auditor_model::Severity;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use super::columns::{self, HEADERS, values};
-use super::escape::spreadsheet_text;
 use super::rule_book::RuleBook;
 use super::sheet_copy::{self, SheetCopy};
 use super::sheet_name::{SheetNames, quoted};
@@ -26,10 +25,25 @@ pub struct Formats {
     pub header: Format,
     pub title: Format,
     pub offending: Format,
+    /// Text that a spreadsheet would take for a formula if retyped (`=`, `+`, `-`, `@`, a tab):
+    /// a string cell is never evaluated, and Excel's quote prefix keeps it text when a user
+    /// edits it, while the cell shows exactly what was written, with no apostrophe in it.
+    pub quoted: Format,
+    pub offending_quoted: Format,
+    /// A date, and a date with its time to the minute or to the second.
+    pub date: [Format; 3],
+    pub offending_date: [Format; 3],
 }
+
+/// The number formats of [`Formats::date`]: a date alone, a time to the minute, to the second.
+pub const DATE_FORMATS: [&str; 3] = ["yyyy-mm-dd", "yyyy-mm-dd hh:mm", "yyyy-mm-dd hh:mm:ss"];
 
 impl Formats {
     fn new() -> Self {
+        // Excel's own "Bad" cell style: light red fill, dark red text.
+        let offending = Format::new()
+            .set_background_color(Color::RGB(0x00FF_C7CE))
+            .set_font_color(Color::RGB(0x009C_0006));
         Self {
             header: Format::new()
                 .set_bold()
@@ -37,12 +51,45 @@ impl Formats {
                 .set_background_color(Color::RGB(0x00D9_E1F2))
                 .set_border_bottom(FormatBorder::Thin),
             title: Format::new().set_bold().set_font_size(14),
-            // Excel's own "Bad" cell style: light red fill, dark red text.
-            offending: Format::new()
-                .set_background_color(Color::RGB(0x00FF_C7CE))
-                .set_font_color(Color::RGB(0x009C_0006)),
+            quoted: Format::new().set_quote_prefix(),
+            offending_quoted: offending.clone().set_quote_prefix(),
+            date: DATE_FORMATS.map(|f| Format::new().set_num_format(f)),
+            offending_date: DATE_FORMATS.map(|f| offending.clone().set_num_format(f)),
+            offending,
         }
     }
+
+    /// The format of a text cell: quote-prefixed when it would read as a formula, filled when
+    /// a finding names it, `None` for plain text.
+    pub fn text(&self, s: &str, offending: bool) -> Option<&Format> {
+        match (looks_like_formula(s), offending) {
+            (true, true) => Some(&self.offending_quoted),
+            (true, false) => Some(&self.quoted),
+            (false, true) => Some(&self.offending),
+            (false, false) => None,
+        }
+    }
+}
+
+/// The leading characters OWASP lists for formula injection (see `escape::spreadsheet_text`,
+/// which the CSV report still uses: a CSV cell has no format to carry a quote prefix).
+fn looks_like_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// Writes `text` as a string cell (never a formula), with [`Formats::text`]'s format.
+pub fn write_text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: Option<&Format>,
+) -> Result<(), XlsxError> {
+    match format {
+        Some(f) => ws.write_string_with_format(row, col, text, f)?,
+        None => ws.write_string(row, col, text)?,
+    };
+    Ok(())
 }
 
 pub fn render_xlsx(
@@ -107,9 +154,7 @@ fn write_findings(
                     ws.write_number(row, c, f64::from(n))?;
                 }
                 _ if value.is_empty() => {}
-                _ => {
-                    ws.write_string(row, c, spreadsheet_text(value))?;
-                }
+                _ => write_text(ws, row, c, value, formats.text(value, false))?,
             }
         }
         // The cells link to the same cells in the copy of their sheet.
@@ -166,7 +211,7 @@ fn write_summary(
     let mut row = 2;
     for (label, value) in about {
         ws.write_string(row, 0, label)?;
-        ws.write_string(row, 1, spreadsheet_text(&value))?;
+        write_text(ws, row, 1, &value, formats.text(&value, false))?;
         row += 1;
     }
 
@@ -183,6 +228,11 @@ fn write_summary(
     row += 1;
     ws.write_string(row, 0, "合计 total")?;
     ws.write_number(row, 1, s.total as f64)?;
+    if s.unlisted > 0 {
+        row += 1;
+        ws.write_string(row, 0, "其中未逐一列出 of them not listed one by one")?;
+        ws.write_number(row, 1, s.unlisted as f64)?;
+    }
 
     row += 2;
     let heads = [
@@ -199,20 +249,17 @@ fn write_summary(
     }
     for input in &report.inputs {
         row += 1;
-        ws.write_string(row, 0, spreadsheet_text(&input.file))?;
+        write_text(ws, row, 0, &input.file, formats.text(&input.file, false))?;
         if let Some(e) = &input.error {
-            ws.write_string(
-                row,
-                6,
-                spreadsheet_text(&format!("{} / {}", e.message, e.message_en)),
-            )?;
+            let text = format!("{} / {}", e.message, e.message_en);
+            write_text(ws, row, 6, &text, formats.text(&text, false))?;
         }
         for (i, sheet) in input.sheets.iter().enumerate() {
             if i > 0 {
                 row += 1;
-                ws.write_string(row, 0, spreadsheet_text(&input.file))?;
+                write_text(ws, row, 0, &input.file, formats.text(&input.file, false))?;
             }
-            ws.write_string(row, 1, spreadsheet_text(&sheet.sheet))?;
+            write_text(ws, row, 1, &sheet.sheet, formats.text(&sheet.sheet, false))?;
             if let Some(d) = sheet.dataset {
                 ws.write_string(row, 2, d.as_str())?;
             }
@@ -239,14 +286,11 @@ fn write_summary(
                     )?;
                 }
             } else if sheet.dataset.is_none() {
-                ws.write_string(
-                    row,
-                    6,
-                    spreadsheet_text(&format!(
-                        "未识别的台账 / not a known ledger: {}",
-                        sheet.headers.join(", ")
-                    )),
-                )?;
+                let text = format!(
+                    "未识别的台账 / not a known ledger: {}",
+                    sheet.headers.join(", ")
+                );
+                write_text(ws, row, 6, &text, formats.text(&text, false))?;
             }
         }
     }
@@ -256,11 +300,8 @@ fn write_summary(
         ws.write_string_with_format(row, 0, "注 notes", &formats.header)?;
         for note in &report.notes {
             row += 1;
-            ws.write_string(
-                row,
-                0,
-                spreadsheet_text(&format!("{} / {}", note.message, note.message_en)),
-            )?;
+            let text = format!("{} / {}", note.message, note.message_en);
+            write_text(ws, row, 0, &text, formats.text(&text, false))?;
         }
     }
     Ok(())

@@ -183,6 +183,7 @@ fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
         citation: rule.citation(),
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, "summary"),
         related: Vec::new(),
+        unlisted: u32::try_from(more).unwrap_or(u32::MAX),
     }
 }
 
@@ -270,5 +271,6 @@ fn to_finding(rule: &Rule, tables: &[Table], table: &Table, hit: &crate::kinds::
         citation: rule.citation(),
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, &key),
         related,
+        unlisted: 0,
     }
 }

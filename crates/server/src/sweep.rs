@@ -180,6 +180,7 @@ fn late_ledgers(
                 citation: rule.citation(),
                 fingerprint: fingerprint(LEDGER_LATE, None, &code, &format!("{d}|{month}")),
                 related: "[]".into(),
+                unlisted: 0,
             });
         }
     }

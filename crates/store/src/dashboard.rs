@@ -3,10 +3,8 @@
 //! a hundred findings and on a million.
 
 use chrono::{Datelike, NaiveDate};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::Viewer;
 use crate::entity::{finding, organisation, upload};
@@ -29,6 +27,10 @@ pub struct Dashboard {
 }
 
 const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+
+/// A finding counts as one, a rule's summary of the findings it did not list one by one as the
+/// `unlisted` findings it stands for (`m0005_unlisted`).
+const WEIGHT: &str = "CAST(SUM(CASE WHEN unlisted > 0 THEN unlisted ELSE 1 END) AS BIGINT)";
 
 /// The first day of the month `back` months before `d`'s (negative: after).
 fn month_start(d: NaiveDate, back: i32) -> Option<NaiveDate> {
@@ -53,7 +55,7 @@ impl Store {
             .filter(cond)
             .select_only()
             .column(column)
-            .expr_as(Func::count(Expr::col(finding::Column::Id)), "n")
+            .expr_as(Expr::cust(WEIGHT), "n")
             .group_by(column)
             .into_tuple::<(String, i64)>()
             .all(&self.db)
@@ -79,7 +81,7 @@ impl Store {
             .filter(cond)
             .select_only()
             .column(finding::Column::InstitutionId)
-            .expr_as(Func::count(Expr::col(finding::Column::Id)), "n")
+            .expr_as(Expr::cust(WEIGHT), "n")
             .group_by(finding::Column::InstitutionId)
             .into_tuple::<(Option<i32>, i64)>()
             .all(&self.db)
@@ -144,9 +146,14 @@ impl Store {
                 .filter(
                     finding::Column::CreatedAt.lt(end.and_hms_opt(0, 0, 0).map(|t| t.and_utc())),
                 )
-                .count(&self.db)
-                .await?;
-            trend.push((start, n));
+                .select_only()
+                .expr_as(Expr::cust(WEIGHT), "n")
+                .into_tuple::<Option<i64>>()
+                .one(&self.db)
+                .await?
+                .flatten()
+                .unwrap_or(0);
+            trend.push((start, n as u64));
         }
         Ok(Dashboard {
             by_severity,
@@ -169,7 +176,7 @@ impl Store {
             .select_only()
             .column(finding::Column::Rule)
             .column(finding::Column::Severity)
-            .expr_as(Func::count(Expr::col(finding::Column::Id)), "n")
+            .expr_as(Expr::cust(WEIGHT), "n")
             .group_by(finding::Column::Rule)
             .group_by(finding::Column::Severity)
             .into_tuple()

@@ -47,6 +47,8 @@ pub struct Incoming {
     pub fingerprint: String,
     /// JSON array of the other rows the finding rests on.
     pub related: String,
+    /// On a summary finding, how many findings it stands for; 0 otherwise.
+    pub unlisted: i32,
 }
 
 /// The stored upload an input file name stands for, and that upload's institution.
@@ -76,6 +78,7 @@ impl Incoming {
             citation: f.citation,
             fingerprint: f.fingerprint,
             related: related_json(&f.related, upload_of),
+            unlisted: i32::try_from(f.unlisted).unwrap_or(i32::MAX),
         }
     }
 }
@@ -149,6 +152,7 @@ pub async fn of_upload<C: ConnectionTrait>(
             citation: f.citation,
             fingerprint: f.fingerprint,
             related: f.related,
+            unlisted: f.unlisted,
         })
         .collect())
 }
@@ -251,6 +255,7 @@ pub async fn merge<C: ConnectionTrait>(
                 row_no: Set(f.row),
                 cells: Set(f.cells),
                 related: Set(f.related),
+                unlisted: Set(f.unlisted),
                 message: Set(f.message),
                 message_en: Set(f.message_en),
                 updated_at: Set(at),
@@ -286,6 +291,7 @@ pub async fn merge<C: ConnectionTrait>(
             citation: Set(f.citation),
             fingerprint: Set(f.fingerprint),
             related: Set(f.related),
+            unlisted: Set(f.unlisted),
             status: Set(status.to_owned()),
             created_at: Set(at),
             updated_at: Set(at),

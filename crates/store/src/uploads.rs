@@ -198,7 +198,9 @@ impl Store {
         } else {
             "official"
         };
-        let count = findings.len() as i32;
+        // A summary finding stands for the findings it did not list one by one.
+        let count: i64 = findings.iter().map(|f| i64::from(f.unlisted.max(1))).sum();
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
         let summary = if up.mode == "registry" {
             MergeSummary::default()
         } else {

@@ -198,7 +198,7 @@ impl<'a> SheetReader<'a> {
         for (rule, n) in &self.counts {
             if *n > MAX_FINDINGS_PER_RULE {
                 let more = n - MAX_FINDINGS_PER_RULE;
-                let f = self.ctx.finding(
+                let mut f = self.ctx.finding(
                     *rule,
                     None,
                     Vec::new(),
@@ -206,6 +206,7 @@ impl<'a> SheetReader<'a> {
                     format!("{more} more findings of this kind are not listed one by one"),
                     "summary",
                 );
+                f.unlisted = u32::try_from(more).unwrap_or(u32::MAX);
                 self.findings.push(f);
             }
         }

@@ -80,6 +80,8 @@ pub fn finding_json(f: &finding::Model) -> Value {
         "row": f.row_no,
         "cells": cells,
         "related": related,
+        // A rule's summary of the findings it did not list one by one: how many it stands for.
+        "unlisted": f.unlisted,
         "message": f.message,
         "message_en": f.message_en,
         "citation": f.citation,

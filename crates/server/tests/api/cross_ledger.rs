@@ -96,6 +96,8 @@ async fn a_trace_code_dispensed_at_another_hospital_is_found_with_its_first_use(
     let seen = trace_findings(&ctx, &city, second_id).await;
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["row"], 3);
+    // A listed finding stands for itself alone (a summary line's unlisted is its N).
+    assert_eq!(seen[0]["unlisted"], 0);
     assert_eq!(
         seen[0]["related"],
         serde_json::json!([{

@@ -29,6 +29,9 @@ pub struct Model {
     pub fingerprint: String,
     /// JSON array of the other rows a cross-ledger finding rests on (see `m0004`).
     pub related: String,
+    /// On a rule's summary of the findings it did not list one by one: how many (`m0005`);
+    /// 0 on every listed finding.
+    pub unlisted: i32,
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

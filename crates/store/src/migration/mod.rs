@@ -8,6 +8,7 @@ mod m0001_initial;
 mod m0002_finding_tallies;
 mod m0003_notify;
 mod m0004_related_evidence;
+mod m0005_unlisted;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_finding_tallies::Migration),
             Box::new(m0003_notify::Migration),
             Box::new(m0004_related_evidence::Migration),
+            Box::new(m0005_unlisted::Migration),
         ]
     }
 }
