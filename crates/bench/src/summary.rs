@@ -36,7 +36,8 @@ impl CheckSummary {
         let mut rules: BTreeMap<String, u64> = BTreeMap::new();
         for f in json["findings"].as_array().map_or(&[][..], Vec::as_slice) {
             let rule = f["rule"].as_str().unwrap_or("?").to_owned();
-            *rules.entry(rule).or_default() += 1;
+            // A capped summary line ("另有 N 处") stands for the N findings it does not list.
+            *rules.entry(rule).or_default() += f["unlisted"].as_u64().unwrap_or(0).max(1);
         }
         let mut rules: Vec<(String, u64)> = rules.into_iter().collect();
         rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
