@@ -163,8 +163,14 @@ fn a_physician_is_told_by_the_level_and_without_one_by_the_certificate_category(
         hits[0].message
     );
     assert!(
-        hits[1].message_en.contains("not filled in") && !hits[1].message_en.contains("未填"),
-        "{}",
+        hits[1]
+            .message
+            .contains("人员名录未载明“赵兰”的医师级别和执业类别，无法证明其为医师")
+            && hits[1].message_en.contains(
+                "the staff registry records neither a level nor a practice category for \"赵兰\""
+            ),
+        "{} / {}",
+        hits[1].message,
         hits[1].message_en
     );
 

@@ -73,3 +73,42 @@ fn a_case_without_a_gestational_age_is_judged_by_its_method_and_a_yes_mark_is_no
         notes[0].zh
     );
 }
+
+/// A sheet without an issuer column: the certificate type and number a row records are a
+/// registered certificate; the missing column is one finding for the sheet.
+#[test]
+fn a_missing_issuer_column_is_one_sheet_finding_not_a_rows_missing_certificate() {
+    let csv = "手术日期,姓名,身份证号,孕周,术式,终止妊娠原因,证明类型,证明编号,手术医师\n\
+        2024-11-10,王芳,320102199001100200,16,中期引产,医学需要,医学需要证明,ZZRS-2024-0031,高红\n\
+        2024-11-11,李秀英,320102199002110224,17,中期引产,,,,高红\n\
+        2024-11-12,赵敏,320102199003120248,8,负压吸引术,,,,高红\n";
+    let (findings, _) = evaluate(
+        &Catalogue::builtin().unwrap(),
+        &Pack::builtin("national").unwrap(),
+        &DrugCatalog::builtin().unwrap(),
+        &common::csv_tables(&[("top.csv", csv)]),
+        NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
+    );
+    let hits: Vec<(Option<u32>, &str, &str)> = findings
+        .iter()
+        .filter(|f| f.rule == "TOP-14W-CERT")
+        .map(|f| (f.row, f.message.as_str(), f.message_en.as_str()))
+        .collect();
+    // The sheet lacks the issuer for the 2 cases of 14 weeks or more; row 3 records neither
+    // type nor number; row 2 records both; row 4 is under 14 weeks.
+    assert_eq!(
+        hits,
+        [
+            (
+                None,
+                "妊娠14周以上终止妊娠查验登记证明：孕14周以上终止妊娠的证明登记不全：表中没有“出具单位”列，须填写该项的 2 条记录都缺少",
+                "Certificates checked for terminations at 14 weeks or more: certificates of terminations at 14 weeks or more are not fully registered: the sheet has no column for Certificate issuer: all 2 records that need it lack it",
+            ),
+            (
+                Some(3),
+                "妊娠14周以上终止妊娠查验登记证明：孕 17 周终止妊娠，未查验登记证明：证明类型、证明编号",
+                "Certificates checked for terminations at 14 weeks or more: termination at 17 weeks without a registered certificate: Certificate type, Certificate number",
+            ),
+        ]
+    );
+}

@@ -11,7 +11,7 @@ use auditor_ingest::Table;
 use auditor_ingest::value::parse_bool;
 
 use super::registry::contains_any;
-use super::{Field, Hit, Hits, missing_entries, quote};
+use super::{Field, Hit, Hits, absent_columns_of, missing_entries, quote};
 use crate::catalogue::Rule;
 
 pub struct Fields<'a> {
@@ -41,10 +41,17 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         Field::of(table, f.reason),
         Field::of(table, f.reported),
     );
-    let required: Vec<(String, Field<'_>)> = [f.cert_type, f.cert_no, f.issuer]
-        .iter()
-        .map(|s| ((*s).to_owned(), Field::of(table, s)))
+    // A certificate element whose column the sheet lacks is one finding for the sheet, not a
+    // row's "no certificate": a row recording the type and number registered one.
+    let (required, absent): (Vec<&str>, Vec<&str>) = [f.cert_type, f.cert_no, f.issuer]
+        .into_iter()
+        .partition(|s| table.column(s).is_some());
+    let required: Vec<(String, Field<'_>)> = required
+        .into_iter()
+        .map(|s| (s.to_owned(), Field::of(table, s)))
         .collect();
+    // Records that needed a registered certificate, for the sheet's finding.
+    let mut needing = 0usize;
     let mut hits = Hits::default();
     let mut unjudged = 0usize;
     for i in 0..table.len() {
@@ -90,6 +97,7 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
             }
             continue;
         }
+        needing += 1;
         // A number that is no number (有, 是, 见病历) registers no certificate.
         let no_number = numbers.text(i).filter(|n| !is_certificate_number(n));
         let missing: Vec<&String> = required
@@ -145,6 +153,15 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
                 related: Vec::new(),
             });
         }
+    }
+    if let Some(mut hit) = absent_columns_of(table, &absent, needing) {
+        hit.zh = format!("孕{}周以上终止妊娠的证明登记不全：{}", min_days / 7, hit.zh);
+        hit.en = format!(
+            "certificates of terminations at {} weeks or more are not fully registered: {}",
+            min_days / 7,
+            hit.en
+        );
+        hits.listed.insert(0, hit);
     }
     if unjudged > 0 {
         hits.unjudged = Some((

@@ -8,8 +8,8 @@ use auditor_ingest::Table;
 use chrono::NaiveDate;
 
 use super::registry::{
-    Institution, Institutions, ItemStatus, ItemWords, Staff, contains_any, ditto_fault, is_ditto,
-    ledger_owner,
+    INST_ITEMS, INST_SCOPES, Institution, Institutions, ItemStatus, ItemWords, STAFF_ITEMS, Staff,
+    Unasked, contains_any, ditto_fault, is_ditto, join_notes, ledger_owner,
 };
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -63,6 +63,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         .collect();
     let could_code = codes.is_some_and(Field::is_present);
     let mut unowned = 0usize;
+    let mut unasked = Unasked::default();
     for i in 0..table.len() {
         if !drug_rows.admits(ctx.drugs, i) {
             continue;
@@ -77,7 +78,14 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             continue;
         }
         let day = dates.and_then(|d| d.date(i));
-        if let Some(why) = institution_fault(&registry, code, name, day, &duties, could_code) {
+        if let Some(why) = institution_fault(
+            &registry,
+            (code, name),
+            day,
+            &duties,
+            could_code,
+            &mut unasked,
+        ) {
             hits.push(Hit {
                 record: Some(i),
                 fields: inst_fields.clone(),
@@ -88,7 +96,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         }
         if let (Some(field), Some(item)) = (f.person, duties.item.as_ref())
             && let Some(who) = persons.and_then(|p| p.text(i))
-            && let Some((zh, en)) = person_fault(&staff, who, item, day)
+            && let Some((zh, en)) = person_fault(&staff, who, item, day, &mut unasked)
         {
             hits.push(Hit {
                 record: Some(i),
@@ -99,8 +107,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
-    if unowned > 0 {
-        hits.unjudged = Some((
+    let unowned_note = (unowned > 0).then(|| {
+        (
             format!(
                 "{} 有 {unowned} 条记录无法确定所属机构（表中没有机构列，标题行也没有“填报单位”），未检查",
                 rule.id
@@ -109,18 +117,19 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 "{}: {unowned} records could not be tied to an institution (no institution column and no 填报单位 in the title rows); not checked",
                 rule.id
             ),
-        ));
-    }
+        )
+    });
+    hits.unjudged = join_notes(unowned_note, unasked.note(&rule.id));
     hits
 }
 
 fn institution_fault(
     registry: &Institutions<'_>,
-    code: Option<&str>,
-    name: Option<&str>,
+    (code, name): (Option<&str>, Option<&str>),
     day: Option<NaiveDate>,
     duties: &Duties,
     could_code: bool,
+    unasked: &mut Unasked,
 ) -> Option<(String, String)> {
     let shown = name.or(code).unwrap_or_default();
     let Some((inst, matched)) = registry.find(code, name) else {
@@ -148,27 +157,60 @@ fn institution_fault(
             ),
         ));
     }
+    let wanted = duties.scopes.join("/");
     if !duties.scopes.is_empty()
         && !contains_any(inst.scopes, &duties.scopes)
         && !contains_any(inst.mch_items, &duties.scopes)
     {
-        let (scopes_zh, scopes_en) = inst.scopes.map_or(("未填", "not filled in"), |s| (s, s));
-        let wanted = duties.scopes.join("/");
-        return Some((
-            format!(
-                "机构“{}”的诊疗科目（{scopes_zh}）中没有{wanted}{by_zh}",
-                inst.name
+        // A registry table without the column cannot say the institution lacks the scope.
+        if inst.has.scopes {
+            let (scopes_zh, scopes_en) = inst.scopes.map_or(
+                ("名录未载明", "the registry records none for it"),
+                |s| (s, s),
+            );
+            return Some((
+                format!(
+                    "机构“{}”的诊疗科目（{scopes_zh}）中没有{wanted}{by_zh}",
+                    inst.name
+                ),
+                format!(
+                    "institution \"{}\" has no {wanted} among its licensed departments ({scopes_en}){by_en}",
+                    inst.name
+                ),
+            ));
+        }
+        unasked.add(
+            INST_SCOPES,
+            (
+                &format!("的机构诊疗科目是否含{wanted}"),
+                &format!("whether the institution is licensed for {wanted}"),
             ),
-            format!(
-                "institution \"{}\" has no {wanted} among its licensed departments ({scopes_en}){by_en}",
-                inst.name
-            ),
-        ));
+        );
     }
     let words = duties.item.as_ref()?;
     let item = words.name.as_str();
     match inst.holds_item_on(words, day) {
         ItemStatus::Held => None,
+        ItemStatus::NoColumn => {
+            unasked.add(
+                INST_ITEMS,
+                (
+                    &format!("的机构是否持有{item}许可项目"),
+                    &format!("whether the institution holds the {item} licence item"),
+                ),
+            );
+            None
+        }
+        ItemStatus::Unrecorded => Some((
+            format!(
+                "机构“{}”在名录中未载明许可项目，无法证明其持有{item}母婴保健技术服务许可项目{by_zh}",
+                inst.name
+            ),
+            format!(
+                "the registry records no licence items for institution \"{}\", so no {item} maternal and child health licence item is shown{by_en}",
+                inst.name
+            ),
+        )),
         ItemStatus::Lacking => Some((
             format!(
                 "机构“{}”没有{item}母婴保健技术服务许可项目{by_zh}",
@@ -227,6 +269,7 @@ fn person_fault(
     who: &str,
     words: &ItemWords,
     day: Option<NaiveDate>,
+    unasked: &mut Unasked,
 ) -> Option<(String, String)> {
     let item = words.name.as_str();
     if is_ditto(who) {
@@ -239,6 +282,28 @@ fn person_fault(
         ));
     };
     let (by_zh, by_en) = matched.person_note();
+    if !member.has.mch_items {
+        unasked.add(
+            STAFF_ITEMS,
+            (
+                &format!("的施术人员是否持有{item}考核合格证"),
+                &format!("whether the operator holds the {item} qualification"),
+            ),
+        );
+        return None;
+    }
+    if member.mch_items.is_none() {
+        return Some((
+            format!(
+                "施术人员“{}”在人员名录中未载明考核项目，无法证明其持有{item}考核合格证{by_zh}",
+                member.name
+            ),
+            format!(
+                "the staff registry records no certified items for \"{}\", so no {item} qualification is shown{by_en}",
+                member.name
+            ),
+        ));
+    }
     if !words.held_in(member.mch_items) {
         return Some((
             format!(

@@ -9,7 +9,9 @@
 use auditor_ingest::Table;
 
 use super::direction::{self, Suppliers, TxnWords};
-use super::registry::{Institutions, ItemStatus, ItemWords, contains_any};
+use super::registry::{
+    INST_ITEMS, Institutions, ItemStatus, ItemWords, Unasked, contains_any, join_notes,
+};
 use super::{Context, Field, Hit, Hits};
 use crate::catalogue::Rule;
 
@@ -47,6 +49,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let mut unknown = 0;
     // Buyers taken as wholesalers by their name alone, for the run's notes.
     let mut by_name: Vec<&str> = Vec::new();
+    // Buyers whose registry table has no licence-items column: not judged on the item.
+    let mut unasked = Unasked::default();
+    let asked_zh = format!("的购货单位是否持有{item}许可项目");
+    let asked_en = format!("whether the buyer holds the {item} licence item");
     for i in 0..table.len() {
         let Some(product) = products.text(i) else {
             continue;
@@ -93,6 +99,20 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             }
             Some((r, _)) => match r.holds_item_on(&licence, dates.date(i)) {
                 ItemStatus::Held => None,
+                ItemStatus::NoColumn => {
+                    unasked.add(INST_ITEMS, (&asked_zh, &asked_en));
+                    None
+                }
+                ItemStatus::Unrecorded => Some((
+                    format!(
+                        "购货单位“{}”在名录中未载明许可项目，无法证明其持有{item}许可项目{matched_zh}",
+                        r.name
+                    ),
+                    format!(
+                        "the registry records no licence items for buyer \"{}\", so no {item} (termination) licence item is shown{matched_en}",
+                        r.name
+                    ),
+                )),
                 ItemStatus::Lacking => Some((
                     format!("购货单位“{}”无{item}许可项目{matched_zh}", r.name),
                     format!(
@@ -131,7 +151,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
-    hits.unjudged = join_notes(direction::unjudged_note(unknown), by_name_note(&by_name));
+    hits.unjudged = join_notes(
+        join_notes(direction::unjudged_note(unknown), by_name_note(&by_name)),
+        unasked.note(&rule.id),
+    );
     hits
 }
 
@@ -176,15 +199,4 @@ fn by_name_note(names: &[&str]) -> Option<(String, String)> {
             names.len()
         ),
     ))
-}
-
-/// Two notes of one rule on one sheet as one.
-fn join_notes(
-    a: Option<(String, String)>,
-    b: Option<(String, String)>,
-) -> Option<(String, String)> {
-    match (a, b) {
-        (Some((az, ae)), Some((bz, be))) => Some((format!("{az}；{bz}"), format!("{ae}; {be}"))),
-        (a, b) => a.or(b),
-    }
 }

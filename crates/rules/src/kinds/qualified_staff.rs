@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 
 use super::filed_device::Devices;
 use super::registry::{
-    Member, Staff, contains_any, ditto_fault, is_ditto, ledger_owner, names_in, normal_name,
+    Member, STAFF_LEVEL, STAFF_SCOPE, STAFF_US_CERT, Staff, Unasked, contains_any, ditto_fault,
+    is_ditto, ledger_owner, names_in, normal_name,
 };
 use super::{Context, DrugRows, Field, Hit, Hits};
 use crate::catalogue::Rule;
@@ -63,6 +64,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     fields.extend(f.signatures.map(str::to_owned));
     fields.retain(|n| table.column(n).is_some());
     let mut hits = Hits::default();
+    let mut unasked = Unasked::default();
     for i in 0..table.len() {
         if !drug_rows.admits(ctx.drugs, i) {
             continue;
@@ -100,7 +102,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 Some((member, matched)) => {
                     let (by_zh, by_en) = matched.person_note();
                     why.extend(
-                        faults(member, &standing, day, owner)
+                        faults(member, &standing, day, owner, &mut unasked)
                             .into_iter()
                             .map(|(zh, en)| (format!("{zh}{by_zh}"), format!("{en}{by_en}"))),
                     );
@@ -135,6 +137,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
             });
         }
     }
+    hits.unjudged = unasked.note(&rule.id);
     hits
 }
 
@@ -143,15 +146,32 @@ fn faults(
     standing: &Standing,
     day: Option<NaiveDate>,
     owner: Option<&str>,
+    unasked: &mut Unasked,
 ) -> Vec<(String, String)> {
     let name = member.name;
     let mut out = Vec::new();
-    out.extend(not_a_physician(member, standing));
+    out.extend(not_a_physician(member, standing, unasked));
+    let scopes = standing.scopes.join("/");
     if !standing.scopes.is_empty()
         && !contains_any(member.scope, &standing.scopes)
         && !contains_any(member.mch_items, &standing.items)
+        && !member.has.scope
     {
-        let (scope_zh, scope_en) = member.scope.map_or(("未填", "not filled in"), |s| (s, s));
+        unasked.add(
+            STAFF_SCOPE,
+            (
+                &format!("的人员执业范围是否为{scopes}"),
+                &format!("whether the person's practice scope is {scopes}"),
+            ),
+        );
+    } else if !standing.scopes.is_empty()
+        && !contains_any(member.scope, &standing.scopes)
+        && !contains_any(member.mch_items, &standing.items)
+    {
+        let (scope_zh, scope_en) = member.scope.map_or(
+            ("名录未载明", "the registry records none for them"),
+            |s| (s, s),
+        );
         out.push((
             format!(
                 "“{name}”的执业范围（{scope_zh}）不含{}，也没有相应的母婴保健技术考核合格证",
@@ -164,10 +184,20 @@ fn faults(
         ));
     }
     if standing.cert_required && member.us_cert.is_none() {
-        out.push((
-            format!("“{name}”没有超声上岗证"),
-            format!("\"{name}\" holds no ultrasound post certificate"),
-        ));
+        if member.has.us_cert {
+            out.push((
+                format!("人员名录未载明“{name}”的超声上岗证"),
+                format!("the staff registry records no ultrasound post certificate for \"{name}\""),
+            ));
+        } else {
+            unasked.add(
+                STAFF_US_CERT,
+                (
+                    "的人员是否持有超声上岗证",
+                    "whether the person holds an ultrasound post certificate",
+                ),
+            );
+        }
     }
     if let (Some(to), Some(on)) = (member.mch_valid_to, day)
         && to < on
@@ -195,7 +225,11 @@ fn faults(
 /// gives one; otherwise the 执业类别 of a 医师执业证书 (临床, 中医, 口腔, 公共卫生) shows the
 /// person holds one, whichever the level. A registry that writes 执业医师 as the category, or
 /// a 临床 as the level, is read either way.
-fn not_a_physician(member: &Member<'_>, standing: &Standing) -> Option<(String, String)> {
+fn not_a_physician(
+    member: &Member<'_>,
+    standing: &Standing,
+    unasked: &mut Unasked,
+) -> Option<(String, String)> {
     if standing.levels.is_empty() && standing.categories.is_empty() {
         return None;
     }
@@ -226,9 +260,27 @@ fn not_a_physician(member: &Member<'_>, standing: &Standing) -> Option<(String, 
     if contains_any(member.category, &wanted) {
         return None;
     }
-    let (category_zh, category_en) = member
-        .category
-        .map_or(("未填", "not filled in"), |c| (c, c));
+    // Neither column to read a physician's standing from: a question for another registry.
+    if !member.has.category && (!member.has.level || standing.levels.is_empty()) {
+        unasked.add(
+            STAFF_LEVEL,
+            ("的人员是否为医师", "whether the person is a physician"),
+        );
+        return None;
+    }
+    let Some(category) = member.category else {
+        return Some((
+            format!(
+                "人员名录未载明“{name}”的医师级别和执业类别，无法证明其为医师（{}）",
+                standing.categories.join("、")
+            ),
+            format!(
+                "the staff registry records neither a level nor a practice category for \"{name}\", so they are not shown to be a physician ({})",
+                standing.categories.join(", ")
+            ),
+        ));
+    };
+    let (category_zh, category_en) = (category, category);
     Some((
         format!(
             "“{name}”的执业类别为{category_zh}，医师级别未填，不是医师的执业类别（{}）",

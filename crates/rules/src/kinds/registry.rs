@@ -135,12 +135,30 @@ pub(crate) struct Institution<'t> {
     /// 母婴保健技术服务许可项目, e.g. "助产、结扎、终止妊娠".
     pub mch_items: Option<&'t str>,
     pub mch_valid_to: Option<NaiveDate>,
+    /// Which optional columns the entry's own registry table has.
+    pub has: InstColumns,
+}
+
+/// The optional columns of an institution registry table the rules read. A table without a
+/// column says nothing on its question: the entry is not judged on it (and the run's notes say
+/// so), rather than read as lacking what the column would have said. An empty cell in a column
+/// the table has is the registry's word, and is judged.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct InstColumns {
+    pub scopes: bool,
+    pub mch_items: bool,
 }
 
 impl Institution<'_> {
     /// Whether it holds licence item `item` on `day` (on its last valid day it still does; an
     /// entry without an end date is taken as valid).
     pub(crate) fn holds_item_on(&self, item: &ItemWords, day: Option<NaiveDate>) -> ItemStatus {
+        if !self.has.mch_items {
+            return ItemStatus::NoColumn;
+        }
+        if self.mch_items.is_none() {
+            return ItemStatus::Unrecorded;
+        }
         if !item.held_in(self.mch_items) {
             return ItemStatus::Lacking;
         }
@@ -176,7 +194,12 @@ impl ItemWords {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ItemStatus {
     Held,
+    /// The registry lists items for it, and not this one.
     Lacking,
+    /// The registry's items cell for it is empty: the registry records none.
+    Unrecorded,
+    /// Its registry table has no items column: not judged.
+    NoColumn,
     Expired(NaiveDate),
 }
 
@@ -204,6 +227,10 @@ impl<'t> Institutions<'t> {
                 Field::of(t, "scopes"),
             );
             let (items, valid_to) = (Field::of(t, "mch_items"), Field::of(t, "mch_valid_to"));
+            let has = InstColumns {
+                scopes: scopes.is_present(),
+                mch_items: items.is_present(),
+            };
             for i in 0..t.len() {
                 let at = out.list.len();
                 let name = names.text(i).unwrap_or("");
@@ -222,6 +249,7 @@ impl<'t> Institutions<'t> {
                     scopes: scopes.text(i),
                     mch_items: items.text(i),
                     mch_valid_to: valid_to.date(i),
+                    has,
                 });
             }
         }
@@ -267,6 +295,22 @@ pub(crate) struct Member<'t> {
     pub mch_valid_to: Option<NaiveDate>,
     /// 超声上岗证.
     pub us_cert: Option<&'t str>,
+    /// Which optional columns the person's own registry table has.
+    pub has: StaffColumns,
+}
+
+/// The optional columns of a staff registry table the rules read, as [`InstColumns`].
+#[derive(Debug, Clone, Copy, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one independent flag per column of the table"
+)]
+pub(crate) struct StaffColumns {
+    pub category: bool,
+    pub level: bool,
+    pub scope: bool,
+    pub mch_items: bool,
+    pub us_cert: bool,
 }
 
 /// Every staff registry among the inputs, indexed by staff number, practice certificate number
@@ -299,6 +343,13 @@ impl<'t> Staff<'t> {
                 Field::of(t, "mch_valid_to"),
                 Field::of(t, "us_cert_no"),
             );
+            let has = StaffColumns {
+                category: category.is_present(),
+                level: level.is_present(),
+                scope: scope.is_present(),
+                mch_items: items.is_present(),
+                us_cert: us_cert.is_present(),
+            };
             for i in 0..t.len() {
                 let at = out.list.len();
                 let name = names.text(i).unwrap_or("");
@@ -324,6 +375,7 @@ impl<'t> Staff<'t> {
                     mch_items: items.text(i),
                     mch_valid_to: valid_to.date(i),
                     us_cert: us_cert.text(i),
+                    has,
                 });
             }
         }
@@ -346,6 +398,116 @@ impl<'t> Staff<'t> {
             Matched::Name
         };
         Some((&self.list[i], matched))
+    }
+}
+
+/// A registry column a rule reads, named as the run's notes name it when a table lacks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Column {
+    pub registry_zh: &'static str,
+    pub registry_en: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    /// What was not checked, in the note's last words ("本次未按许可项目检查").
+    pub topic: &'static str,
+}
+
+pub(crate) const INST_ITEMS: Column = Column {
+    registry_zh: "机构名录",
+    registry_en: "institution registry",
+    zh: "母婴保健许可项目",
+    en: "licence-items",
+    topic: "许可项目",
+};
+pub(crate) const INST_SCOPES: Column = Column {
+    registry_zh: "机构名录",
+    registry_en: "institution registry",
+    zh: "诊疗科目",
+    en: "licensed-departments",
+    topic: "诊疗科目",
+};
+pub(crate) const STAFF_ITEMS: Column = Column {
+    registry_zh: "人员名录",
+    registry_en: "staff registry",
+    zh: "考核项目",
+    en: "MCH-certified-items",
+    topic: "考核项目",
+};
+pub(crate) const STAFF_SCOPE: Column = Column {
+    registry_zh: "人员名录",
+    registry_en: "staff registry",
+    zh: "执业范围",
+    en: "practice-scope",
+    topic: "执业范围",
+};
+pub(crate) const STAFF_US_CERT: Column = Column {
+    registry_zh: "人员名录",
+    registry_en: "staff registry",
+    zh: "超声上岗证号",
+    en: "ultrasound-post-certificate",
+    topic: "超声上岗证",
+};
+pub(crate) const STAFF_LEVEL: Column = Column {
+    registry_zh: "人员名录",
+    registry_en: "staff registry",
+    zh: "医师级别”或“执业类别",
+    en: "physician-level or practice-category",
+    topic: "医师资格",
+};
+
+/// The questions a rule could not put to a registry on one sheet, because the entry's own
+/// registry table lacks the column: each counted over the records, for the run's notes.
+#[derive(Default)]
+pub(crate) struct Unasked {
+    gaps: Vec<(Column, String, String, usize)>,
+}
+
+impl Unasked {
+    /// One record whose question `what` (e.g. "是否持有终止妊娠许可项目") went unasked for lack
+    /// of `column`.
+    pub(crate) fn add(&mut self, column: Column, what: (&str, &str)) {
+        match self
+            .gaps
+            .iter_mut()
+            .find(|g| g.0 == column && g.1 == what.0)
+        {
+            Some(gap) => gap.3 += 1,
+            None => self
+                .gaps
+                .push((column, what.0.to_owned(), what.1.to_owned(), 1)),
+        }
+    }
+
+    /// The note for the run, one clause per missing column, naming the rule: the note stands
+    /// apart from the rule's findings in a report.
+    pub(crate) fn note(&self, rule: &str) -> Option<(String, String)> {
+        let notes = self.gaps.iter().map(|(c, zh, en, n)| {
+            let records = if *n == 1 { "record" } else { "records" };
+            (
+                format!(
+                    "{}缺少“{}”列，无法判断 {n} 条记录{zh}，本次未按{}检查",
+                    c.registry_zh, c.zh, c.topic
+                ),
+                format!(
+                    "the {} has no {} column: {en} was not checked for {n} {records}",
+                    c.registry_en, c.en
+                ),
+            )
+        });
+        notes
+            .fold(None, |acc, n| join_notes(acc, Some(n)))
+            .map(|(zh, en)| (format!("{rule}：{zh}"), format!("{rule}: {en}")))
+    }
+}
+
+/// Two notes of one rule on one sheet as one.
+pub(crate) fn join_notes(
+    a: Option<(String, String)>,
+    b: Option<(String, String)>,
+) -> Option<(String, String)> {
+    match (a, b) {
+        (Some((az, ae)), Some((bz, be))) => Some((format!("{az}；{bz}"), format!("{ae}; {be}"))),
+        (a, b) => a.or(b),
     }
 }
 
