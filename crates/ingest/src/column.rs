@@ -289,18 +289,27 @@ impl TextColumn {
 /// The number itself is gone once the row is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PersonKey {
-    /// HMAC-SHA256 of the normalised 18-character number under the deployment key, truncated
-    /// to 128 bits (see [`crate::IdHasher::pseudonym`]).
+    /// HMAC-SHA256 of the normalised number under the deployment key, truncated to 128 bits
+    /// (see [`crate::IdHasher::pseudonym`]).
     pub id_hash: [u8; 16],
-    pub sex: Sex,
+    /// `None` when the row names another document (passport, travel permit): its number says
+    /// nothing of sex, birth or region, and rules reading those must skip the row.
+    pub sex: Option<Sex>,
+    /// 0 when the document is not a resident ID.
     pub birth_year: u16,
-    /// The 6-digit administrative region of issue.
+    /// The 6-digit administrative region of issue; 0 when the document is not a resident ID.
     pub region: u32,
 }
 
 impl PersonKey {
     pub fn id_hash_hex(&self) -> String {
         hex::encode(self.id_hash)
+    }
+
+    /// Whether the number is a resident ID's (GB 11643), so its sex, birth year and region
+    /// were read from it.
+    pub fn is_resident_id(&self) -> bool {
+        self.sex.is_some()
     }
 }
 
@@ -503,13 +512,15 @@ impl Column {
             Self::Quantity(v, u) => format!("{}{}", format_number(v[i]), u.get(i)),
             Self::Flag(v) => if v[i] == 1 { "是" } else { "否" }.to_owned(),
             Self::Person(v) => v[i]
-                .map(|p| {
-                    format!(
+                .map(|p| match p.sex {
+                    Some(sex) => format!(
                         "{}** {} {}",
                         p.region / 100,
                         p.birth_year,
-                        if p.sex == Sex::Male { "男" } else { "女" }
-                    )
+                        if sex == Sex::Male { "男" } else { "女" }
+                    ),
+                    // Nothing of the number may be shown, and nothing was read from it.
+                    None => "其他证件".to_owned(),
                 })
                 .unwrap_or_default(),
         }

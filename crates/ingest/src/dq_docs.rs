@@ -40,8 +40,8 @@ impl DqRule {
             Self::DateInvalid => (
                 "日期无法识别",
                 "Date cannot be read",
-                "日期栏填写的内容不是一个能识别的日期（如“2024-13-01”“去年”“同上”）。常见写法（2024-03-05、2024/3/5、2024年3月5日、20240305、Excel 日期）都能识别。依赖这个日期的规则（备案时限、许可有效期等）对这一行无法判断。",
-                "A date cell holds something that is not a date that can be read (\"2024-13-01\", \"last year\", a ditto mark). The usual spellings (2024-03-05, 2024/3/5, 2024年3月5日, 20240305, Excel dates) are all read. Rules that need this date (filing deadlines, licence validity) cannot judge the row.",
+                "日期栏填写的内容不是一个能识别的日期（如“2024-13-01”“去年”“同上”）。常见写法（2024-03-05、2024/3/5、2024年3月5日、20240305、Excel 日期）都能识别。依赖这个日期的规则（备案时限、许可有效期等）对这一行无法判断；只写了年份或年月（“2019年”“2019年3月”）而从未备案的，按该年或该月最后一天计仍已超过备案时限的，照样报出。",
+                "A date cell holds something that is not a date that can be read (\"2024-13-01\", \"last year\", a ditto mark). The usual spellings (2024-03-05, 2024/3/5, 2024年3月5日, 20240305, Excel dates) are all read. Rules that need this date (filing deadlines, licence validity) cannot judge the row, except that a device never filed whose date gives only a year or a month (2019年, 2019年3月) is reported late when even that year's or month's last day is past the limit.",
             ),
             Self::TimeInvalid => (
                 "时间无法识别",
@@ -76,8 +76,8 @@ impl DqRule {
             Self::PersonIdInvalid => (
                 "身份证号无效",
                 "Invalid resident ID number",
-                "身份证号不符合国家标准 GB 11643：位数不对、出生日期不存在或校验位错误。号码在报告中始终隐去，只显示前后几位。实名登记类规则会把无效号码当作未登记。",
-                "A resident ID number does not follow GB 11643: wrong length, an impossible birth date or a wrong check character. The number is never shown in full. Real-name rules treat an invalid number as none.",
+                "身份证号不符合国家标准 GB 11643：位数不对、出生日期不存在或校验位错误。号码在报告中始终隐去，只显示前后几位。实名登记类规则会把无效号码当作未登记。“证件类型”一栏写明护照、港澳台通行证等其他证件的，号码不按身份证校验，也不报本项。",
+                "A resident ID number does not follow GB 11643: wrong length, an impossible birth date or a wrong check character. The number is never shown in full. Real-name rules treat an invalid number as none. A row whose 证件类型 names another document (passport, travel permit) is not checked against it and not reported here.",
             ),
             Self::UsccInvalid => (
                 "统一社会信用代码无效",

@@ -9,6 +9,7 @@ pub mod error;
 mod fallback;
 pub mod guard;
 pub mod header;
+mod id_document;
 mod pipeline;
 pub mod privacy;
 pub mod quality;
@@ -21,6 +22,7 @@ mod synonyms;
 mod table;
 mod titles;
 mod typing;
+pub mod vague;
 pub mod value;
 mod workbook;
 

@@ -4,6 +4,7 @@
 use auditor_model::{CellRef, Dataset};
 
 use crate::column::Column;
+use crate::vague::{VagueDate, VagueDates};
 
 /// A typed table: one column per field of the dataset, one entry per record.
 #[derive(Debug, Clone)]
@@ -27,6 +28,9 @@ pub struct Table {
     pub shareable: Vec<usize>,
     /// The institution the ledger belongs to (填报单位), when its title rows say.
     pub institution: String,
+    /// Date cells that named only a year or a month (kept missing in their column), for rules
+    /// that can judge a deadline from the latest day they can mean.
+    pub vague_dates: VagueDates,
 }
 
 impl Table {
@@ -62,6 +66,12 @@ impl Table {
             .map(value_of)
             .collect::<Vec<_>>()
             .join("\u{1f}")
+    }
+
+    /// What record `i`'s cell of date field `name` named, when it was only a year or a month.
+    pub fn vague_date(&self, name: &str, i: usize) -> Option<VagueDate> {
+        let f = self.fields.iter().position(|f| f == name)?;
+        self.vague_dates.get(f, i)
     }
 
     /// Field `name`'s label in Chinese and English (the name itself when unknown).

@@ -330,7 +330,7 @@ pub(crate) fn store(
                 use chrono::Datelike;
                 p.push(Some(PersonKey {
                     id_hash: hasher.pseudonym(&id.normalized),
-                    sex: id.sex,
+                    sex: Some(id.sex),
                     birth_year: id.birth.year() as u16,
                     region: id.region,
                 }));

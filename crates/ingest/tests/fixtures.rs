@@ -104,7 +104,7 @@ fn personal_ids_become_keyed_hashes_with_derived_fields() {
     let first = people[0].unwrap();
     assert_eq!(
         (first.sex, first.birth_year, first.region),
-        (Sex::Female, 1990, 110_105)
+        (Some(Sex::Female), 1990, 110_105)
     );
     assert_eq!(
         people[3].unwrap().id_hash,

@@ -51,3 +51,46 @@ fn a_device_filed_before_it_was_bought_is_named_with_both_dates() {
         hits[0].cells
     );
 }
+
+/// A purchase date written as a year or a month is no day, but a device never filed is late
+/// once even the latest day it can mean is past the limit; a filed one is never judged late
+/// from it.
+#[test]
+fn a_purchase_year_or_month_proves_an_unfiled_device_late_and_never_a_filed_one() {
+    // 2 bought 2019年, never filed; 3 bought 2019年3月, never filed; 4 bought 2024年6月, whose
+    // last day plus 30 is not yet past; 5 bought 2019年, filed on a day; 6 bought 2019年, filed
+    // 2020年.
+    let csv = "单位名称,设备名称,型号,出厂编号,购置日期,使用场所,操作人员名单,备案日期\n\
+        青山仁爱妇科诊所,B超,理邦,SN-C001,2019年,诊室,王医生,\n\
+        青山仁爱妇科诊所,B超,理邦,SN-C002,2019年3月,诊室,王医生,\n\
+        青山仁爱妇科诊所,B超,理邦,SN-C003,2024年6月,诊室,王医生,\n\
+        青山仁爱妇科诊所,B超,理邦,SN-C004,2019年,诊室,王医生,2024-03-01\n\
+        青山仁爱妇科诊所,B超,理邦,SN-C005,2019年,诊室,王医生,2020年\n";
+    let (findings, _) = evaluate(
+        &Catalogue::builtin().unwrap(),
+        &Pack::builtin("national").unwrap(),
+        &DrugCatalog::builtin().unwrap(),
+        &common::csv_tables(&[("devices.csv", csv)]),
+        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+    );
+    let hits: Vec<(Option<u32>, &str, &str)> = findings
+        .iter()
+        .filter(|f| f.rule == "US-DEVICE-FILED-ON-TIME")
+        .map(|f| (f.row, f.message.as_str(), f.message_en.as_str()))
+        .collect();
+    assert_eq!(
+        hits,
+        [
+            (
+                Some(2),
+                "超声设备购置后30日内备案：购置日期只写了“2019年”，至 2024-06-30 仍未备案（时限 30 天，按最晚的 2019-12-31 算也已于 2020-01-30 到期）",
+                "Ultrasound devices filed within 30 days of purchase: the purchase date is given only as 2019年; still not filed at 2024-06-30 (the 30-day limit ended 2020-01-30 even from its latest day, 2019-12-31)",
+            ),
+            (
+                Some(3),
+                "超声设备购置后30日内备案：购置日期只写了“2019年3月”，至 2024-06-30 仍未备案（时限 30 天，按最晚的 2019-03-31 算也已于 2019-04-30 到期）",
+                "Ultrasound devices filed within 30 days of purchase: the purchase date is given only as 2019年3月; still not filed at 2024-06-30 (the 30-day limit ended 2019-04-30 even from its latest day, 2019-03-31)",
+            ),
+        ]
+    );
+}

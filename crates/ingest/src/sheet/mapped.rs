@@ -37,6 +37,9 @@ pub(super) struct Mapped {
     /// The year the title rows or the sheet name give ("2024年3月B超登记"), for dates written
     /// without one (3月5日).
     pub(super) title_year: Option<i32>,
+    /// The field naming the row's identity document (证件类型), when the sheet has it: a
+    /// passport's number is not checked as a resident ID's.
+    pub(super) id_type: Option<usize>,
 }
 
 impl Mapped {
@@ -63,6 +66,7 @@ impl Mapped {
                 key: t.key.clone(),
                 shareable: t.shareable.clone(),
                 institution: t.institution.clone(),
+                vague_dates: crate::vague::VagueDates::default(),
             },
             field_of_col: self.field_of_col.clone(),
             time_companions: self.time_companions.clone(),
@@ -74,6 +78,7 @@ impl Mapped {
             header_raw: self.header_raw.clone(),
             merge_values: self.merge_values.clone(),
             title_year: self.title_year,
+            id_type: self.id_type,
         }
     }
 
@@ -84,6 +89,10 @@ impl Mapped {
                 mine.append(theirs);
             }
         }
+        let offset = u32::try_from(self.table.rows.len()).unwrap_or(u32::MAX);
+        self.table
+            .vague_dates
+            .append(part.table.vague_dates, offset);
         self.table.rows.extend(part.table.rows);
         self.digests.extend(part.digests);
     }

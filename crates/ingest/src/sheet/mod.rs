@@ -7,6 +7,7 @@ use auditor_model::{CellRef, Dataset, Finding};
 
 use crate::column::Column;
 use crate::header::{self, HeaderCell, HeaderMatch};
+use crate::id_document;
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
 use crate::row::RawRow;
@@ -14,6 +15,7 @@ use crate::spec::{Catalog, FieldType};
 pub use crate::table::Table;
 use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store, to_datetime, to_time};
+use crate::vague::VagueDate;
 
 mod carried;
 mod layout;
@@ -368,6 +370,11 @@ impl<'a> SheetReader<'a> {
             .filter(|(_, f, _)| spec.fields[*f].kind == FieldType::Datetime)
             .map(|(col, f, _)| (*f, *col))
             .collect();
+        let id_type = spec
+            .fields
+            .iter()
+            .position(|f| f.name == "id_type")
+            .filter(|f| source_cols[*f].is_some());
         let expected = self.expected_rows.saturating_sub(header_row as usize);
         for column in columns.iter_mut().flatten() {
             column.reserve(expected);
@@ -401,6 +408,7 @@ impl<'a> SheetReader<'a> {
                     .map(|(i, _)| i)
                     .collect(),
                 institution: self.ctx.institution.clone(),
+                vague_dates: crate::vague::VagueDates::default(),
                 columns,
                 source_cols,
                 rows: Vec::with_capacity(expected),
@@ -425,6 +433,7 @@ impl<'a> SheetReader<'a> {
                 .collect(),
             merge_values: HashMap::new(),
             title_year: None,
+            id_type,
         }
     }
 
@@ -600,6 +609,10 @@ impl<'a> SheetReader<'a> {
         let mut issues: Vec<Issue> = Vec::new();
         // A balance brought forward (上月结存, 承前页) is not a record lacking its entries.
         let mut carried: Option<bool> = None;
+        let other_document = m
+            .id_type
+            .and_then(|f| values[f])
+            .is_some_and(|i| id_document::names_other_document(&row.display(&row.cells()[i].1)));
         for (field, column) in m.table.columns.iter_mut().enumerate() {
             let Some(column) = column else { continue };
             let col = m.table.source_cols[field].unwrap_or(0);
@@ -625,6 +638,16 @@ impl<'a> SheetReader<'a> {
                         });
                     }
                 }
+                Some(v) if other_document && matches!(column, Column::Person(_)) => {
+                    match id_document::document_person(&row.display(v), self.hasher) {
+                        Some(person) => {
+                            if let Column::Person(p) = column {
+                                p.push(Some(person));
+                            }
+                        }
+                        None => column.push_missing(),
+                    }
+                }
                 Some(v) => {
                     if let Err(issue) = store(
                         column,
@@ -641,6 +664,14 @@ impl<'a> SheetReader<'a> {
                     ) {
                         if !issue.kept {
                             column.push_missing();
+                        }
+                        // A year or a month is no day, but a deadline rule can still use the
+                        // latest day it can mean.
+                        if issue.rule == DqRule::DateInvalid
+                            && let Some(date) = VagueDate::parse(&issue.shown)
+                        {
+                            let record = u32::try_from(m.table.rows.len()).unwrap_or(u32::MAX);
+                            m.table.vague_dates.push(field, record, date);
                         }
                         issues.push(issue);
                     }

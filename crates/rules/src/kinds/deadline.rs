@@ -4,6 +4,7 @@
 //! `start` (filed before bought) is a finding of its own: the dates contradict each other.
 
 use auditor_ingest::Table;
+use auditor_ingest::vague::VagueDate;
 use chrono::Duration;
 
 use super::{Context, Field, Hit, Hits, absent_columns, days_en, missing_entries};
@@ -67,6 +68,8 @@ pub fn evaluate(
                 }),
                 _ => {}
             }
+        } else if let Some(hit) = unfiled_since_vague(ctx, table, i, (start, end), days) {
+            hits.push(hit);
         }
         let missing: Vec<&String> = required
             .iter()
@@ -80,4 +83,40 @@ pub fn evaluate(
         ));
     }
     hits
+}
+
+/// Record `i` never filed, whose start names only a year or a month, once the limit counted
+/// from the latest day it can mean has passed. A filed date, even one as vague, is never judged
+/// late from it: the day the limit started is unknown.
+fn unfiled_since_vague(
+    ctx: &Context<'_>,
+    table: &Table,
+    i: usize,
+    (start, end): (&str, &str),
+    days: i64,
+) -> Option<Hit> {
+    let vague: VagueDate = table.vague_date(start, i)?;
+    let filed = Field::of(table, end).date(i).is_some() || table.vague_date(end, i).is_some();
+    let due = vague.latest() + Duration::days(days);
+    if filed || ctx.as_of <= due {
+        return None;
+    }
+    let (zh, en) = table.label(start);
+    let written = vague.written();
+    Some(Hit {
+        record: Some(i),
+        fields: vec![start.to_owned(), end.to_owned()],
+        zh: format!(
+            "{zh}只写了“{written}”，至 {} 仍未备案（时限 {days} 天，按最晚的 {} 算也已于 {due} 到期）",
+            ctx.as_of,
+            vague.latest()
+        ),
+        en: format!(
+            "the {} is given only as {written}; still not filed at {} (the {days}-day limit ended {due} even from its latest day, {})",
+            en.to_lowercase(),
+            ctx.as_of,
+            vague.latest()
+        ),
+        related: Vec::new(),
+    })
 }

@@ -195,7 +195,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Duties<'_>) -
                 .get(i)
                 .copied()
                 .flatten()
-                .is_some_and(|p| p.sex == Sex::Male)
+                // A passport's number has no sex digit: such a row is not judged here.
+                .is_some_and(|p| p.sex == Some(Sex::Male))
         {
             hits.push(Hit {
                 record: Some(i),

@@ -1,0 +1,157 @@
+//! Date cells that name only a year or a month ("2019年", "2019年3月"). They are no day, so the
+//! column keeps them missing and the sheet reports DQ-DATE-INVALID; but a deadline counted from
+//! such a date has surely passed once the latest day it can mean is past, and a deadline rule
+//! may say so. They are kept aside, per field, only for the records that had one: a ledger
+//! without such a cell allocates nothing.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::value::{fold_width, parse_month_end};
+
+/// A year, or a year and month, written where a day was due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VagueDate {
+    pub year: i32,
+    /// 1 to 12; `None` when only the year was written.
+    pub month: Option<u32>,
+}
+
+impl VagueDate {
+    /// Reads "2019", "2019年", "2019年3月", "2019-03", "2019/3", "2019.3", "201903". `None`
+    /// for anything else, a day included.
+    pub fn parse(text: &str) -> Option<Self> {
+        let folded = fold_width(text);
+        let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+        let year_only = compact.strip_suffix('年').unwrap_or(&compact);
+        if year_only.len() == 4 && year_only.bytes().all(|b| b.is_ascii_digit()) {
+            let year: i32 = year_only.parse().ok()?;
+            // Only years a ledger's date can be in: a bare number beyond is no year.
+            return (1900..=2100)
+                .contains(&year)
+                .then_some(Self { year, month: None });
+        }
+        let end = parse_month_end(&compact)?;
+        Some(Self {
+            year: end.year(),
+            month: Some(end.month()),
+        })
+    }
+
+    /// The latest day the cell can mean: the year's or the month's last.
+    pub fn latest(self) -> NaiveDate {
+        let (year, month) = match self.month {
+            Some(m) if m < 12 => (self.year, m + 1),
+            _ => (self.year + 1, 1),
+        };
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The cell as a clerk reads it: "2019年", "2019年3月".
+    pub fn written(self) -> String {
+        match self.month {
+            None => format!("{}年", self.year),
+            Some(m) => format!("{}年{m}月", self.year),
+        }
+    }
+}
+
+/// Per date field, the records (in order) whose cell named only a year or a month.
+#[derive(Debug, Clone, Default)]
+pub struct VagueDates(Vec<(usize, Vec<(u32, VagueDate)>)>);
+
+impl VagueDates {
+    /// Notes that record `record` of field `field` is `date`; records come in order.
+    pub fn push(&mut self, field: usize, record: u32, date: VagueDate) {
+        match self.0.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, v)) => v.push((record, date)),
+            None => self.0.push((field, vec![(record, date)])),
+        }
+    }
+
+    /// What record `record` of field `field` named, if only a year or a month.
+    pub fn get(&self, field: usize, record: usize) -> Option<VagueDate> {
+        let (_, v) = self.0.iter().find(|(f, _)| *f == field)?;
+        let record = u32::try_from(record).ok()?;
+        let at = v.binary_search_by_key(&record, |(r, _)| *r).ok()?;
+        v.get(at).map(|(_, d)| *d)
+    }
+
+    /// Appends those of a later stretch of the sheet, whose records start at `offset`.
+    pub(crate) fn append(&mut self, other: VagueDates, offset: u32) {
+        for (field, v) in other.0 {
+            for (record, date) in v {
+                self.push(field, record + offset, date);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn a_year_or_a_month_is_read_with_the_latest_day_it_can_mean() {
+        let cases = [
+            ("2019年", 2019, None, ymd(2019, 12, 31), "2019年"),
+            ("2019", 2019, None, ymd(2019, 12, 31), "2019年"),
+            ("2019年3月", 2019, Some(3), ymd(2019, 3, 31), "2019年3月"),
+            (
+                "２０２０年２月",
+                2020,
+                Some(2),
+                ymd(2020, 2, 29),
+                "2020年2月",
+            ),
+            ("2019-12", 2019, Some(12), ymd(2019, 12, 31), "2019年12月"),
+            ("2019.11", 2019, Some(11), ymd(2019, 11, 30), "2019年11月"),
+        ];
+        for (text, year, month, latest, written) in cases {
+            let d = VagueDate::parse(text);
+            assert_eq!(d, Some(VagueDate { year, month }), "{text}");
+            assert_eq!(d.map(VagueDate::latest), Some(latest), "{text}");
+            assert_eq!(d.map(VagueDate::written).as_deref(), Some(written));
+        }
+    }
+
+    #[test]
+    fn a_day_a_word_or_an_odd_number_is_not_a_year_or_month() {
+        for text in [
+            "2019年3月5日",
+            "去年",
+            "12345",
+            "9999年",
+            "2019年13月",
+            "2019年底",
+        ] {
+            assert_eq!(VagueDate::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn records_are_found_by_field_and_a_later_stretch_is_shifted() {
+        let y = |year| VagueDate { year, month: None };
+        let mut a = VagueDates::default();
+        a.push(2, 1, y(2019));
+        let mut b = VagueDates::default();
+        b.push(2, 0, y(2020));
+        b.push(5, 3, y(2021));
+        a.append(b, 10);
+        assert_eq!(
+            (
+                a.get(2, 1),
+                a.get(2, 10),
+                a.get(5, 13),
+                a.get(2, 0),
+                a.get(5, 3)
+            ),
+            (Some(y(2019)), Some(y(2020)), Some(y(2021)), None, None)
+        );
+    }
+}
