@@ -49,19 +49,20 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
     for i in 0..table.len() {
         for ((field, column), known) in columns.iter().zip(known.iter_mut()) {
             let Some(raw) = column.text(i) else { continue };
-            let text = &*normal(raw);
             let id = match column {
                 Column::Text(t) => t.value_id(i).map(|id| id as usize),
                 _ => None,
             };
+            // A text already judged is not normalised again: most columns repeat a few texts.
             let named = match id.and_then(|id| known.get_mut(id)) {
-                Some(slot) => *slot.get_or_insert_with(|| names_a_term(text)),
-                None => names_a_term(text),
+                Some(slot) => *slot.get_or_insert_with(|| names_a_term(&normal(raw))),
+                None => names_a_term(&normal(raw)),
             };
             // Nearly every report names no term: only those that do are copied and cleaned.
             if !named {
                 continue;
             }
+            let text = &*normal(raw);
             let mut cleaned = (*text).to_owned();
             for phrase in &allowed {
                 cleaned = cleaned.replace(phrase.as_str(), "");
