@@ -10,7 +10,6 @@
 
 mod common;
 
-use auditor_rules::{Catalogue, DrugCatalog, Pack, evaluate};
 use chrono::NaiveDate;
 
 #[test]
@@ -19,11 +18,9 @@ fn a_device_filed_before_it_was_bought_is_named_with_both_dates() {
         青山县中医医院,全数字B型超声诊断仪,DP-50,SN2403066,2024-03-10,超声科3室,王强、张玮,2024-03-01\n\
         青山县中医医院,全数字B型超声诊断仪,DP-50,SN2403067,2024-03-10,超声科3室,王强、张玮,2024-03-10\n\
         青山县中医医院,全数字B型超声诊断仪,DP-50,SN2403068,2024-03-10,超声科3室,王强、张玮,2024-03-09\n";
-    let (findings, _) = evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(&[("devices.csv", csv)]),
+    let (findings, _) = common::judge(
+        "national",
+        &[("devices.csv", csv)],
         NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
     );
     let hits: Vec<_> = findings
@@ -66,11 +63,9 @@ fn a_purchase_year_or_month_proves_an_unfiled_device_late_and_never_a_filed_one(
         青山仁爱妇科诊所,B超,理邦,SN-C003,2024年6月,诊室,王医生,\n\
         青山仁爱妇科诊所,B超,理邦,SN-C004,2019年,诊室,王医生,2024-03-01\n\
         青山仁爱妇科诊所,B超,理邦,SN-C005,2019年,诊室,王医生,2020年\n";
-    let (findings, _) = evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(&[("devices.csv", csv)]),
+    let (findings, _) = common::judge(
+        "national",
+        &[("devices.csv", csv)],
         NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
     );
     let hits: Vec<(Option<u32>, &str, &str)> = findings

@@ -12,15 +12,12 @@
 mod common;
 
 use auditor_model::Finding;
-use auditor_rules::{Catalogue, DrugCatalog, Pack, evaluate};
 use chrono::NaiveDate;
 
 fn findings_of(rule: &str, files: &[(&str, &str)]) -> Vec<Finding> {
-    evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(files),
+    common::judge(
+        "national",
+        files,
         NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
     )
     .0

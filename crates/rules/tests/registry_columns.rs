@@ -265,13 +265,7 @@ fn a_prescriber_in_a_staff_registry_without_standing_columns_is_noted_not_accuse
 
 /// Runs a province's pack over CSV texts.
 fn run_pack(pack: &str, files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
-    evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin(pack).unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(files),
-        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
-    )
+    common::judge(pack, files, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap())
 }
 
 #[test]

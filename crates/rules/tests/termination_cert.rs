@@ -11,7 +11,6 @@
 
 mod common;
 
-use auditor_rules::{Catalogue, DrugCatalog, Pack, evaluate};
 use chrono::NaiveDate;
 
 #[test]
@@ -23,11 +22,9 @@ fn a_case_without_a_gestational_age_is_judged_by_its_method_and_a_yes_mark_is_no
         2024-11-13,钱丽,320102199004130261,16,中期引产,医学需要,医学诊断证明,有,XX市妇幼保健院,高红\n\
         2024-11-14,孙丽,320102199005140285,,负压吸引术,,,,,高红\n\
         2024-11-15,周静,320102199006150303,,中期引产,,医学诊断证明,YX-002,XX市妇幼保健院,高红\n";
-    let (findings, skipped) = evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(&[("top.csv", csv)]),
+    let (findings, skipped) = common::judge(
+        "national",
+        &[("top.csv", csv)],
         NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
     );
     let hits: Vec<_> = findings
@@ -82,11 +79,9 @@ fn a_missing_issuer_column_is_one_sheet_finding_not_a_rows_missing_certificate()
         2024-11-10,王芳,320102199001100200,16,中期引产,医学需要,医学需要证明,ZZRS-2024-0031,高红\n\
         2024-11-11,李秀英,320102199002110224,17,中期引产,,,,高红\n\
         2024-11-12,赵敏,320102199003120248,8,负压吸引术,,,,高红\n";
-    let (findings, _) = evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &common::csv_tables(&[("top.csv", csv)]),
+    let (findings, _) = common::judge(
+        "national",
+        &[("top.csv", csv)],
         NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
     );
     let hits: Vec<(Option<u32>, &str, &str)> = findings

@@ -43,3 +43,19 @@ pub fn csv_tables(files: &[(&str, &str)]) -> Vec<Table> {
     std::fs::remove_dir_all(&dir).ok();
     tables
 }
+
+/// The findings and notes of judging CSV texts (see [`csv_tables`]) with the built-in catalogue
+/// under `pack` on `as_of`.
+pub fn judge(
+    pack: &str,
+    files: &[(&str, &str)],
+    as_of: chrono::NaiveDate,
+) -> (Vec<auditor_model::Finding>, Vec<auditor_rules::Skipped>) {
+    auditor_rules::evaluate(
+        &auditor_rules::Catalogue::builtin().unwrap_or_else(|e| panic!("{e}")),
+        &auditor_rules::Pack::builtin(pack).unwrap_or_else(|e| panic!("{e}")),
+        &auditor_rules::DrugCatalog::builtin().unwrap_or_else(|e| panic!("{e}")),
+        &csv_tables(files),
+        as_of,
+    )
+}
