@@ -183,8 +183,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Vec::new()
     };
     findings.extend(rule_findings);
-    for s in &skipped {
-        eprintln!("{}\n{}", s.zh, s.en);
+    // A table written to stdout lists the notes itself; printing them on stderr too would
+    // show each twice on a terminal. Every other report keeps them on stderr for the person
+    // running it.
+    if !(format == OutputFormat::Table && args.output.is_none()) {
+        for s in &skipped {
+            eprintln!("{}\n{}", s.zh, s.en);
+        }
     }
     let unreadable = inputs.iter().any(|i| i.error.is_some());
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);

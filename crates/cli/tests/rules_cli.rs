@@ -72,6 +72,45 @@ fn a_registry_among_the_inputs_lets_the_buyer_rule_judge_and_its_absence_is_note
 }
 
 #[test]
+fn a_note_is_printed_once_on_a_terminal_table_and_kept_on_stderr_for_other_formats() {
+    let ledger: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        "DRUG-BUYER-QUALIFIED",
+        "violating.csv",
+    ]
+    .iter()
+    .collect();
+    let ledger = ledger.to_str().unwrap();
+    let note = "DRUG-BUYER-QUALIFIED 需要机构名录（institution）作为输入";
+    let table = auditor(
+        &[
+            "check",
+            "--format",
+            "table",
+            "--as-of",
+            "2024-06-30",
+            ledger,
+        ],
+        Some("k"),
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&table.stdout),
+        String::from_utf8_lossy(&table.stderr),
+    );
+    assert!(stdout.contains(note), "{stdout}");
+    assert!(!stderr.contains(note), "{stderr}");
+    let json = auditor(
+        &["check", "--format", "json", "--as-of", "2024-06-30", ledger],
+        Some("k"),
+    );
+    assert!(String::from_utf8_lossy(&json.stderr).contains(note));
+}
+
+#[test]
 fn rules_list_and_show_in_both_languages() {
     let out = auditor(&["rules", "list"], Some("k"));
     assert_eq!(out.status.code(), Some(0));
