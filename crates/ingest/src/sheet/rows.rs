@@ -4,7 +4,11 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 
-use super::Merge;
+use auditor_model::CellRef;
+
+use super::mapped::Mapped;
+use super::{Merge, SheetReader};
+use crate::quality::DqRule;
 use crate::row::{RawRow, RawValue};
 use crate::value::is_placeholder_trimmed;
 
@@ -255,6 +259,43 @@ pub(super) fn by_digest(digests: &[u64]) -> Vec<(u64, u32)> {
         out[w[0] as usize..w[1] as usize].sort_unstable();
     }
     out
+}
+
+/// A row entered twice is found by its digest: one data-quality finding per copy, naming the
+/// row it repeats.
+impl SheetReader<'_> {
+    /// Records whose mapped cells are exactly those of an earlier record.
+    pub(super) fn duplicate_rows(&mut self, m: &Mapped) {
+        let order = by_digest(&m.digests);
+        let first_col = m
+            .table
+            .source_cols
+            .iter()
+            .flatten()
+            .min()
+            .copied()
+            .unwrap_or(0);
+        let mut dups = Vec::new();
+        for group in order.chunk_by(|a, b| a.0 == b.0) {
+            let first = m.table.rows[group[0].1 as usize];
+            for &(_, i) in &group[1..] {
+                dups.push((i as usize, first));
+            }
+        }
+        dups.sort_unstable();
+        for (i, first) in dups {
+            let row = m.table.rows[i];
+            let key = m.table.business_key(i);
+            self.emit(
+                DqRule::DuplicateRow,
+                Some(row),
+                vec![CellRef::new(first_col, row)],
+                format!("第 {row} 行与第 {first} 行内容完全相同（疑似重复录入）"),
+                format!("row {row} has exactly the same content as row {first} (entered twice?)"),
+                &format!("{key}|duplicate"),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
