@@ -12,19 +12,15 @@
 mod common;
 
 use auditor_model::Finding;
-use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
+use auditor_rules::Skipped;
 use chrono::NaiveDate;
 
 /// Runs the national pack over CSV texts given as (file name, contents).
 fn run(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
-    let tables = common::csv_tables(files);
-    let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
-    evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &tables,
-        as_of,
+    common::judge(
+        "national",
+        files,
+        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
     )
 }
 

@@ -12,21 +12,17 @@
 mod common;
 
 use auditor_model::Finding;
-use auditor_rules::{Catalogue, DrugCatalog, Pack, Skipped, evaluate};
+use auditor_rules::Skipped;
 use chrono::NaiveDate;
 
 use common::fixture;
 
 /// Runs the national pack over CSV texts given as (file name, contents).
 fn run(files: &[(&str, &str)]) -> (Vec<Finding>, Vec<Skipped>) {
-    let tables = common::csv_tables(files);
-    let as_of = NaiveDate::from_ymd_opt(2024, 6, 30).unwrap();
-    evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &tables,
-        as_of,
+    common::judge(
+        "national",
+        files,
+        NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
     )
 }
 
@@ -205,11 +201,9 @@ fn an_ultrasound_operator_with_a_real_certificate_is_a_physician() {
 #[test]
 fn shandong_bars_a_clinic_private_by_its_ownership_or_by_its_name_but_never_a_public_one() {
     let judge = |pack: &str| {
-        evaluate(
-            &Catalogue::builtin().unwrap(),
-            &Pack::builtin(pack).unwrap(),
-            &DrugCatalog::builtin().unwrap(),
-            &common::csv_tables(&[
+        common::judge(
+            pack,
+            &[
                 (
                     "institutions.csv",
                     &fixture("TOP-INST-LICENSED", "institutions.csv"),
@@ -219,7 +213,7 @@ fn shandong_bars_a_clinic_private_by_its_ownership_or_by_its_name_but_never_a_pu
                     "violating.csv",
                     &fixture("TOP-INST-LICENSED", "violating.csv"),
                 ),
-            ]),
+            ],
             NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
         )
         .0

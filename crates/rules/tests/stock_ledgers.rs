@@ -12,18 +12,14 @@
 mod common;
 
 use auditor_model::Finding;
-use auditor_rules::{Catalogue, DrugCatalog, Pack, evaluate};
 use chrono::NaiveDate;
 
 const RULE: &str = "DRUG-STOCK-RECON";
 
 fn run(files: &[(&str, &str)]) -> Vec<Finding> {
-    let tables = common::csv_tables(files);
-    evaluate(
-        &Catalogue::builtin().unwrap(),
-        &Pack::builtin("national").unwrap(),
-        &DrugCatalog::builtin().unwrap(),
-        &tables,
+    common::judge(
+        "national",
+        files,
         NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
     )
     .0
