@@ -12,7 +12,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{auditor, fixture, json_of};
+use common::{auditor, fixture, json_of, rule_fixture};
 use serde_json::Value;
 
 #[test]
@@ -73,18 +73,7 @@ fn a_registry_among_the_inputs_lets_the_buyer_rule_judge_and_its_absence_is_note
 
 #[test]
 fn a_note_is_printed_once_on_a_terminal_table_and_kept_on_stderr_for_other_formats() {
-    let ledger: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "fixtures",
-        "rules",
-        "DRUG-BUYER-QUALIFIED",
-        "violating.csv",
-    ]
-    .iter()
-    .collect();
-    let ledger = ledger.to_str().unwrap();
+    let ledger = &rule_fixture("DRUG-BUYER-QUALIFIED", "violating.csv");
     let note = "DRUG-BUYER-QUALIFIED 需要机构名录（institution）作为输入";
     let table = auditor(
         &[
@@ -171,18 +160,7 @@ fn rules_list_and_show_in_both_languages() {
 
 #[test]
 fn the_guangxi_pack_judges_device_filing_at_20_days_and_says_so() {
-    let f: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "fixtures",
-        "rules",
-        "US-DEVICE-FILED-ON-TIME",
-        "violating.csv",
-    ]
-    .iter()
-    .collect();
-    let f = f.to_str().unwrap();
+    let f = &rule_fixture("US-DEVICE-FILED-ON-TIME", "violating.csv");
     let rows = |pack: &str| -> (Value, Vec<u64>) {
         let r = json_of(&auditor(
             &[
@@ -258,17 +236,7 @@ fn titles_name_the_days_the_pack_judges_by_in_rules_list_show_and_findings() {
         line.ends_with("超声设备购置后30日内备案  · 超声设备备案台账"),
         "{line}"
     );
-    let f: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "fixtures",
-        "rules",
-        "US-DEVICE-FILED-ON-TIME",
-        "violating.csv",
-    ]
-    .iter()
-    .collect();
+    let f = rule_fixture("US-DEVICE-FILED-ON-TIME", "violating.csv");
     let r = json_of(&auditor(
         &[
             "check",
@@ -278,7 +246,7 @@ fn titles_name_the_days_the_pack_judges_by_in_rules_list_show_and_findings() {
             "2024-06-30",
             "--pack",
             "guangxi",
-            f.to_str().unwrap(),
+            &f,
         ],
         Some("k"),
     ));
@@ -363,17 +331,7 @@ fn a_rules_directory_overrides_and_adds_rules_and_a_bad_file_stops_the_run() {
 
 #[test]
 fn a_traceability_code_dispensed_in_another_file_is_found_and_the_first_use_named() {
-    let first: PathBuf = [
-        env!("CARGO_MANIFEST_DIR"),
-        "..",
-        "..",
-        "fixtures",
-        "rules",
-        "DRUG-TRACE-CODE",
-        "compliant.csv",
-    ]
-    .iter()
-    .collect();
+    let first = rule_fixture("DRUG-TRACE-CODE", "compliant.csv");
     let second = std::env::temp_dir().join(format!("auditor-trace-{}.csv", std::process::id()));
     std::fs::write(
         &second,
@@ -385,7 +343,7 @@ fn a_traceability_code_dispensed_in_another_file_is_found_and_the_first_use_name
             "check",
             "--format",
             "json",
-            first.to_str().unwrap(),
+            &first,
             second.to_str().unwrap(),
         ],
         Some("k"),

@@ -27,6 +27,22 @@ pub fn fixture(name: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// The path of `fixtures/rules/<rule>/<file>`.
+pub fn rule_fixture(rule: &str, file: &str) -> String {
+    let p: PathBuf = [
+        env!("CARGO_MANIFEST_DIR"),
+        "..",
+        "..",
+        "fixtures",
+        "rules",
+        rule,
+        file,
+    ]
+    .iter()
+    .collect();
+    p.to_string_lossy().into_owned()
+}
+
 pub fn auditor(args: &[&str], key: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_auditor"));
     cmd.args(args);
