@@ -145,6 +145,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let callback = |rows: u64| progress.rows(rows);
         let mut ingest = Ingest::new(&catalog, &hasher);
         ingest.forced = args.dataset;
+        // Only the xlsx report copies the sheets, titles and unread columns included.
+        ingest.keep_source = format == OutputFormat::Xlsx;
         if progress.bar.is_some() {
             ingest.progress = Some(&callback);
         }

@@ -469,8 +469,8 @@ fn xlsx_copy_keeps_cells_below_title_rows_where_the_findings_say() {
     let bytes = report("xlsx", GBK, &[]);
     let mut wb = open_xlsx(&bytes);
     let copy = wb.worksheet_range("drug_txn_gbk").unwrap();
-    // Two title rows, the header on row 3, records from row 4: as in the ledger.
-    assert_eq!(string_at(&copy, 0, 0), "");
+    // Two title rows as written, the header on row 3, records from row 4: as in the ledger.
+    assert_eq!(string_at(&copy, 0, 0), "终止妊娠药品购销台账");
     assert!(string_at(&copy, 2, 0).starts_with("日期"));
     assert_date(&copy, (3, 0), 45296.0, "A4 2024-01-05");
     assert_eq!(string_at(&copy, 6, 10), "91350100M000100Y44", "K7");
@@ -506,9 +506,9 @@ fn xlsx_report_goes_down_a_pipe_when_no_output_is_named() {
     assert!(bytes.starts_with(b"PK\x03\x04"), "not a zip package");
     let mut wb = open_xlsx(&bytes);
     let copy = wb.worksheet_range("violating").unwrap();
-    // Row 2: the second signer wrote 无, so I2 is empty, filled and annotated.
+    // Row 2: the second signer wrote 无, so I2 shows 无 as written, filled and annotated.
     assert_eq!(string_at(&copy, 1, 7), "张伟");
-    assert_eq!(string_at(&copy, 1, 8), "");
+    assert_eq!(string_at(&copy, 1, 8), "无");
     assert_eq!(string_at(&copy, 3, 7), "李娜");
     assert_eq!(string_at(&copy, 3, 8), "李娜");
     let comments = part(&xlsx_parts(&bytes), "xl/comments1.xml").to_owned();

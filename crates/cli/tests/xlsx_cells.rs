@@ -217,3 +217,89 @@ fn text_that_looks_like_a_formula_shows_as_written_with_a_quote_prefix() {
         );
     }
 }
+
+/// Every non-empty cell of a sheet as (row, col, text), numbers shown as text.
+fn cells_of(r: &calamine::Range<Data>) -> Vec<(u32, u32, String)> {
+    r.used_cells()
+        .filter(|(_, _, v)| !matches!(v, Data::Empty))
+        .map(|(row, col, v)| {
+            let (r0, c0) = r.start().unwrap_or((0, 0));
+            (row as u32 + r0, col as u32 + c0, v.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_copy_is_the_whole_sheet_as_written_with_personal_data_masked() {
+    let dir = temp_dir("xlsx-cells-whole-sheet");
+    std::fs::write(
+        dir.join("exams.csv"),
+        "青山县人民医院B超检查登记表,,,,,,,,,,\n\
+         填报单位：青山县人民医院,,,,,,,,填报人：刘敏,,\n\
+         序号,检查日期,检查号,姓名,身份证号,丈夫姓名,家属电话,孕周,操作医师,第二人,备注\n\
+         1,2024-03-01,US1,王丽,320102199203150249,陈大明,13812345678,16周,张伟,李娜,复查 身份证320102199203150249\n\
+         2,2024-03-02,US2,刘芳,12345,赵小军,13900001111,12周,张伟,/,\n\
+         合计,,,,,,,,,,\n\
+         制表人：刘敏,,,,,,,,,,\n",
+    )
+    .unwrap();
+    let bytes = xlsx_of(&dir, &["exams.csv"]);
+    let mut wb = Xlsx::new(Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(wb.sheet_names(), ["发现 Findings", "摘要 Summary", "exams"]);
+    let copy = wb.worksheet_range("exams").unwrap();
+    let cells = cells_of(&copy);
+    let at = |row: u32, col: u32| {
+        cells
+            .iter()
+            .find(|(r, c, _)| (*r, *c) == (row, col))
+            .map_or("", |(_, _, t)| t.as_str())
+    };
+    // The title rows and the header as the clerk wrote them.
+    assert_eq!(at(0, 0), "青山县人民医院B超检查登记表");
+    assert_eq!(at(1, 0), "填报单位：青山县人民医院");
+    assert_eq!(at(1, 8), "填报人：刘敏");
+    let header: Vec<&str> = (0..11).map(|c| at(2, c)).collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "检查日期",
+            "检查号",
+            "姓名",
+            "身份证号",
+            "丈夫姓名",
+            "家属电话",
+            "孕周",
+            "操作医师",
+            "第二人",
+            "备注"
+        ]
+    );
+    // Columns no field reads are copied, masked by what their header says they hold.
+    assert_eq!((at(3, 0), at(4, 0)), ("1", "2"));
+    assert_eq!((at(3, 5), at(4, 5)), ("陈**", "赵**"));
+    assert_eq!((at(3, 6), at(4, 6)), ("138****5678", "139****1111"));
+    assert_eq!(at(3, 10), "复查 身份证3201**********0249");
+    // A placeholder shows as written; an ID that could not be read shows as stars only.
+    assert_eq!(at(4, 9), "/");
+    assert_eq!(at(4, 4), "*****");
+    // Rows below the records stay where they were.
+    assert_eq!((at(5, 0), at(6, 0)), ("合计", "制表人：刘敏"));
+    // No raw personal number or name anywhere in the copy.
+    for (row, col, text) in &cells {
+        for raw in [
+            "320102199203150249",
+            "13812345678",
+            "13900001111",
+            "陈大明",
+            "赵小军",
+            "王丽",
+            "刘芳",
+        ] {
+            assert!(!text.contains(raw), "({row}, {col}) shows {raw}: {text}");
+        }
+    }
+    // The offending cells are still marked: J5 (第二人 /) breaks the two-signature rule.
+    let j5 = xf_of(&bytes, "xl/worksheets/sheet3.xml", "J5");
+    assert!(j5.contains("applyFill=\"1\""), "{j5}");
+}

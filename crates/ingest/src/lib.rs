@@ -17,6 +17,7 @@ mod redact;
 pub mod row;
 pub mod sheet;
 pub mod sniff;
+pub mod source_cells;
 pub mod spec;
 mod synonyms;
 mod table;
@@ -96,6 +97,9 @@ pub struct Ingest<'a> {
     pub limits: Limits,
     /// Called with the number of rows read so far in the current sheet.
     pub progress: Option<&'a dyn Fn(u64)>,
+    /// Keep each table's cells outside its fields (`Table::source`), for a report that copies
+    /// the sheet. Off by default: it costs memory and time a check without that report spares.
+    pub keep_source: bool,
 }
 
 impl<'a> Ingest<'a> {
@@ -106,6 +110,7 @@ impl<'a> Ingest<'a> {
             forced: None,
             limits: Limits::default(),
             progress: None,
+            keep_source: false,
         }
     }
 
@@ -203,7 +208,10 @@ impl<'a> Ingest<'a> {
             dataset: None,
             institution: String::new(),
         };
-        SheetReader::new(self.catalog, self.hasher, self.forced, ctx, hidden, merges)
+        let mut reader =
+            SheetReader::new(self.catalog, self.hasher, self.forced, ctx, hidden, merges);
+        reader.keep_source = self.keep_source;
+        reader
     }
 
     fn report_progress(&self, rows: u64) {

@@ -4,6 +4,7 @@
 use auditor_model::{CellRef, Dataset};
 
 use crate::column::Column;
+use crate::source_cells::SourceCells;
 use crate::vague::{VagueDate, VagueDates};
 
 /// A typed table: one column per field of the dataset, one entry per record.
@@ -31,6 +32,9 @@ pub struct Table {
     /// Date cells that named only a year or a month (kept missing in their column), for rules
     /// that can judge a deadline from the latest day they can mean.
     pub vague_dates: VagueDates,
+    /// The sheet's cells outside the fields (titles, the header as written, footers, unread
+    /// columns), masked; only when `Ingest::keep_source` asked for them.
+    pub source: Option<Box<SourceCells>>,
 }
 
 impl Table {

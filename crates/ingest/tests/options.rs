@@ -224,3 +224,56 @@ fn a_ledger_with_a_header_and_no_records_says_so() {
     assert!(r.findings[0].message.contains("没有任何记录"));
     assert!(r.findings[0].message_en.contains("no record follows it"));
 }
+
+/// A kept row: its number, whether it is a record, its cells.
+type Kept = (u32, bool, Vec<(u32, String)>);
+
+#[test]
+fn cells_outside_the_fields_are_kept_only_when_asked_and_in_row_order() {
+    // Enough rows that the CSV is read in stretches on several threads.
+    let mut csv = String::from(
+        "XX县人民医院B超检查登记表\n序号,检查日期,检查号,姓名,孕周,操作医师,第二人,丈夫姓名\n",
+    );
+    for i in 1..=4000 {
+        writeln!(csv, "{i},2024-03-01,US{i},王丽,16周,张伟,李娜,陈大明").unwrap();
+    }
+    csv.push_str("合计,,,,,,,\n");
+    let path = scratch("kept.csv", csv.as_bytes());
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let mut ingest = Ingest::new(&catalog, &hasher);
+    let plain = ingest.read_path(&path, "kept.csv");
+    assert!(plain.tables[0].source.is_none());
+
+    ingest.keep_source = true;
+    let r = ingest.read_path(&path, "kept.csv");
+    assert_eq!(r.error, None);
+    let table = &r.tables[0];
+    assert_eq!(table.len(), 4000);
+    let source = table.source.as_deref().unwrap();
+    let rows: Vec<Kept> = source
+        .rows
+        .iter()
+        .map(|r| (r.number, r.record, r.cells.clone()))
+        .collect();
+    assert_eq!(rows.len(), 4003);
+    assert_eq!(
+        rows[0],
+        (1, false, vec![(0, "XX县人民医院B超检查登记表".to_owned())])
+    );
+    assert_eq!(rows[1].0, 2);
+    assert_eq!(rows[1].2[0], (0, "序号".to_owned()));
+    assert_eq!(rows[1].2.len(), 8);
+    for (k, (number, record, cells)) in rows[2..4002].iter().enumerate() {
+        let i = k as u32 + 1;
+        assert_eq!(
+            (*number, *record, cells.clone()),
+            (
+                i + 2,
+                true,
+                vec![(0, i.to_string()), (7, "陈**".to_owned())]
+            )
+        );
+    }
+    assert_eq!(rows[4002], (4003, false, vec![(0, "合计".to_owned())]));
+}

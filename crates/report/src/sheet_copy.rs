@@ -1,14 +1,12 @@
-//! One ledger sheet copied into the xlsx report: each field's label on the header row, each
-//! record's values (as ingest read them, personal data masked) in their original cells, and the
-//! cells a finding names filled and annotated with the rule and its message.
+//! One ledger sheet copied into the xlsx report: the sheet's rows in their original cells, each
+//! record's values as ingest read them (personal data masked), and the cells a finding names
+//! filled and annotated with the rule and its message.
 //!
-//! Not yet a full copy: ingest's `Table` keeps only the columns the dataset maps (typed, masked)
-//! and no title rows nor original header texts, so unmapped columns (序号, 孕妇姓名 …) and title
-//! rows stay blank and headers show field names. Keeping every raw cell in `Table` would cost
-//! memory on the million-row path for every run; the cheaper way is to read the source sheet
-//! again when an xlsx report is written, which needs from ingest a reader of a sheet's raw cells
-//! (its own CSV decoding and title handling) with free-text masking (`redact`) applied, and the
-//! input's path here next to its display name.
+//! The copy is the whole sheet when ingest kept the cells outside the fields
+//! (`Ingest::keep_source`, which `auditor check` and the server set for this report): title rows,
+//! the header in the clerk's own words, 序号 and other unread columns, footers, and placeholders
+//! as written — all masked by ingest as it kept them. Without them, the header shows each
+//! field's name and only the mapped columns are copied.
 //!
 //! Copies are written in Excel's constant-memory mode, row by row, so a million-row ledger is
 //! streamed to disk instead of held as cells; hence everything here goes in row order.
@@ -16,6 +14,7 @@
 use std::collections::BTreeMap;
 
 use auditor_ingest::column::{Column, date_from_days, datetime_from_secs};
+use auditor_ingest::source_cells::SourceRow;
 use auditor_ingest::spec::FieldType;
 use auditor_ingest::{Catalog, Table};
 use auditor_model::Finding;
@@ -93,54 +92,114 @@ pub fn write(
         .filter_map(|(f, c)| c.filter(|c| *c <= MAX_COL).map(|c| (f, c)))
         .collect();
     placed.sort_by_key(|(_, c)| *c);
-    for (_, col) in &placed {
-        ws.set_column_width(*col as u16, 14.0)?;
+    let source: &[SourceRow] = t.source.as_deref().map_or(&[], |s| &s.rows);
+    let mut widened: Vec<u32> = placed.iter().map(|(_, c)| *c).collect();
+    widened.extend(source.iter().flat_map(|r| r.cells.iter().map(|(c, _)| *c)));
+    widened.sort_unstable();
+    widened.dedup();
+    for col in widened.into_iter().filter(|c| *c <= MAX_COL) {
+        ws.set_column_width(col as u16, 14.0)?;
     }
+    let header = copy.header_row.filter(|h| *h <= MAX_ROW);
+    // The header as written when ingest kept it, else each field's name.
+    let header_as_written = source.iter().any(|r| Some(r.number) == header);
 
-    if let Some(header) = copy.header_row.filter(|h| *h <= MAX_ROW) {
-        flush_marks_before(ws, &mut marks, header, book, formats)?;
-        let r = header - 1;
-        for (f, col) in &placed {
-            let (zh, en) = t.labels.get(*f).map_or(("", ""), |(z, e)| (z, e));
-            let text = format!("{zh}\n{en}");
-            match marks.remove(&(header, *col)) {
-                Some(fs) => {
-                    ws.write_string_with_format(r, *col as u16, text, &formats.offending)?;
-                    ws.insert_note(r, *col as u16, &note(&fs, book))?;
-                }
-                None => {
-                    ws.write_string_with_format(r, *col as u16, text, &formats.header)?;
-                }
-            }
-        }
-        flush_marks_before(ws, &mut marks, header + 1, book, formats)?;
-        ws.set_freeze_panes(header, 0)?;
-    }
-
-    // Records in row order: ingest keeps them so; sorting an already sorted list is one pass.
+    // Records and kept rows, both in row order, merged.
     let mut order: Vec<usize> = (0..t.rows.len()).collect();
     order.sort_by_key(|i| t.rows[*i]);
-    for i in order {
-        let row = t.rows[i];
+    let mut kept = source.iter().peekable();
+    let mut header_done = false;
+    let mut records = order.into_iter().peekable();
+    loop {
+        let next_record = records.peek().map(|i| t.rows[*i]);
+        let next_kept = kept.peek().map(|r| r.number);
+        let row = match (next_record, next_kept, header.filter(|_| !header_done)) {
+            (None, None, None) => break,
+            (r, k, h) => [r, k, h].into_iter().flatten().min().unwrap_or(u32::MAX),
+        };
         if row > MAX_ROW {
             break;
         }
         flush_marks_before(ws, &mut marks, row, book, formats)?;
-        for (f, col) in &placed {
-            let Some(column) = t.columns.get(*f).and_then(Option::as_ref) else {
+        let record = (next_record == Some(row)).then(|| records.next()).flatten();
+        let cells = kept
+            .next_if(|r| r.number == row)
+            .map_or(&[][..], |r| &r.cells[..]);
+        if Some(row) == header {
+            header_done = true;
+            if !header_as_written {
+                write_field_names(ws, t, &placed, row, &mut marks, book, formats)?;
+            }
+        }
+        let is_header = Some(row) == header && header_as_written;
+        // A record's typed values and the cells ingest kept of its row, in column order; a
+        // kept cell stands for a field whose value was a placeholder or could not be typed.
+        let mut line: Vec<(u32, Option<&str>, usize)> = record
+            .map(|_| placed.iter().map(|(f, c)| (*c, None, *f)).collect())
+            .unwrap_or_default();
+        line.extend(cells.iter().map(|(c, text)| (*c, Some(text.as_str()), 0)));
+        line.sort_by_key(|(c, text, _)| (*c, text.is_none()));
+        line.dedup_by_key(|(c, _, _)| *c);
+        for (col, text, f) in line {
+            if col > MAX_COL {
                 continue;
-            };
-            let mark = marks.remove(&(row, *col));
-            let kind = copy.kinds.get(*f).copied().flatten();
-            let cell = (row - 1, *col as u16);
-            write_value(ws, cell, column, kind, i, mark.is_some(), formats)?;
+            }
+            let mark = marks.remove(&(row, col));
+            let cell = (row - 1, col as u16);
+            match (text, record) {
+                (Some(text), _) => {
+                    let format = match (&mark, is_header) {
+                        (Some(_), _) => formats.text(text, true),
+                        (None, true) => Some(&formats.header),
+                        (None, false) => formats.text(text, false),
+                    };
+                    write_text(ws, cell.0, cell.1, text, format)?;
+                }
+                (None, Some(i)) => {
+                    if let Some(column) = t.columns.get(f).and_then(Option::as_ref) {
+                        let kind = copy.kinds.get(f).copied().flatten();
+                        write_value(ws, cell, column, kind, i, mark.is_some(), formats)?;
+                    }
+                }
+                (None, None) => {}
+            }
             if let Some(fs) = mark {
-                ws.insert_note(row - 1, *col as u16, &note(&fs, book))?;
+                ws.insert_note(cell.0, cell.1, &note(&fs, book))?;
             }
         }
         flush_marks_before(ws, &mut marks, row + 1, book, formats)?;
+        if Some(row) == header {
+            ws.set_freeze_panes(row, 0)?;
+        }
     }
     flush_marks_before(ws, &mut marks, MAX_ROW + 1, book, formats)?;
+    Ok(())
+}
+
+/// The header row of a copy made without the sheet's own header: each field's name.
+fn write_field_names(
+    ws: &mut Worksheet,
+    t: &Table,
+    placed: &[(usize, u32)],
+    header: u32,
+    marks: &mut Marks<'_>,
+    book: &RuleBook,
+    formats: &Formats,
+) -> Result<(), XlsxError> {
+    let r = header - 1;
+    for (f, col) in placed {
+        let (zh, en) = t.labels.get(*f).map_or(("", ""), |(z, e)| (z, e));
+        let text = format!("{zh}\n{en}");
+        match marks.remove(&(header, *col)) {
+            Some(fs) => {
+                ws.write_string_with_format(r, *col as u16, text, &formats.offending)?;
+                ws.insert_note(r, *col as u16, &note(&fs, book))?;
+            }
+            None => {
+                ws.write_string_with_format(r, *col as u16, text, &formats.header)?;
+            }
+        }
+    }
     Ok(())
 }
 

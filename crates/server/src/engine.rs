@@ -86,7 +86,9 @@ impl Engine {
 
     /// Reads `path` (shown as `name`) and judges it with `inputs`, as `auditor check` would
     /// with those files: the upload's own findings, the rules skipped, and its tables back in
-    /// `input.tables`. `Err((zh, en))` when the file cannot be read at all.
+    /// `input.tables`. `Err((zh, en))` when the file cannot be read at all. `keep_source` keeps
+    /// the sheets' cells outside the fields, for the xlsx report's sheet copies.
+    #[allow(clippy::too_many_arguments, reason = "the inputs of one check run")]
     pub fn judge(
         &self,
         path: &Path,
@@ -95,9 +97,11 @@ impl Engine {
         as_of: NaiveDate,
         inputs: &Inputs<'_>,
         progress: &(dyn Fn(u64) + Sync),
+        keep_source: bool,
     ) -> Result<Judged, (String, String)> {
         let mut ingest = Ingest::new(&self.catalog, &self.hasher);
         ingest.progress = Some(progress);
+        ingest.keep_source = keep_source;
         let mut input = ingest.read_path(path, name);
         if let Some(e) = &input.error {
             return Err((format!("{name}：{}", e.zh()), format!("{name}: {}", e.en())));
@@ -193,7 +197,7 @@ impl Engine {
             findings,
             skipped,
             sources,
-        } = self.judge(path, name, pack, as_of, inputs, progress)?;
+        } = self.judge(path, name, pack, as_of, inputs, progress, false)?;
         let mut tables = std::mem::take(&mut input.tables);
         let sheets = input
             .sheets

@@ -43,7 +43,7 @@ pub fn render_upload(
         findings,
         skipped,
         ..
-    } = match engine.judge(path, name, pack, as_of, inputs, &|_| {}) {
+    } = match engine.judge(path, name, pack, as_of, inputs, &|_| {}, format == "xlsx") {
         Ok(j) => j,
         // An unreadable file is reported as `auditor check` reports it: no tables, its error.
         Err(_) => Judged {

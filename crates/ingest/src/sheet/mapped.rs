@@ -67,6 +67,7 @@ impl Mapped {
                 shareable: t.shareable.clone(),
                 institution: t.institution.clone(),
                 vague_dates: crate::vague::VagueDates::default(),
+                source: t.source.as_ref().map(|s| Box::new(s.empty_like())),
             },
             field_of_col: self.field_of_col.clone(),
             time_companions: self.time_companions.clone(),
@@ -94,6 +95,9 @@ impl Mapped {
             .vague_dates
             .append(part.table.vague_dates, offset);
         self.table.rows.extend(part.table.rows);
+        if let (Some(mine), Some(theirs)) = (self.table.source.as_mut(), part.table.source) {
+            mine.append(*theirs);
+        }
         self.digests.extend(part.digests);
     }
 }

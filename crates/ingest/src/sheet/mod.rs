@@ -11,7 +11,8 @@ use crate::id_document;
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
 use crate::row::RawRow;
-use crate::spec::{Catalog, FieldType};
+use crate::source_cells::{Mask, SourceCells};
+use crate::spec::{Catalog, DatasetSpec, FieldType};
 pub use crate::table::Table;
 use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store};
@@ -75,6 +76,8 @@ pub struct SheetReader<'a> {
     unmapped: Vec<String>,
     notes: Vec<(String, String)>,
     expected_rows: usize,
+    /// Keep the cells outside the fields for a copy of the sheet (`Ingest::keep_source`).
+    pub(crate) keep_source: bool,
 }
 
 impl<'a> SheetReader<'a> {
@@ -102,6 +105,7 @@ impl<'a> SheetReader<'a> {
             unmapped: Vec::new(),
             notes: Vec::new(),
             expected_rows: 0,
+            keep_source: false,
         }
     }
 
@@ -150,6 +154,7 @@ impl<'a> SheetReader<'a> {
             unmapped: Vec::new(),
             notes: Vec::new(),
             expected_rows: 0,
+            keep_source: self.keep_source,
         }
     }
 
@@ -349,6 +354,13 @@ impl<'a> SheetReader<'a> {
             ));
             first_data += 1;
         }
+        if self.keep_source {
+            let mut source = source_cells_for(&mapped, spec, &rows);
+            for row in &scan[..first_data] {
+                source.keep_row(row);
+            }
+            mapped.table.source = Some(Box::new(source));
+        }
         self.mapped = Some(mapped);
         for row in &scan[first_data..] {
             self.data_row(row);
@@ -411,6 +423,7 @@ impl<'a> SheetReader<'a> {
                     .collect(),
                 institution: self.ctx.institution.clone(),
                 vague_dates: crate::vague::VagueDates::default(),
+                source: None,
                 columns,
                 source_cols,
                 rows: Vec::with_capacity(expected),
@@ -511,8 +524,24 @@ impl<'a> SheetReader<'a> {
         } else {
             row
         };
+        let records = m.table.rows.len();
         if !is_footer(row, m.header.columns.len()) && !self.repeated_header(&m, row) {
             self.record(&mut m, row);
+        }
+        if let Some(source) = m.table.source.as_deref_mut() {
+            if m.table.rows.len() > records {
+                let typed = |col: u32| {
+                    m.field_of_col
+                        .get(col as usize)
+                        .copied()
+                        .flatten()
+                        .and_then(|f| m.table.columns[f].as_ref())
+                        .is_some_and(|c| !c.is_missing(records))
+                };
+                source.keep_record(row, typed);
+            } else {
+                source.keep_row(row);
+            }
         }
         self.mapped = Some(m);
     }
@@ -669,4 +698,21 @@ impl<'a> SheetReader<'a> {
         m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);
     }
+}
+
+/// How each column's cells are masked when kept for a copy: by the field that reads it, else
+/// by its header's words.
+fn source_cells_for(m: &Mapped, spec: &DatasetSpec, rows: &[Vec<HeaderCell>]) -> SourceCells {
+    let header = &rows[m.header.last_row];
+    let width = header.iter().map(|c| c.col + 1).max().unwrap_or(0) as usize;
+    let mut masks = vec![Mask::Numbers; width.max(m.field_of_col.len())];
+    for cell in header {
+        masks[cell.col as usize] = Mask::of_header(&cell.text);
+    }
+    for (col, field) in m.field_of_col.iter().enumerate() {
+        if let Some(f) = field {
+            masks[col] = Mask::of_field(spec.fields[*f].kind);
+        }
+    }
+    SourceCells::new(masks)
 }
