@@ -133,6 +133,12 @@ impl DqRule {
                 "找到了表头，但表头下面没有任何记录，本表没有可检查的内容，不能当作“未发现问题”。",
                 "The header was found but no record follows it: nothing could be checked, which is not the same as a clean ledger.",
             ),
+            Self::CellError => (
+                "单元格是公式错误值或未计算的公式",
+                "Cell holds a formula error or an uncalculated formula",
+                "单元格里是公式算出的错误值（#REF!、#N/A、#VALUE! 等），或是文件中没有计算结果的公式，没有可用的内容，检查时按空白处理。",
+                "The cell holds a formula's error value (#REF!, #N/A, #VALUE! …), or a formula saved without its result: there is no value, and it is read as empty.",
+            ),
         }
     }
 
@@ -149,6 +155,10 @@ impl DqRule {
             Self::ColumnMissing => (
                 "在台账中补上这一栏并逐行填写；栏目名称写法不同的，可改用常见名称。",
                 "Add the column to the ledger and fill it on every row; if it exists under another name, use a common header.",
+            ),
+            Self::CellError => (
+                "找到公式出错的原因（引用的工作表或单元格被删除、查找不到），改正公式，或把公式换成原始记录中的内容；未计算的公式，在 Excel 中打开文件并保存即可。",
+                "Find why the formula fails (a referenced sheet or cell deleted, a lookup with no match) and fix it, or replace the formula with the value from the source records; for an uncalculated formula, open and save the file in Excel.",
             ),
             Self::NoRecords => (
                 "确认上传的是不是正确的表格；确实没有业务的，按要求填写“本月无”并签字。",

@@ -9,7 +9,9 @@ pub mod error;
 mod fallback;
 pub mod guard;
 pub mod header;
+mod header_mask;
 mod id_document;
+mod markup;
 mod pipeline;
 pub mod privacy;
 pub mod quality;
@@ -161,7 +163,7 @@ impl<'a> Ingest<'a> {
             let mut text = csv::TextSource::open(path, self.limits.max_file_bytes)?;
             let outcome = csv::read_csv(&mut text, &report.file, self)?;
             report.sha256 = Some(text.sha256());
-            report.encoding = Some(text.encoding().name());
+            report.encoding = Some(text.encoding_name());
             report.format = Some(Format::Csv);
             vec![outcome]
         } else {

@@ -24,10 +24,12 @@ pub enum DqRule {
     /// A ledger's header is found but no record follows it: nothing to judge, which must not
     /// read like a clean ledger.
     NoRecords,
+    /// A cell holds a formula error (`#REF!`, `#N/A`) instead of a value: read as empty.
+    CellError,
 }
 
 impl DqRule {
-    pub const ALL: [DqRule; 16] = [
+    pub const ALL: [DqRule; 17] = [
         Self::DateInvalid,
         Self::TimeInvalid,
         Self::NumberInvalid,
@@ -44,6 +46,7 @@ impl DqRule {
         Self::ColumnDuplicate,
         Self::ColumnMissing,
         Self::NoRecords,
+        Self::CellError,
     ];
 
     pub fn id(self) -> &'static str {
@@ -64,6 +67,7 @@ impl DqRule {
             Self::ColumnDuplicate => "DQ-COLUMN-DUPLICATE",
             Self::ColumnMissing => "DQ-COLUMN-MISSING",
             Self::NoRecords => "DQ-NO-RECORDS",
+            Self::CellError => "DQ-CELL-ERROR",
         }
     }
 
@@ -73,7 +77,8 @@ impl DqRule {
             | Self::UsccInvalid
             | Self::RequiredMissing
             | Self::ColumnMissing
-            | Self::NoRecords => Severity::Medium,
+            | Self::NoRecords
+            | Self::CellError => Severity::Medium,
             _ => Severity::Low,
         }
     }

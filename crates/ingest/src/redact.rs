@@ -15,12 +15,24 @@ use auditor_model::ident::resident_id::parse_resident_id;
 /// cell with any character that is not ASCII), every 15-digit legacy ID and 11-digit mobile
 /// number too. Borrows when there is nothing to mask, which is almost always.
 pub(crate) fn personal_numbers(text: &str) -> Cow<'_, str> {
+    mask_numbers(text, false)
+}
+
+/// `text` with every number that may be a person's masked as if it were prose: any 18-digit
+/// (or 17 and X) or 15-digit run, valid or not, and any 11-digit mobile number. For text that
+/// is shown as a column's header: a data row taken for a header holds bare numbers, and there
+/// no number is a code worth showing as written.
+pub(crate) fn personal_numbers_anywhere(text: &str) -> Cow<'_, str> {
+    mask_numbers(text, true)
+}
+
+fn mask_numbers(text: &str, always_prose: bool) -> Cow<'_, str> {
     // One branchless pass the compiler vectorises: how many ASCII digits, and whether any
     // byte is not ASCII (prose). Every text cell of a million-row ledger comes through here.
     let (digits, high) = text.bytes().fold((0u32, 0u8), |(n, high), b| {
         (n + u32::from(b.wrapping_sub(b'0') < 10), high | b)
     });
-    let prose = high >= 0x80;
+    let prose = always_prose || high >= 0x80;
     if !worth_a_look(text.as_bytes(), digits, prose) {
         return Cow::Borrowed(text);
     }

@@ -20,9 +20,14 @@ pub enum RawValue<'a> {
     Bool(bool),
     /// An Excel date or date-time serial from a cell formatted as a date.
     DateTime(f64),
-    /// A formula error such as #N/A.
-    Error,
+    /// A formula error, by the code Excel shows for it (`#N/A`, `#REF!`): no value, which
+    /// the rules must see as missing and the user must be told of.
+    Error(&'static str),
 }
+
+/// The code of [`RawValue::Error`] for a formula saved without its result: the program that
+/// wrote the file never calculated it, so the cell's value is unknown, not empty.
+pub const UNCALCULATED: &str = "=?";
 
 impl RawValue<'_> {
     pub fn is_text(&self) -> bool {
@@ -61,6 +66,29 @@ fn may_end_with_space(s: &str) -> bool {
     })
 }
 
+/// Whether `s` may carry a text mark, from its first bytes alone.
+fn may_be_marked(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'\''))
+}
+
+/// `s` trimmed, without the marks spreadsheet exports put on a number to keep it as text:
+/// `="370921…"` (a formula whose value is the text inside) and a leading apostrophe (Excel's
+/// text prefix, which Excel never shows). Without them every ID number and date so written
+/// would read as invalid.
+fn text_marked(s: &str) -> &str {
+    let s = s.trim();
+    let inner = if let Some(quoted) = s.strip_prefix("=\"").and_then(|r| r.strip_suffix('"'))
+        && !quoted.contains('"')
+    {
+        quoted
+    } else if let Some(rest) = s.strip_prefix('\'') {
+        rest
+    } else {
+        return s;
+    };
+    inner.trim()
+}
+
 impl<'a> RawRow<'a> {
     pub fn clear(&mut self, number: u32) {
         self.number = number;
@@ -86,7 +114,8 @@ impl<'a> RawRow<'a> {
         }
     }
 
-    /// Trims every text cell and drops those left empty, so nothing downstream trims again.
+    /// Trims every text cell, takes off the marks that keep a number as text (see
+    /// [`text_marked`]) and drops cells left empty, so nothing downstream trims again.
     pub fn trim_cells(&mut self) {
         let text = &self.text;
         self.cells.retain_mut(|(_, v)| match v {
@@ -94,19 +123,19 @@ impl<'a> RawRow<'a> {
                 let Some(s) = text.get(*start as usize..*end as usize) else {
                     return false;
                 };
-                if !may_start_with_space(s) && !may_end_with_space(s) {
+                if !may_start_with_space(s) && !may_end_with_space(s) && !may_be_marked(s) {
                     return !s.is_empty();
                 }
-                let trimmed = s.trim_start();
-                let lead = (s.len() - trimmed.len()) as u32;
-                let trimmed = trimmed.trim_end();
+                let inner = text_marked(s);
+                // `inner` is a slice of `s`: its offset within it moves the start.
+                let lead = (inner.as_ptr() as usize - s.as_ptr() as usize) as u32;
                 *start += lead;
-                *end = *start + trimmed.len() as u32;
-                !trimmed.is_empty()
+                *end = *start + inner.len() as u32;
+                !inner.is_empty()
             }
             RawValue::Shared(s) => {
-                if may_start_with_space(s) || may_end_with_space(s) {
-                    *s = s.trim();
+                if may_start_with_space(s) || may_end_with_space(s) || may_be_marked(s) {
+                    *s = text_marked(s);
                 }
                 !s.is_empty()
             }
@@ -165,7 +194,7 @@ impl<'a> RawRow<'a> {
                     }
                 },
             )),
-            RawValue::Error => Cow::Borrowed("#ERROR"),
+            RawValue::Error(code) => Cow::Borrowed(code),
         }
     }
 
@@ -190,7 +219,7 @@ impl<'a> RawRow<'a> {
                 RawValue::Float(f) => out.push(*col, RawValue::Float(*f)),
                 RawValue::Bool(b) => out.push(*col, RawValue::Bool(*b)),
                 RawValue::DateTime(d) => out.push(*col, RawValue::DateTime(*d)),
-                RawValue::Error => out.push(*col, RawValue::Error),
+                RawValue::Error(code) => out.push(*col, RawValue::Error(code)),
             }
         }
         out
@@ -200,6 +229,24 @@ impl<'a> RawRow<'a> {
 #[cfg(test)]
 mod tests {
     use super::{may_end_with_space, may_start_with_space};
+
+    #[test]
+    fn text_marks_of_exports_are_taken_off() {
+        for (cell, text) in [
+            ("=\"370921199102111023\"", "370921199102111023"),
+            ("'370921199203121065", "370921199203121065"),
+            (" =\" 2026-03-05 09:30:00 \" ", "2026-03-05 09:30:00"),
+            ("'", ""),
+            ("=\"\"", ""),
+            // Not a text mark: a formula, an unbalanced quote, quotes inside.
+            ("=A1+B1", "=A1+B1"),
+            ("=\"a\"&\"b\"", "=\"a\"&\"b\""),
+            ("=\"370921", "=\"370921"),
+            ("王'芳", "王'芳"),
+        ] {
+            assert_eq!(super::text_marked(cell), text, "{cell}");
+        }
+    }
 
     #[test]
     fn the_edge_byte_tests_see_every_whitespace_character() {

@@ -10,6 +10,10 @@ pub enum Format {
     Xls,
     Ods,
     Csv,
+    /// A web page holding a table, saved as .xls by web systems' "export to Excel".
+    Html,
+    /// Excel 2003's XML Spreadsheet (`SpreadsheetML`), as .xml or renamed .xls.
+    SpreadsheetMl,
 }
 
 impl Format {
@@ -20,6 +24,8 @@ impl Format {
             Self::Xls => "xls",
             Self::Ods => "ods",
             Self::Csv => "csv",
+            Self::Html => "html",
+            Self::SpreadsheetMl => "xml",
         }
     }
 }
@@ -60,7 +66,35 @@ pub fn sniff(head: &[u8]) -> Result<Format, InputError> {
     if head.contains(&0) {
         return Err(InputError::NotSpreadsheet("binary data"));
     }
-    Ok(Format::Csv)
+    Ok(markup_kind(head).unwrap_or(Format::Csv))
+}
+
+/// Whether text is markup a spreadsheet can be read from: it starts (after a BOM and blank
+/// space) with a tag, and names the `SpreadsheetML` namespace or is a web page. A CSV file never
+/// starts with `<html`, `<!doctype html` or `<table`.
+fn markup_kind(head: &[u8]) -> Option<Format> {
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let text = &text[start..];
+    if text.first() != Some(&b'<') {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let has = |needle: &[u8]| lower.windows(needle.len()).any(|w| w == needle);
+    if has(b"urn:schemas-microsoft-com:office:spreadsheet") && has(b"<workbook") {
+        return Some(Format::SpreadsheetMl);
+    }
+    let web_page = [
+        b"<html".as_slice(),
+        b"<!doctype html",
+        b"<table",
+        b"<meta",
+        b"<head",
+    ]
+    .iter()
+    .any(|tag| lower.starts_with(tag))
+        || (lower.starts_with(b"<?xml") || lower.starts_with(b"<!--")) && has(b"<html");
+    web_page.then_some(Format::Html)
 }
 
 /// Which workbook a zip archive holds, from its member names.

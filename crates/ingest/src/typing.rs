@@ -34,6 +34,27 @@ pub(crate) fn issue_message(
 ) -> (String, String) {
     let v = &issue.shown;
     let (what_zh, what_en) = match issue.rule {
+        DqRule::CellError if v == crate::row::UNCALCULATED => {
+            return (
+                format!(
+                    "{cell}「{}」是公式，但文件中没有它的计算结果（生成文件的程序没有计算公式），按空白处理：请在 Excel 中打开并保存后再检查",
+                    f.zh
+                ),
+                format!(
+                    "{cell} {} ({}) is a formula saved without its result (the program that wrote the file did not calculate it): read as empty; open and save the file in Excel, then check again",
+                    f.en, f.name
+                ),
+            );
+        }
+        DqRule::CellError => {
+            return (
+                format!("{cell}「{}」是公式错误值“{v}”，没有内容，按空白处理", f.zh),
+                format!(
+                    "{cell} {} ({}) holds the formula error {v}, not a value: read as empty",
+                    f.en, f.name
+                ),
+            );
+        }
         DqRule::RequiredMissing => {
             return (
                 format!("{cell}「{}」为空，该项必填", f.zh),
@@ -93,6 +114,17 @@ pub(crate) fn store(
     hasher: &IdHasher,
     scratch: &mut String,
 ) -> Result<(), Issue> {
+    if let RawValue::Error(code) = *v {
+        // An error is no value, whatever the column: the rules see the cell as missing.
+        return Err(Issue {
+            rule: DqRule::CellError,
+            field,
+            col,
+            shown: code.to_owned(),
+            reason: None,
+            kept: false,
+        });
+    }
     let f = &spec.fields[field];
     // Numbers and dates need their text only to be quoted in a finding; rendering it for every
     // cell would cost an allocation per cell on million-row ledgers.

@@ -10,7 +10,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, 
 
 use crate::error::InputError;
 use crate::pipeline::{self, RowSink};
-use crate::row::RawValue;
+use crate::row::{RawValue, UNCALCULATED};
 use crate::sheet::{Merge, SheetReader};
 use crate::sniff::{Format, is_encrypted_ooxml, zip_kind};
 use crate::{Ingest, SheetOutcome};
@@ -78,6 +78,9 @@ pub fn read_workbook(
     file: &str,
     ingest: &Ingest<'_>,
 ) -> Result<(Format, Vec<SheetOutcome>), InputError> {
+    if matches!(sniffed, Format::Html | Format::SpreadsheetMl) {
+        return crate::markup::read_markup(path, sniffed, file, ingest).map(|o| (sniffed, o));
+    }
     if sniffed == Format::Xls {
         let bytes = std::fs::read(path).map_err(|e| InputError::Io(e.to_string()))?;
         if is_encrypted_ooxml(&bytes) {
@@ -133,8 +136,15 @@ fn read_xlsx<R: Read + Seek>(
         // at least 40 bytes of sheet XML, which bounds it.
         let declared = cells.dimensions().end.0 as usize + 1;
         reader.expect_rows(declared.min(usize::try_from(sheet_bytes / 40).unwrap_or(usize::MAX)));
+        // Formulas are read too: one saved without its result must not read as an empty cell.
         typed_sheets.push(stream(ingest, reader, || {
-            cells.next_cell().map_err(xlsx_error)
+            Ok(cells
+                .next_cell_with_formula_metadata()
+                .map_err(xlsx_error)?
+                .map(|c| {
+                    let uncalculated = c.value == DataRef::Empty && c.formula.is_some();
+                    (calamine::Cell::new(c.pos, c.value), uncalculated)
+                }))
         })?);
     }
     // The shared strings go before the sheets are finished: the peak is then their tables, not
@@ -147,13 +157,17 @@ fn read_xlsx<R: Read + Seek>(
 fn stream<'s, 'c>(
     ingest: &Ingest<'_>,
     reader: SheetReader<'c>,
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'s>>>, InputError>,
+    mut next: impl FnMut() -> Result<Option<(calamine::Cell<DataRef<'s>>, bool)>, InputError>,
 ) -> Result<SheetReader<'c>, InputError> {
     let ((), typed) = pipeline::run(reader, |sink| {
         let mut rows = RowAssembler::new(ingest);
-        while let Some(cell) = next()? {
+        while let Some((cell, uncalculated)) = next()? {
             let (r, c) = cell.get_position();
-            rows.cell(r, c, cell.get_value(), sink)?;
+            if uncalculated {
+                rows.uncalculated(r, c, sink)?;
+            } else {
+                rows.cell(r, c, cell.get_value(), sink)?;
+            }
         }
         rows.finish(sink);
         Ok(())
@@ -183,9 +197,10 @@ fn read_format<R: Read + Seek>(
                     .worksheet_cells_reader(&sheet.name)
                     .map_err(|e| InputError::Corrupt(e.to_string()))?;
                 let next = || {
-                    cells
+                    Ok(cells
                         .next_cell()
-                        .map_err(|e| InputError::Corrupt(e.to_string()))
+                        .map_err(|e| InputError::Corrupt(e.to_string()))?
+                        .map(|c| (c, false)))
                 };
                 out.push(stream(ingest, reader, next)?.finish());
             }
@@ -240,7 +255,9 @@ fn read_format<R: Read + Seek>(
             Ok(out)
         }
         // xlsx goes through `read_xlsx`, text through the csv reader.
-        Format::Xlsx | Format::Csv => Err(InputError::Corrupt("not a workbook".to_owned())),
+        Format::Xlsx | Format::Csv | Format::Html | Format::SpreadsheetMl => {
+            Err(InputError::Corrupt("not a workbook".to_owned()))
+        }
     }
 }
 
@@ -299,7 +316,7 @@ fn read_range(
 
 /// Groups cells, which arrive in row-major order, into rows built in place in the sink,
 /// enforcing the cell limits.
-struct RowAssembler<'i, 'a> {
+pub(crate) struct RowAssembler<'i, 'a> {
     ingest: &'i Ingest<'a>,
     current: Option<u32>,
     cells: u64,
@@ -307,7 +324,7 @@ struct RowAssembler<'i, 'a> {
 }
 
 impl<'i, 'a> RowAssembler<'i, 'a> {
-    fn new(ingest: &'i Ingest<'a>) -> Self {
+    pub(crate) fn new(ingest: &'i Ingest<'a>) -> Self {
         Self {
             ingest,
             current: None,
@@ -316,15 +333,54 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         }
     }
 
-    fn cell<'s>(
+    pub(crate) fn cell<'s>(
         &mut self,
         r: u32,
         c: u32,
         value: &DataRef<'s>,
         sink: &mut RowSink<'s>,
     ) -> Result<(), InputError> {
-        if c >= self.ingest.limits.max_columns {
+        let Some(row) = self.place(r, c, sink)? else {
             return Ok(());
+        };
+        match value {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                row.push_text(c, s);
+            }
+            DataRef::SharedString(s) => row.push_shared(c, s),
+            DataRef::Int(i) => row.push(c, RawValue::Int(*i)),
+            DataRef::Float(f) => row.push(c, RawValue::Float(*f)),
+            DataRef::Bool(b) => row.push(c, RawValue::Bool(*b)),
+            DataRef::DateTime(dt) => row.push(c, date_value(dt)),
+            DataRef::Error(e) => row.push(c, RawValue::Error(error_code(e))),
+            DataRef::Empty => {}
+        }
+        Ok(())
+    }
+
+    /// A formula cell saved without its result.
+    pub(crate) fn uncalculated(
+        &mut self,
+        r: u32,
+        c: u32,
+        sink: &mut RowSink<'_>,
+    ) -> Result<(), InputError> {
+        if let Some(row) = self.place(r, c, sink)? {
+            row.push(c, RawValue::Error(UNCALCULATED));
+        }
+        Ok(())
+    }
+
+    /// The row cell (`r`, `c`) goes into, started if it is a new row; `None` for a column
+    /// beyond the limit.
+    fn place<'r, 's>(
+        &mut self,
+        r: u32,
+        c: u32,
+        sink: &'r mut RowSink<'s>,
+    ) -> Result<Option<&'r mut crate::row::RawRow<'s>>, InputError> {
+        if c >= self.ingest.limits.max_columns {
+            return Ok(None);
         }
         self.cells += 1;
         if self.cells > self.ingest.limits.max_cells {
@@ -337,20 +393,7 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
             sink.start_row(r + 1);
             self.current = Some(r);
         }
-        let row = sink.row();
-        match value {
-            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
-                row.push_text(c, s);
-            }
-            DataRef::SharedString(s) => row.push_shared(c, s),
-            DataRef::Int(i) => row.push(c, RawValue::Int(*i)),
-            DataRef::Float(f) => row.push(c, RawValue::Float(*f)),
-            DataRef::Bool(b) => row.push(c, RawValue::Bool(*b)),
-            DataRef::DateTime(dt) => row.push(c, date_value(dt)),
-            DataRef::Error(_) => row.push(c, RawValue::Error),
-            DataRef::Empty => {}
-        }
-        Ok(())
+        Ok(Some(sink.row()))
     }
 
     fn flush(&mut self, sink: &mut RowSink<'_>) {
@@ -369,9 +412,24 @@ impl<'i, 'a> RowAssembler<'i, 'a> {
         }
     }
 
-    fn finish(mut self, sink: &mut RowSink<'_>) {
+    pub(crate) fn finish(mut self, sink: &mut RowSink<'_>) {
         self.flush(sink);
         self.ingest.report_progress(self.rows);
+    }
+}
+
+/// The code Excel shows for a formula error.
+pub(crate) fn error_code(e: &calamine::CellErrorType) -> &'static str {
+    use calamine::CellErrorType as E;
+    match e {
+        E::Div0 => "#DIV/0!",
+        E::NA => "#N/A",
+        E::Name => "#NAME?",
+        E::Null => "#NULL!",
+        E::Num => "#NUM!",
+        E::Ref => "#REF!",
+        E::Value => "#VALUE!",
+        E::GettingData => "#DATA!",
     }
 }
 

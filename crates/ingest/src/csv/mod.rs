@@ -12,6 +12,8 @@ use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use sha2::{Digest, Sha256};
 
+mod line_ends;
+mod mixed;
 mod parallel;
 mod records;
 mod split;
@@ -37,6 +39,8 @@ pub struct TextSource {
     size: u64,
     encoding: &'static Encoding,
     bom: bool,
+    /// Read line by line, UTF-8 or GB18030 (see `mixed`).
+    mixed: bool,
     sha256: String,
 }
 
@@ -55,6 +59,7 @@ impl TextSource {
             size,
             encoding,
             bom,
+            mixed: false,
             sha256: String::new(),
         })
     }
@@ -69,8 +74,13 @@ impl TextSource {
         }
     }
 
-    pub fn encoding(&self) -> &'static Encoding {
-        self.encoding
+    /// The encoding as reported: a file read line by line names both.
+    pub fn encoding_name(&self) -> &'static str {
+        if self.mixed {
+            "UTF-8+GB18030"
+        } else {
+            self.encoding.name()
+        }
     }
 
     pub fn sha256(&self) -> String {
@@ -119,6 +129,15 @@ pub fn read_csv(
 ) -> Result<SheetOutcome, InputError> {
     if let Pass::Done(outcome) = read_pass(text, file, ingest)? {
         return Ok(*outcome);
+    }
+    // Lines of UTF-8 Chinese text and some that are not: two files joined, each in its own
+    // encoding. Guessing one encoding for the whole would garble the other part.
+    if text.encoding == UTF_8 && mixed::has_utf8_lines(&read_head(&text.path)?) {
+        text.mixed = true;
+        if let Pass::Done(outcome) = read_pass(text, file, ingest)? {
+            return Ok(*outcome);
+        }
+        text.mixed = false;
     }
     // chardetng takes longer over its megabyte than reading the whole file does, so the file is
     // read as GBK, its answer for nearly every ledger that is not UTF-8, while it decides; the
@@ -182,7 +201,11 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
     // Stretches of the file can be read apart when an LF byte is always an LF character:
     // UTF-8 and the ASCII-compatible encodings. A BOM naming another encoding than the one
     // read (a UTF-8 BOM on a GBK file) is left to the decoding reader, which obeys the BOM.
-    if text.encoding == UTF_8 || (!text.bom && text.encoding.is_ascii_compatible()) {
+    let cr_line_ends = line_ends::ends_lines_with_cr(&head);
+    if !cr_line_ends
+        && !text.mixed
+        && (text.encoding == UTF_8 || (!text.bom && text.encoding.is_ascii_compatible()))
+    {
         let plan = parallel::Plan {
             path: &text.path,
             encoding: text.encoding,
@@ -210,7 +233,13 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
         read: 0,
         limit: text.limit,
     };
-    let source: Box<dyn Read + '_> = if text.encoding == UTF_8 {
+    let not_utf8 = std::cell::RefCell::new((Vec::new(), 0u32));
+    let source: Box<dyn Read + '_> = if text.mixed {
+        Box::new(mixed::LineByLine::new(
+            BufReader::with_capacity(1 << 20, hashing),
+            &not_utf8,
+        ))
+    } else if text.encoding == UTF_8 {
         // UTF-8 needs no transcoding: a BOM is just skipped (and hashed).
         if text.bom {
             let mut bom = [0u8; 3];
@@ -225,6 +254,11 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
                 .strip_bom(true)
                 .build(BufReader::with_capacity(1 << 20, hashing)),
         )
+    };
+    let source: Box<dyn Read + '_> = if cr_line_ends {
+        Box::new(line_ends::CrAsLf::new(source))
+    } else {
+        source
     };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -274,7 +308,12 @@ fn read_pass(text: &mut TextSource, file: &str, ingest: &Ingest<'_>) -> Result<P
     }
     drop(reader);
     text.sha256 = hex::encode(sha.finalize());
-    Ok(Pass::Done(Box::new(typed.finish())))
+    let mut outcome = typed.finish();
+    let (lines, count) = not_utf8.into_inner();
+    if count > 0 {
+        outcome.0.notes.push(mixed::note(&lines, count));
+    }
+    Ok(Pass::Done(Box::new(outcome)))
 }
 
 /// Counts the bytes read through it and remembers the last one, so a record can be told to end
@@ -363,7 +402,8 @@ fn sniff_delimiter(path: &Path, head: &[u8], encoding: &'static Encoding) -> u8 
     }
     let (text, _, _) = encoding.decode(head);
     let lines: Vec<&str> = text
-        .lines()
+        // A lone CR ends a line too (classic Mac files).
+        .split(['\n', '\r'])
         .filter(|l| !l.trim().is_empty())
         .take(30)
         .collect();

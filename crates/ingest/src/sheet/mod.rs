@@ -7,6 +7,7 @@ use auditor_model::{CellRef, Dataset, Finding};
 
 use crate::column::Column;
 use crate::header::{self, HeaderCell, HeaderMatch};
+use crate::header_mask::mask_header_cells;
 use crate::id_document;
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
@@ -228,7 +229,8 @@ impl<'a> SheetReader<'a> {
                 header_row: Some(m.header_row),
                 rows: m.table.len(),
                 headers: Vec::new(),
-                unmapped: self.unmapped,
+                // A data row taken for the header must not show the person it records.
+                unmapped: mask_header_cells(self.catalog, self.unmapped),
                 notes: self.notes,
             };
             (report, Some(m.table), self.findings)
@@ -239,7 +241,7 @@ impl<'a> SheetReader<'a> {
                 dataset: None,
                 header_row: None,
                 rows: 0,
-                headers: self.unrecognised,
+                headers: mask_header_cells(self.catalog, self.unrecognised),
                 unmapped: Vec::new(),
                 notes: self.notes,
             };

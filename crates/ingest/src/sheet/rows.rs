@@ -225,7 +225,7 @@ pub(super) fn row_digest(row: &RawRow<'_>, field_of_col: &[Option<usize>]) -> u6
                 RawValue::Int(i) => i.hash(&mut h),
                 RawValue::Float(f) | RawValue::DateTime(f) => f.to_bits().hash(&mut h),
                 RawValue::Bool(b) => b.hash(&mut h),
-                RawValue::Error => 0u8.hash(&mut h),
+                RawValue::Error(code) => code.hash(&mut h),
             }
         }
     }
