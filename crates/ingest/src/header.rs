@@ -241,6 +241,7 @@ pub fn detect(
                     weight,
                     hinted,
                     required,
+                    covered: fields + m.duplicate_columns.len(),
                     single: last_row == i,
                 };
                 if score.complete && best_complete.as_ref().is_none_or(|(b, _)| score > *b) {
@@ -268,22 +269,29 @@ struct Score {
     weight: usize,
     hinted: bool,
     required: usize,
+    /// Columns the header reads, a time column beside its date included: 检查时间 over
+    /// 日期 | 时间 reads one more than 检查时间 alone.
+    covered: usize,
     single: bool,
     /// Every required field of the dataset has its column (see the end of [`detect`]).
     complete: bool,
 }
 
-/// Header texts for a group header row above a sub-header row: each column tries its own
-/// sub-header, then group + sub-header, then the group header alone.
+/// Header texts for a group header row above a sub-header row. A column with a sub-header
+/// tries the group joined to it first when the sub-header says little alone (日期 under 处方 is
+/// 处方日期, 1 under 医师签名 is 签名1), else its own text first; then, in a signing group
+/// (签字 → 操作/复核, 双人签名 → 甲/乙), the first and second signer by position. A column with
+/// no sub-header reads the group header alone.
 fn two_row_layout(
     parent: &[HeaderCell],
     child: &[HeaderCell],
     merges: &[(usize, u32, u32)],
     parent_index: usize,
 ) -> Vec<(u32, Vec<String>)> {
-    let parent_text = |col: u32| -> Option<&str> {
-        if let Some(c) = parent.iter().find(|c| c.col == col) {
-            return Some(c.text.as_str());
+    // The column holding the group header a column sits under.
+    let group_col = |col: u32| -> Option<u32> {
+        if parent.iter().any(|c| c.col == col) {
+            return Some(col);
         }
         // A merged group header spreads over the columns it covers; without merge information
         // (CSV) an empty parent cell takes the group header to its left.
@@ -291,36 +299,61 @@ fn two_row_layout(
             .iter()
             .find(|(r, first, last)| *r == parent_index && (*first..=*last).contains(&col));
         match merged {
-            Some((_, first, _)) => parent
-                .iter()
-                .find(|c| c.col == *first)
-                .map(|c| c.text.as_str()),
-            None if merges.is_empty() => parent
-                .iter()
-                .rev()
-                .find(|c| c.col < col)
-                .map(|c| c.text.as_str()),
+            Some((_, first, _)) => parent.iter().find(|c| c.col == *first).map(|c| c.col),
+            None if merges.is_empty() => parent.iter().rev().find(|c| c.col < col).map(|c| c.col),
             None => None,
         }
+    };
+    let parent_text = |col: u32| {
+        group_col(col)
+            .and_then(|g| parent.iter().find(|c| c.col == g))
+            .map(|c| c.text.as_str())
     };
     let mut cols: Vec<u32> = parent.iter().chain(child).map(|c| c.col).collect();
     cols.sort_unstable();
     cols.dedup();
-    cols.into_iter()
-        .map(|col| {
+    cols.iter()
+        .map(|&col| {
             let own = child.iter().find(|c| c.col == col).map(|c| c.text.as_str());
             let group = parent_text(col);
             let mut cands = Vec::new();
-            if let Some(own) = own {
-                cands.extend(header_candidates(own));
-                if let Some(group) = group {
-                    cands.extend(header_candidates(&format!("{group}{own}")));
+            match (own, group) {
+                // A row holding one cell is a title over the header, not a group of it.
+                (Some(own), Some(group)) if parent.len() > 1 => {
+                    let joined = crate::synonyms::group_readings(group, own);
+                    let own_readings = header_candidates(own);
+                    let (first, second) = if crate::synonyms::says_little_alone(own) {
+                        (joined, own_readings)
+                    } else {
+                        (own_readings, joined)
+                    };
+                    for c in first.into_iter().chain(second) {
+                        if !cands.contains(&c) {
+                            cands.push(c);
+                        }
+                    }
+                    // The place of a column among the sub-headers of its signing group.
+                    let g = group_col(col);
+                    let siblings: Vec<u32> = cols
+                        .iter()
+                        .copied()
+                        .filter(|&c| g.is_some() && group_col(c) == g)
+                        .filter(|&c| child.iter().any(|h| h.col == c))
+                        .collect();
+                    // A group over one column has no second signer to tell apart.
+                    let place = siblings
+                        .iter()
+                        .position(|&c| c == col)
+                        .filter(|_| siblings.len() >= 2);
+                    if let Some(reading) =
+                        place.and_then(|p| crate::synonyms::signer_by_place(group, own, p))
+                    {
+                        cands.push(reading);
+                    }
                 }
-            }
-            if let Some(group) = group
-                && own.is_none()
-            {
-                cands.extend(header_candidates(group));
+                (Some(own), _) => cands.extend(header_candidates(own)),
+                (None, Some(group)) => cands.extend(header_candidates(group)),
+                (None, None) => {}
             }
             (col, cands)
         })
@@ -359,7 +392,14 @@ fn map_columns(
         if let Some(field) = hit {
             let field = qualified_by_neighbour(catalog, d, &columns, field);
             if let Some(&(first, _)) = columns.iter().find(|(_, f)| *f == field) {
-                duplicate_columns.push((*col, field, first));
+                // A third signer's column (操作医师, 记录员, 复核医师) signs too: it is read
+                // with the register's signatures, not dropped.
+                match crate::synonyms::extra_signer_field(&catalog.datasets[d], field) {
+                    Some(all) if !columns.iter().any(|(_, f)| *f == all) => {
+                        columns.push((*col, all));
+                    }
+                    _ => duplicate_columns.push((*col, field, first)),
+                }
             } else {
                 columns.push((*col, field));
                 fuzzy += usize::from(exact.is_none());

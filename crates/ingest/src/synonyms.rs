@@ -88,6 +88,116 @@ pub fn loose_readings(h: &str) -> Vec<String> {
     out
 }
 
+/// Words a group header may end with that only say "about": 购置情况, 证明材料, 患者信息. The
+/// group's head noun is what remains (购置, 证明, 患者), and a sub-header joins it.
+const GROUP_FILLERS: [&str; 15] = [
+    "情况", "信息", "材料", "资料", "记录", "登记", "项目", "内容", "明细", "栏", "签名", "签字",
+    "签章", "时间", "日期",
+];
+
+/// Sub-headers that say little without the group above them: 日期 under 处方 is 处方日期, 机关
+/// under 备案情况 is 备案机关, 姓名 under 操作医师 is the operator's name.
+const VAGUE_SUB_HEADERS: [&str; 21] = [
+    "日期",
+    "时间",
+    "日期时间",
+    "号",
+    "类型",
+    "种类",
+    "类别",
+    "名称",
+    "单位",
+    "机关",
+    "部门",
+    "机构",
+    "医师",
+    "姓名",
+    "签名",
+    "签字",
+    "地址",
+    "电话",
+    "结果",
+    "结论",
+    "人",
+];
+
+/// Whether a sub-header needs its group to say which field it is: a generic word, or a mark
+/// (1, 2, 甲, 乙, a).
+pub fn says_little_alone(sub: &str) -> bool {
+    let s = crate::header::normalize_header(sub);
+    VAGUE_SUB_HEADERS.contains(&s.as_str()) || is_mark(&s)
+}
+
+/// A column mark: a number, or one character (甲, 乙, 主, a).
+fn is_mark(s: &str) -> bool {
+    (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())) || s.chars().count() == 1
+}
+
+/// Readings of sub-header `sub` joined to the group header `group` above it, best first: the
+/// group as written, then without the words that only say "about" (购置情况 → 购置, 检查时间 →
+/// 检查), then each tail of those (查验登记证明 → 证明, 医师签名 → 签名), since a Chinese
+/// header names its head noun last.
+pub fn group_readings(group: &str, sub: &str) -> Vec<String> {
+    let mut stems = vec![crate::header::normalize_header(group)];
+    loop {
+        let last = stems[stems.len() - 1].clone();
+        let stripped = GROUP_FILLERS
+            .iter()
+            .find_map(|w| last.strip_suffix(w).filter(|s| !s.is_empty()));
+        match stripped {
+            Some(s) => stems.push(s.to_owned()),
+            None => break,
+        }
+    }
+    for stem in stems.clone() {
+        let chars: Vec<char> = stem.chars().collect();
+        for start in 1..chars.len().saturating_sub(1) {
+            stems.push(chars[start..].iter().collect());
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for stem in stems {
+        for reading in crate::header::header_candidates(&format!("{stem}{sub}")) {
+            if !out.contains(&reading) {
+                out.push(reading);
+            }
+        }
+    }
+    out
+}
+
+/// Words of a group header over the signers' columns: 签字, 双人签名, 检查医师, 操作人员.
+const SIGNING_GROUP_WORDS: [&str; 7] = ["签名", "签字", "签章", "医师", "操作", "人员", "双人"];
+
+/// Words of a sub-header naming a signer's role under such a group: 操作 / 复核, 主操作 / 副操作.
+const SIGNER_ROLE_WORDS: [&str; 11] = [
+    "操作", "复核", "记录", "审核", "核对", "助手", "检查", "报告", "诊断", "主", "副",
+];
+
+/// The signer a sub-header of a signing group names by its place, when it names a role or is
+/// a mark (签字 → 操作 / 复核, 双人签名 → 甲 / 乙): the first place is 签名1, the second 签名2.
+/// A register's own words for the two signers vary too much for aliases; their order does not.
+pub fn signer_by_place(group: &str, sub: &str, place: usize) -> Option<String> {
+    let g = crate::header::normalize_header(group);
+    let s = crate::header::normalize_header(sub);
+    let signing = SIGNING_GROUP_WORDS.iter().any(|w| g.contains(w));
+    let role = is_mark(&s) || SIGNER_ROLE_WORDS.iter().any(|w| s.contains(w));
+    (signing && role && place < 2).then(|| format!("签名{}", place + 1))
+}
+
+/// Fields naming one signer each, and the field naming every signer of the record: a second
+/// column naming a signer (记录员 beside 复核医师, both second signers) is read as that.
+const SIGNER_FIELDS: [(&str, &str); 2] = [("op1_id", "signatures"), ("op2_id", "signatures")];
+
+/// The field a second column naming signer field `field` is read as, when the dataset has it.
+pub fn extra_signer_field(spec: &crate::spec::DatasetSpec, field: usize) -> Option<usize> {
+    let name = spec.fields[field].name.as_str();
+    SIGNER_FIELDS
+        .iter()
+        .find(|(f, _)| *f == name)
+        .and_then(|(_, all)| spec.field_index(all))
+}
+
 /// Whether `header`, which contains `alias`, names an attribute of what the alias names: an
 /// attribute word after the alias (购货单位地址), not before it (许可证有效期 is a date).
 pub fn names_an_attribute(header: &str, alias: &str) -> bool {

@@ -23,7 +23,9 @@ mod carried;
 mod header_columns;
 mod layout;
 mod mapped;
+mod not_records;
 mod rows;
+mod second_table;
 
 use header_columns::{date_before_time, gestation_units, unmapped_headers};
 use mapped::Mapped;
@@ -305,6 +307,9 @@ impl<'a> SheetReader<'a> {
             return;
         }
         let mut found = found;
+        let second =
+            second_table::notes(self.catalog, &mut found, &rows, &scan, &merges, &sheet_name);
+        self.notes.extend(second);
         date_before_time(&mut found, &scan);
         let spec = &self.catalog.datasets[found.dataset];
         self.unmapped = unmapped_headers(&found, &rows);

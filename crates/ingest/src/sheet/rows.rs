@@ -25,7 +25,9 @@ pub(super) fn is_blank(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
 /// many: `mapped` is how many columns the header maps) and its first filled cell, in whatever
 /// column, is a sign-off (登记人：…, 科主任签字：) or a total (本月合计, 本页小计).
 pub(super) fn is_footer(row: &RawRow<'_>, mapped: usize) -> bool {
-    first_cell_is_footer(row) || sparse_sign_off_or_total(row, mapped)
+    first_cell_is_footer(row)
+        || sparse_sign_off_or_total(row, mapped)
+        || super::not_records::is_not_a_record(row)
 }
 
 fn first_cell_is_footer(row: &RawRow<'_>) -> bool {
@@ -148,7 +150,7 @@ fn is_number(row: &RawRow<'_>, v: &RawValue<'_>) -> bool {
 }
 
 /// "登记人：王五", "科主任签字：", "审核人" alone (the name in the next cell).
-fn is_sign_off(text: &str) -> bool {
+pub(super) fn is_sign_off(text: &str) -> bool {
     SIGN_OFF_LABELS.iter().any(|label| {
         let Some(rest) = text.strip_prefix(label) else {
             return false;

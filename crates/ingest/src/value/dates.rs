@@ -36,9 +36,12 @@ pub fn parse_datetime_text(raw: &str) -> Option<(NaiveDate, Option<NaiveTime>)> 
         return Some(parsed);
     }
     let s = fold_width(raw);
-    let s = s.trim();
+    let s = without_weekday(s.trim());
     if let Some(date) = serial_text(s) {
         return Some((date, None));
+    }
+    if let Some(stamp) = digit_timestamp(s) {
+        return Some(stamp);
     }
     let (date_part, time_part) = split_date_time(s);
     let date = parse_date_only(date_part)?;
@@ -62,6 +65,40 @@ fn serial_text(s: &str) -> Option<NaiveDate> {
         return None;
     }
     from_excel_serial(n).map(|t| t.date())
+}
+
+/// The date without the weekday a clerk wrote after it: `2026年3月5日(星期四)`, `2026-03-05 周四`,
+/// `2026/3/5 礼拜四`. The weekday is not checked against the date: the date is what was meant.
+fn without_weekday(s: &str) -> &str {
+    const DAYS: [char; 9] = ['一', '二', '三', '四', '五', '六', '日', '天', '七'];
+    let bare = s.trim_end_matches([')', '）']).trim_end();
+    for word in ["星期", "礼拜", "周"] {
+        let Some(stem) = bare
+            .strip_suffix(DAYS)
+            .and_then(|rest| rest.strip_suffix(word))
+        else {
+            continue;
+        };
+        let stem = stem.trim_end().trim_end_matches(['(', '（']).trim_end();
+        // Only after a date: 周四 alone is no date, and a time of day never ends in one.
+        if stem.ends_with(|c: char| c.is_ascii_digit() || matches!(c, '日' | '号' | '.')) {
+            return stem;
+        }
+    }
+    s
+}
+
+/// A timestamp written as digits alone, as hospital systems export it: `202603050930`
+/// (yyyymmddhhmm) and `20260305093000` (yyyymmddhhmmss).
+fn digit_timestamp(s: &str) -> Option<(NaiveDate, Option<NaiveTime>)> {
+    if !matches!(s.len(), 12 | 14) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    let date = valid_date(i32::try_from(n(0..4)?).ok()?, n(4..6)?, n(6..8)?)?;
+    let sec = if s.len() == 14 { n(12..14)? } else { 0 };
+    let time = NaiveTime::from_hms_opt(n(8..10)?, n(10..12)?, sec)?;
+    Some((date, Some(time)))
 }
 
 /// `2024-03-01`, `2024/03/01`, `2024-03-01 08:30` and `2024-03-01 08:30:15` — what systems
@@ -134,10 +171,15 @@ fn parse_date_only(s: &str) -> Option<NaiveDate> {
     if parts.len() != 3 || !parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    if parts[0].len() != 4 {
-        return None;
-    }
-    let y = parts[0].parse().ok()?;
+    // A two-digit year is how a cell formatted yy-m-d is saved as text (24-3-5): this century,
+    // with - between the parts only, as that format writes it (24.3.1 stays unread).
+    let y = match parts[0].len() {
+        4 => parts[0].parse().ok()?,
+        2 if compact.contains('-') && !compact.contains(['.', '/', '年']) => {
+            2000 + parts[0].parse::<i32>().ok()?
+        }
+        _ => return None,
+    };
     let m = parts[1].parse().ok()?;
     let d = parts[2].parse().ok()?;
     valid_date(y, m, d)
@@ -271,6 +313,25 @@ pub fn parse_time_text(raw: &str) -> Option<NaiveTime> {
             s = rest.trim();
             pm = is_pm;
         }
+    }
+    // "9:30 AM", "2:30pm": the English half-day after the time.
+    let lower = s.to_ascii_lowercase();
+    for (suffix, is_pm) in [("am", false), ("a.m.", false), ("pm", true), ("p.m.", true)] {
+        if let Some(rest) = lower.strip_suffix(suffix) {
+            s = s[..rest.len()].trim_end();
+            pm = is_pm;
+            // 12 AM is midnight, 12 PM noon.
+            if !is_pm && s.split([':', '时', '点']).next() == Some("12") {
+                return parse_time_text(&s.replacen("12", "0", 1));
+            }
+            break;
+        }
+    }
+    // A UTC offset after the time (09:30:00+08:00, 09:30Z): the clock time is the local one.
+    if let Some(i) = s.rfind(['+', 'Z', 'z'])
+        && s[..i].contains(':')
+    {
+        s = s[..i].trim_end();
     }
     let parts: Vec<&str> = s
         .split([':', '时', '点', '分', '秒'])

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+mod checkbox;
 mod dates;
 mod gestation;
 mod id_number;
@@ -135,7 +136,7 @@ pub fn parse_bool(raw: &str) -> Option<bool> {
         | "已核验" | "查验" | "合格" | "通过" | "对" => Some(true),
         "否" | "无" | "没有" | "×" | "✗" | "✘" | "x" | "n" | "no" | "false" | "0" | "未"
         | "未查验" | "未核对" | "未核验" | "不合格" | "错" => Some(false),
-        _ => None,
+        other => checkbox::ticked_choice(other),
     }
 }
 
