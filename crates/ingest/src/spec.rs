@@ -112,7 +112,7 @@ pub enum SpecError {
     Invalid { file: String, reason: String },
 }
 
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "drug_txn.toml",
         include_str!("../../../rules/datasets/drug_txn.toml"),
@@ -148,6 +148,10 @@ const BUILTIN: [(&str, &str); 9] = [
     (
         "pregnancy.toml",
         include_str!("../../../rules/datasets/pregnancy.toml"),
+    ),
+    (
+        "report_log.toml",
+        include_str!("../../../rules/datasets/report_log.toml"),
     ),
 ];
 

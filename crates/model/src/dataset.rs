@@ -1,4 +1,4 @@
-//! The nine kinds of ledger the auditor reads (DESIGN.md §3).
+//! The ten kinds of ledger the auditor reads (DESIGN.md §3).
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,10 +17,12 @@ pub enum Dataset {
     Staff,
     Birth,
     Pregnancy,
+    /// The register of monthly reports sent to the county (月报报送登记).
+    ReportLog,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 9] = [
+    pub const ALL: [Dataset; 10] = [
         Self::DrugTxn,
         Self::DrugDispense,
         Self::UsDevice,
@@ -30,6 +32,7 @@ impl Dataset {
         Self::Staff,
         Self::Birth,
         Self::Pregnancy,
+        Self::ReportLog,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Dataset {
             Self::Staff => "staff",
             Self::Birth => "birth",
             Self::Pregnancy => "pregnancy",
+            Self::ReportLog => "report_log",
         }
     }
 }
@@ -67,6 +71,7 @@ impl Dataset {
             Self::Staff => ("人员资质名录", "staff registry"),
             Self::Birth => ("出生登记", "birth register"),
             Self::Pregnancy => ("孕情登记", "pregnancy register"),
+            Self::ReportLog => ("月报报送登记", "monthly report register"),
         }
     }
 }

@@ -146,6 +146,15 @@ fn judge(rule: &Rule, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
         return (findings, skipped);
     }
     for table in judged {
+        // A sheet without a column the rule cannot do without is not judged by it, and the
+        // notes say so: no finding must not read as "all clear".
+        if let Some((zh, en)) = crate::kinds::unjudged_sheet(&rule.id, &rule.check, table) {
+            skipped.push(Skipped {
+                rule: rule.id.clone(),
+                zh: format!("{zh}（{}）", table.file),
+                en: format!("{en} ({})", table.file),
+            });
+        }
         let hits = rule.check.evaluate(rule, ctx, table);
         findings.extend(
             hits.listed

@@ -9,6 +9,11 @@ const DRUG_CATALOG: &str = include_str!("../../../rules/reference/drug_catalog.t
 pub struct Drug {
     pub generic: String,
     pub names: Vec<String>,
+    /// The strengths one tablet or capsule comes in ("25mg", "200µg"), for converting a count
+    /// of units into a dose (DRUG-QTY-PER-CASE): a row naming no 规格 is converted only when
+    /// the drug comes in a single strength.
+    #[serde(default)]
+    pub unit_strengths: Vec<String>,
 }
 
 /// Remembers which product names are termination drugs: ledgers repeat a handful of products

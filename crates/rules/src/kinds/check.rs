@@ -1,16 +1,10 @@
-//! The check kinds a rule file can name, and what each reads, joins with and finds: the
-//! dispatch from a rule's `[check]` table to the code in the sibling modules.
+//! The check kinds a rule file can name, and what each reads and joins with; `dispatch.rs`
+//! sends each to the code in its sibling module.
 
-use auditor_ingest::Table;
 use auditor_model::Dataset;
 use serde::Deserialize;
 
-use super::{
-    Context, Hits, certified, deadline, drug_ledger, drug_termination_match, drug_vs_cases, expiry,
-    filed_device, licensed_institution, no_retail, pattern, persons, pregnancy_outcome,
-    prescription, purchase_match, qualified_buyer, qualified_staff, required, scan_shopping,
-    scan_then_termination, srb, stock_recon, terms, two_signers, unique,
-};
+use super::{dose_ceiling, drug_ledger, drug_vs_cases, pattern, persons, srb, write_off};
 use crate::catalogue::Rule;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +28,10 @@ pub enum Check {
         end: String,
         #[serde(default)]
         required: Vec<String>,
+        /// Fields whose entry shows the event happened though `end` gives no day (备案号,
+        /// 是否备案 = 是): not late, and the notes say the deadline could not be judged.
+        #[serde(default)]
+        done: Vec<String>,
     },
     /// A termination drug dispensed on a prescription: number, prescriber, and a prescription
     /// dated no later than the dispensing.
@@ -204,6 +202,22 @@ pub enum Check {
         #[serde(default)]
         cases: drug_vs_cases::Cases,
     },
+    /// 报废记录: each write-off signed by an approver and a different witness, and no drug
+    /// written off beyond `max_share` percent of what was received. Reads canonical D1 fields.
+    WriteOff {},
+    /// 单例用量: what one woman was dispensed of a drug per case, converted to mg or µg, within
+    /// the regimen's ceilings. Reads canonical D2 fields.
+    DoseCeiling {},
+    /// 通报: each month's report sent by day `due_day` of the next month, and no month missing
+    /// from the register of reports sent.
+    ReportTimely {
+        month: String,
+        sent: String,
+        #[serde(default)]
+        reporter: Option<String>,
+        #[serde(default)]
+        report: Option<String>,
+    },
 }
 
 impl Check {
@@ -225,9 +239,10 @@ impl Check {
                 start,
                 end,
                 required,
+                done,
             } => {
                 let mut f = vec![start.as_str(), end.as_str()];
-                f.extend(required.iter().map(String::as_str));
+                f.extend(required.iter().chain(done).map(String::as_str));
                 f
             }
             Self::Prescription {
@@ -352,6 +367,18 @@ impl Check {
             Self::StockRecon {} | Self::PurchaseMatch {} | Self::DrugVsCases { .. } => {
                 drug_ledger::D1_FIELDS.to_vec()
             }
+            Self::WriteOff {} => write_off::FIELDS.to_vec(),
+            Self::DoseCeiling {} => dose_ceiling::FIELDS.to_vec(),
+            Self::ReportTimely {
+                month,
+                sent,
+                reporter,
+                report,
+            } => [Some(month), Some(sent), reporter.as_ref(), report.as_ref()]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
             Self::SexRatio {
                 sex,
                 live,
@@ -397,6 +424,20 @@ impl Check {
             Self::StockRecon {} => drug_ledger::check_params(rule, &["tolerance"]),
             Self::PurchaseMatch {} => drug_ledger::check_params(rule, &["days", "qty_tolerance"]),
             Self::DrugVsCases { .. } => drug_ledger::check_params(rule, &["k", "units_per_case"]),
+            Self::WriteOff {} => drug_ledger::check_params(rule, &["max_share"]),
+            Self::DoseCeiling {} => drug_ledger::check_params(
+                rule,
+                &[
+                    "mifepristone_mg",
+                    "misoprostol_ug",
+                    "misoprostol_day_ug",
+                    "case_days",
+                ],
+            ),
+            Self::ReportTimely { .. } => match rule.param_int("due_day") {
+                None | Some(1..=31) => Ok(()),
+                Some(d) => Err(format!("parameter \"due_day\" must be a day 1–31, not {d}")),
+            },
             Self::SexRatio { .. } => srb::Params::of(rule).map(drop),
             _ => Ok(()),
         }
@@ -422,245 +463,6 @@ impl Check {
             Self::DrugTerminationMatch {} => vec![Dataset::DrugDispense, Dataset::Termination],
             Self::DrugVsCases { cases } => vec![cases.dataset()],
             _ => Vec::new(),
-        }
-    }
-
-    pub fn evaluate(&self, rule: &Rule, ctx: &Context<'_>, table: &Table) -> Hits {
-        match self {
-            Self::TwoSigners {
-                first,
-                second,
-                signatures,
-                gestation,
-            } => two_signers::evaluate(
-                rule,
-                table,
-                &two_signers::Fields {
-                    first,
-                    second,
-                    signatures: signatures.as_deref(),
-                    gestation: gestation.as_deref(),
-                },
-            ),
-            Self::Deadline {
-                start,
-                end,
-                required,
-            } => deadline::evaluate(rule, ctx, table, start, end, required),
-            Self::Prescription {
-                product,
-                rx,
-                prescriber,
-                rx_date,
-                dispensed,
-            } => prescription::evaluate(
-                ctx,
-                table,
-                &prescription::Fields {
-                    product,
-                    rx,
-                    prescriber,
-                    rx_date,
-                    dispensed,
-                },
-            ),
-            Self::QualifiedBuyer {
-                product,
-                txn_type,
-                date,
-                buyer_uscc,
-                buyer_name,
-                suppliers,
-            } => qualified_buyer::evaluate(
-                rule,
-                ctx,
-                table,
-                &qualified_buyer::Fields {
-                    product,
-                    txn_type,
-                    date,
-                    buyer_uscc,
-                    buyer_name,
-                    suppliers,
-                },
-            ),
-            Self::Required {
-                fields,
-                true_flags,
-                female,
-                drug,
-                only_field,
-                only_values,
-                txn_type,
-                sale_fields,
-                purchase_fields,
-            } => required::evaluate(
-                rule,
-                ctx,
-                table,
-                &required::Duties {
-                    required: fields,
-                    true_flags,
-                    female: female.as_deref(),
-                    drug: drug.as_deref(),
-                    only: only_field.as_deref().map(|f| (f, only_values.as_slice())),
-                    directed: txn_type.as_deref().map(|txn_type| required::Directed {
-                        txn_type,
-                        sale: sale_fields,
-                        purchase: purchase_fields,
-                    }),
-                },
-            ),
-            Self::Expiry { fields } => expiry::evaluate(ctx, table, fields),
-            Self::Terms { fields } => terms::evaluate(rule, table, fields),
-            Self::Unique { field } => unique::evaluate(rule, ctx, table, field),
-            Self::Pattern { fields } => pattern::evaluate_pattern(rule, table, fields),
-            Self::Range { field } => pattern::evaluate_range(rule, table, field),
-            Self::NoRetail {
-                product,
-                txn_type,
-                buyer_name,
-                buyer_uscc,
-                suppliers,
-            } => no_retail::evaluate(
-                rule,
-                ctx,
-                table,
-                &no_retail::Fields {
-                    product,
-                    txn_type,
-                    buyer_name,
-                    buyer_uscc,
-                    suppliers,
-                },
-            ),
-            Self::LicensedInstitution {
-                institution_code,
-                institution,
-                date,
-                product,
-                person,
-            } => licensed_institution::evaluate(
-                rule,
-                ctx,
-                table,
-                &licensed_institution::Fields {
-                    code: institution_code.as_deref(),
-                    name: institution.as_deref(),
-                    date: date.as_deref(),
-                    product: product.as_deref(),
-                    person: person.as_deref(),
-                },
-            ),
-            Self::QualifiedStaff {
-                person,
-                signatures,
-                date,
-                product,
-                device,
-                institution,
-            } => qualified_staff::evaluate(
-                rule,
-                ctx,
-                table,
-                &qualified_staff::Fields {
-                    person,
-                    signatures: signatures.as_deref(),
-                    date: date.as_deref(),
-                    product: product.as_deref(),
-                    device: device.as_deref(),
-                    institution: institution.as_deref(),
-                },
-            ),
-            Self::FiledDevice {
-                device,
-                institution,
-            } => filed_device::evaluate(ctx, table, device, institution.as_deref()),
-            Self::Certified {
-                gestation,
-                method,
-                cert_type,
-                cert_no,
-                issuer,
-                date,
-                reason,
-                reported,
-            } => certified::evaluate(
-                rule,
-                table,
-                &certified::Fields {
-                    gestation,
-                    method: method.as_deref(),
-                    cert_type,
-                    cert_no,
-                    issuer,
-                    date,
-                    reason,
-                    reported,
-                },
-            ),
-            Self::SexRatio {
-                sex,
-                live,
-                date,
-                institution,
-                institution_code,
-            } => srb::evaluate(
-                rule,
-                ctx,
-                table,
-                &srb::Fields {
-                    sex,
-                    live,
-                    date,
-                    institution,
-                    institution_code,
-                },
-            ),
-            Self::LedgerLate {} => Hits::default(),
-            Self::ScanThenTermination {
-                person,
-                date,
-                cert_type,
-                cert_no,
-                institution,
-                name,
-            } => scan_then_termination::evaluate(
-                rule,
-                ctx,
-                table,
-                &scan_then_termination::Fields {
-                    person,
-                    date,
-                    cert_type,
-                    cert_no,
-                    institution,
-                    name,
-                },
-            ),
-            Self::PregnancyOutcome {
-                person,
-                reg_date,
-                lmp,
-                gestation,
-                outcome,
-            } => pregnancy_outcome::evaluate(
-                rule,
-                ctx,
-                table,
-                &pregnancy_outcome::Fields {
-                    person,
-                    reg_date,
-                    lmp,
-                    gestation,
-                    outcome,
-                },
-            ),
-            Self::DrugTerminationMatch {} => drug_termination_match::evaluate(rule, ctx, table),
-            Self::ScanShopping {} => scan_shopping::evaluate(rule, ctx, table),
-            Self::StockRecon {} => stock_recon::evaluate(rule, ctx, table),
-            Self::PurchaseMatch {} => purchase_match::evaluate(rule, ctx, table),
-            Self::DrugVsCases { cases } => drug_vs_cases::evaluate(rule, ctx, table, *cases),
         }
     }
 }

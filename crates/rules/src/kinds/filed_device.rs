@@ -2,12 +2,18 @@
 //! same institution. A device the filing ledger does not know, one filed by another institution
 //! (a lent or mobile B超), or one bought but never filed is a finding. Devices are matched by
 //! serial number or model, ignoring case, spaces and dashes.
+//!
+//! Clerks name the device as it is labelled: "GE LOGIQ P9（SN001）" holds the filed model and
+//! serial, and "彩色多普勒超声诊断仪" is the filed 设备名称. Such an entry is the filed device
+//! when a part of it (a bracketed part, a filed serial or model inside it, the whole as a
+//! device name) names one; a filing row for two units ("SN101、SN102") files each serial.
 
 use std::collections::HashMap;
 
 use auditor_ingest::Table;
 use auditor_model::Dataset;
 
+use super::deadline::says_not_done;
 use super::registry::{ledger_owner, normal_name};
 use super::{Context, Field, Hit, Hits};
 
@@ -18,11 +24,13 @@ struct Device<'t> {
     operators: Option<&'t str>,
 }
 
-/// Every filed device of the run, by normalised serial number and by model.
+/// Every filed device of the run, by normalised serial number and by model, and by device
+/// name.
 #[derive(Default)]
 pub(crate) struct Devices<'t> {
     list: Vec<Device<'t>>,
     by_id: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 /// "Voluson E8-01" = "VOLUSONE801": ledgers write identifiers with whatever spacing.
@@ -33,9 +41,32 @@ fn normal_id(s: &str) -> String {
         .collect()
 }
 
+/// A filed identifier this long is looked for inside a longer entry ("GELOGIQP9SN001"); a
+/// shorter one (M7) would be found by chance.
+const MIN_INNER_ID: usize = 4;
+
+/// The parts of a cell that may each be an identifier: "SN101、SN102", "LOGIQ P9（SN001）".
+fn id_parts(s: &str) -> impl Iterator<Item = &str> {
+    s.split([
+        '、', ',', '，', ';', '；', '/', '|', '\n', '(', ')', '（', '）', '[', ']', '【', '】',
+    ])
+    .map(str::trim)
+    .filter(|p| !p.is_empty())
+}
+
 fn same_owner(a: &str, b: &str) -> bool {
     let (a, b) = (normal_name(a), normal_name(b));
     a.contains(&b) || b.contains(&a)
+}
+
+/// Whether record `i` of a filing ledger shows the device filed: a filing day (or month), or
+/// a 备案号 / 是否备案 that does not say it is not.
+fn is_filed(t: &Table, i: usize) -> bool {
+    Field::of(t, "filed_date").date(i).is_some()
+        || t.vague_date("filed_date", i).is_some()
+        || ["filing_no", "filed"]
+            .iter()
+            .any(|f| Field::of(t, f).text(i).is_some_and(|x| !says_not_done(x)))
 }
 
 impl<'t> Devices<'t> {
@@ -47,15 +78,24 @@ impl<'t> Devices<'t> {
                 Field::of(t, "model"),
                 Field::of(t, "inst_name"),
             );
-            let (filed, operators) = (Field::of(t, "filed_date"), Field::of(t, "operators"));
+            let (names, operators) = (Field::of(t, "device_name"), Field::of(t, "operators"));
             for i in 0..t.len() {
                 let at = out.list.len();
                 for id in [serials.text(i), models.text(i)].into_iter().flatten() {
-                    out.by_id.entry(normal_id(id)).or_default().push(at);
+                    let mut keys: Vec<String> = id_parts(id).map(normal_id).collect();
+                    keys.push(normal_id(id));
+                    keys.sort();
+                    keys.dedup();
+                    for key in keys.into_iter().filter(|k| !k.is_empty()) {
+                        out.by_id.entry(key).or_default().push(at);
+                    }
+                }
+                if let Some(name) = names.text(i) {
+                    out.by_name.entry(normal_name(name)).or_default().push(at);
                 }
                 out.list.push(Device {
                     owner: ledger_owner(t, owners, i),
-                    filed: filed.date(i).is_some(),
+                    filed: is_filed(t, i),
                     operators: operators.text(i),
                 });
             }
@@ -63,14 +103,37 @@ impl<'t> Devices<'t> {
         out
     }
 
-    /// The devices an exam's device entry names, those of `owner` first.
+    /// The devices an exam's device entry names, those of `owner` first and, among them, the
+    /// filed ones first.
     fn named(&self, id: &str, owner: Option<&str>) -> Vec<&Device<'t>> {
-        let mut found: Vec<&Device<'t>> = self
-            .by_id
-            .get(&normal_id(id))
-            .map(|v| v.iter().map(|&i| &self.list[i]).collect())
-            .unwrap_or_default();
-        found.sort_by_key(|d| !matches!((d.owner, owner), (Some(a), Some(b)) if same_owner(a, b)));
+        let mut found: Vec<usize> = self.by_id.get(&normal_id(id)).cloned().unwrap_or_default();
+        if found.is_empty() {
+            for part in id_parts(id) {
+                found.extend(self.by_id.get(&normal_id(part)).into_iter().flatten());
+            }
+        }
+        if found.is_empty() {
+            let whole = normal_id(id);
+            for (key, devices) in &self.by_id {
+                if key.chars().count() >= MIN_INNER_ID && whole.contains(key.as_str()) {
+                    found.extend(devices);
+                }
+            }
+        }
+        if found.is_empty()
+            && let Some(devices) = self.by_name.get(&normal_name(id))
+        {
+            found.extend(devices);
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut found: Vec<&Device<'t>> = found.into_iter().map(|i| &self.list[i]).collect();
+        found.sort_by_key(|d| {
+            (
+                !matches!((d.owner, owner), (Some(a), Some(b)) if same_owner(a, b)),
+                !d.filed,
+            )
+        });
         found
     }
 

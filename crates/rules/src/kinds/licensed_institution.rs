@@ -221,15 +221,16 @@ fn institution_fault(
                 inst.name
             ),
         )),
-        ItemStatus::Expired(to) => {
+        ItemStatus::Expired(to, lapse) => {
             let on = day.map(|d| d.to_string()).unwrap_or_default();
+            let (what_zh, what_en) = lapse.words(item);
             Some((
                 format!(
-                    "机构“{}”的{item}许可已于 {to} 过期，记录日期 {on}{by_zh}",
+                    "机构“{}”的{what_zh}已于 {to} 过期，记录日期 {on}{by_zh}",
                     inst.name
                 ),
                 format!(
-                    "institution \"{}\"'s {item} licence expired on {to}, before the record of {on}{by_en}",
+                    "institution \"{}\"'s {what_en} expired on {to}, before the record of {on}{by_en}",
                     inst.name
                 ),
             ))

@@ -6,9 +6,13 @@ mod certified;
 mod check;
 mod deadline;
 mod direction;
+mod dispatch;
+mod dose;
+mod dose_ceiling;
 mod drug_ledger;
 mod drug_termination_match;
 mod drug_vs_cases;
+mod essentials;
 mod expiry;
 mod filed_device;
 mod licensed_institution;
@@ -22,6 +26,7 @@ mod qualified_buyer;
 mod qualified_staff;
 mod quote;
 mod registry;
+mod report_timely;
 mod required;
 mod scan_shopping;
 mod scan_then_termination;
@@ -31,6 +36,7 @@ mod stock_scope;
 mod terms;
 mod two_signers;
 mod unique;
+mod write_off;
 
 use auditor_ingest::Table;
 use auditor_ingest::column::Column;
@@ -38,6 +44,7 @@ use chrono::NaiveDate;
 
 pub use cache::RuleCache;
 pub use check::Check;
+pub(crate) use essentials::unjudged_sheet;
 
 use crate::reference::DrugCatalog;
 

@@ -120,15 +120,16 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                         r.name
                     ),
                 )),
-                ItemStatus::Expired(to) => {
+                ItemStatus::Expired(to, lapse) => {
                     let on = dates.date(i).map(|d| d.to_string()).unwrap_or_default();
+                    let (what_zh, what_en) = lapse.words(item);
                     Some((
                         format!(
-                            "购货单位“{}”的{item}许可已于 {to} 过期，销售日期 {on}{matched_zh}",
+                            "购货单位“{}”的{what_zh}已于 {to} 过期，销售日期 {on}{matched_zh}",
                             r.name
                         ),
                         format!(
-                            "buyer \"{}\"'s {item} licence expired on {to}, before the sale on {on}{matched_en}",
+                            "buyer \"{}\"'s {what_en} expired on {to}, before the sale on {on}{matched_en}",
                             r.name
                         ),
                     ))

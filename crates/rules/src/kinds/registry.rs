@@ -69,12 +69,52 @@ pub(crate) fn names_in(cell: Option<&str>) -> Vec<String> {
         auditor_ingest::value::parse_names(&cell)
     };
     names
-        .into_iter()
+        .iter()
+        .flat_map(|n| split_joined(n))
         .filter_map(|n| {
-            let bare = without_note(&n);
-            (!bare.is_empty()).then(|| bare.to_owned())
+            let bare = without_note(n);
+            (!bare.is_empty() && !is_no_name(bare)).then(|| bare.to_owned())
         })
         .collect()
+}
+
+/// Words that join two names ("王强和李娜"); a split is taken only where both sides are
+/// names of two or more characters, so 王和平 stays one person.
+const JOINING_WORDS: [char; 3] = ['和', '与', '及'];
+
+/// A cell part naming two people joined by 和/与/及, as two; anything else as it is.
+fn split_joined(name: &str) -> Vec<&str> {
+    let is_name = |s: &str| {
+        let n = s.chars().count();
+        (2..=6).contains(&n) && s.chars().all(char::is_alphabetic)
+    };
+    for (at, c) in name.char_indices() {
+        if JOINING_WORDS.contains(&c) {
+            let (left, right) = (&name[..at], &name[at + c.len_utf8()..]);
+            if is_name(without_note(left)) && is_name(without_note(right)) {
+                return vec![left, right];
+            }
+        }
+    }
+    vec![name]
+}
+
+/// Whether a cell is one name as it stands — letters only, no note, no second name, no
+/// placeholder or ditto mark — so two such cells that differ name two people without parsing.
+pub(crate) fn is_plain_name(cell: &str) -> bool {
+    cell.chars().all(char::is_alphabetic)
+        && !cell.contains(JOINING_WORDS)
+        && !is_no_name(cell)
+        && !is_ditto(cell)
+}
+
+/// What stands in a signature's place but names nobody: the traditional forms of 无 (無, 沒有),
+/// and entries without a letter at all (0, ?, …).
+/// A ditto mark is left to [`is_ditto`], whose finding says what it is.
+fn is_no_name(name: &str) -> bool {
+    !is_ditto(name)
+        && (matches!(name, "無" | "沒有" | "暫無" | "没" | "沒")
+            || !name.chars().any(char::is_alphabetic))
 }
 
 /// A name without the bracketed note after it ("张伟（签）" → "张伟"); a name that is only a
@@ -107,7 +147,9 @@ pub(crate) fn ditto_fault(name: &str) -> (String, String) {
 }
 
 /// Names compared without white space and with brackets of either width:
-/// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)".
+/// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)". The dot between the parts of a
+/// transcribed name is typed as whatever the keyboard gives (·, •, ‧, ・, ., -): any of them is
+/// the one separator, so "阿依古丽•买买提" = "阿依古丽·买买提".
 pub(crate) fn normal_name(s: &str) -> String {
     normal_chars(s).collect()
 }
@@ -117,6 +159,9 @@ pub(crate) fn normal_chars(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars().filter(|c| !c.is_whitespace()).map(|c| match c {
         '（' => '(',
         '）' => ')',
+        '\u{B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' | '\u{22C5}' | '\u{2219}'
+        | '\u{387}' | '\u{2E31}' | '.' | '\u{FF0E}' | '-' | '\u{FF0D}' | '\u{2010}'
+        | '\u{2011}' => '\u{B7}',
         _ => c,
     })
 }
@@ -135,6 +180,9 @@ pub(crate) struct Institution<'t> {
     /// 母婴保健技术服务许可项目, e.g. "助产、结扎、终止妊娠".
     pub mch_items: Option<&'t str>,
     pub mch_valid_to: Option<NaiveDate>,
+    /// The end of the registry's plain 有效期 (有效期至): whichever licence it is, an
+    /// institution past it holds no licence item either.
+    pub valid_to: Option<NaiveDate>,
     /// Which optional columns the entry's own registry table has.
     pub has: InstColumns,
 }
@@ -162,9 +210,42 @@ impl Institution<'_> {
         if !item.held_in(self.mch_items) {
             return ItemStatus::Lacking;
         }
-        match (self.mch_valid_to, day) {
-            (Some(to), Some(on)) if to < on => ItemStatus::Expired(to),
-            _ => ItemStatus::Held,
+        let Some(on) = day else {
+            return ItemStatus::Held;
+        };
+        // The earliest end past the day: the item's own, or the registry's plain 有效期.
+        [
+            (self.mch_valid_to, Lapse::Item),
+            (self.valid_to, Lapse::Licence),
+        ]
+        .into_iter()
+        .filter_map(|(to, lapse)| to.filter(|to| *to < on).map(|to| (to, lapse)))
+        .min_by_key(|(to, _)| *to)
+        .map_or(ItemStatus::Held, |(to, lapse)| {
+            ItemStatus::Expired(to, lapse)
+        })
+    }
+}
+
+/// Which end date a licence lapsed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lapse {
+    /// The licence item's own (母婴保健许可有效期).
+    Item,
+    /// The registry's plain 有效期 (有效期至), not said to be the item's.
+    Licence,
+}
+
+impl Lapse {
+    /// How a message names what lapsed: "{name}的终止妊娠许可已于…过期" or "{name}的许可（名录
+    /// “有效期”）已于…过期".
+    pub(crate) fn words(self, item: &str) -> (String, String) {
+        match self {
+            Self::Item => (format!("{item}许可"), format!("{item} licence")),
+            Self::Licence => (
+                "许可（机构名录所载有效期）".to_owned(),
+                "licence (the registry's validity date)".to_owned(),
+            ),
         }
     }
 }
@@ -200,7 +281,7 @@ pub(crate) enum ItemStatus {
     Unrecorded,
     /// Its registry table has no items column: not judged.
     NoColumn,
-    Expired(NaiveDate),
+    Expired(NaiveDate, Lapse),
 }
 
 /// Every institution registry among the inputs, indexed by credit code, licence number and
@@ -227,6 +308,7 @@ impl<'t> Institutions<'t> {
                 Field::of(t, "scopes"),
             );
             let (items, valid_to) = (Field::of(t, "mch_items"), Field::of(t, "mch_valid_to"));
+            let licence_to = Field::of(t, "valid_to");
             let has = InstColumns {
                 scopes: scopes.is_present(),
                 mch_items: items.is_present(),
@@ -249,6 +331,7 @@ impl<'t> Institutions<'t> {
                     scopes: scopes.text(i),
                     mch_items: items.text(i),
                     mch_valid_to: valid_to.date(i),
+                    valid_to: licence_to.date(i),
                     has,
                 });
             }
@@ -273,9 +356,26 @@ impl<'t> Institutions<'t> {
         if let Some(&i) = code.and_then(|c| self.by_code.get(c)) {
             return Some((&self.list[i], Matched::Code));
         }
-        let &i = self.by_name.get(&normal_name(name?))?;
+        let name = normal_name(name?);
+        // "XX县人民医院（妇产科）": the department in brackets is where in the institution,
+        // not another institution; a branch (分院) is not stripped.
+        let &i = self
+            .by_name
+            .get(&name)
+            .or_else(|| self.by_name.get(without_department(&name)?))?;
         Some((&self.list[i], Matched::Name))
     }
+}
+
+/// Words a department's name ends in (妇产科, 超声室, 计生门诊, 体检中心, 住院部, 一病区).
+const DEPARTMENT_ENDS: [&str; 6] = ["科", "室", "门诊", "中心", "部", "病区"];
+
+/// A normalised institution name without the department in brackets after it.
+fn without_department(name: &str) -> Option<&str> {
+    let body = name.strip_suffix(')')?;
+    let at = body.rfind('(')?;
+    let department = &body[at + 1..];
+    (at > 0 && DEPARTMENT_ENDS.iter().any(|w| department.ends_with(w))).then(|| &name[..at])
 }
 
 /// One person of the staff registry, as the rules need them.
@@ -532,6 +632,12 @@ mod tests {
         assert_eq!(names("张伟(签字)、李娜"), ["张伟", "李娜"]);
         assert_eq!(names("吴 静"), ["吴静"]);
         assert_eq!(names("（签）"), Vec::<String>::new());
+        assert_eq!(names("王强和李娜"), ["王强", "李娜"]);
+        assert_eq!(names("王强（签）与李娜"), ["王强", "李娜"]);
+        assert_eq!(names("王和平"), ["王和平"]);
+        assert_eq!(names("和珅"), ["和珅"]);
+        assert_eq!(names("無"), Vec::<String>::new());
+        assert_eq!(names("0"), Vec::<String>::new());
     }
 
     #[test]

@@ -2,10 +2,16 @@
 //! sex (男胎, 女胎, 胎儿性别 …) is direct evidence of non-medical sex determination. Phrases that
 //! merely say the sex was not given (胎儿性别未提示) are taken out before the search.
 //!
-//! Texts, terms and phrases are compared with full-width forms folded and white space dropped,
-//! so the term 性别：女 finds "性别:女" and "性别： 女" as a clerk types them. Only the phrases
-//! listed whole are negations: a 不 or 未 before a term is not, since "不是男胎" still tells the
-//! sex.
+//! Texts, terms and phrases are compared with full-width forms folded, Latin letters lowered
+//! and white space dropped, so the term 性别：女 finds "性别:女" and "性别： 女" as a clerk
+//! types them (性别女, without the colon, is a term of its own). Only the phrases listed whole are negations: a 不 or 未
+//! before a term is not, since "不是男胎" still tells the sex.
+//!
+//! Two readings keep a term from counting where it tells nothing of a fetus:
+//! - right after one of the `woman_words` (孕妇性别：女), it is the woman's own sex;
+//! - one of the `topic_terms` (胎儿性别, 外生殖器: words naming the subject, not a sex) in a
+//!   text holding one of the `refusal_words` (拒绝, 不详, 显示不清) records a refusal or that
+//!   nothing was seen. A text that does tell the sex names a sex term too, which still counts.
 
 use std::borrow::Cow;
 
@@ -25,6 +31,7 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
         .iter()
         .map(|t| normal(t).into_owned())
         .collect();
+    let readings = Readings::of(rule);
     let columns: Vec<(&String, &Column)> = fields
         .iter()
         .filter_map(|f| table.column(f).map(|c| (f, c)))
@@ -67,7 +74,7 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
             for phrase in &allowed {
                 cleaned = cleaned.replace(phrase.as_str(), "");
             }
-            if let Some(at) = terms.iter().position(|t| cleaned.contains(t.as_str())) {
+            if let Some(at) = readings.first_counting(&terms, &cleaned) {
                 let (zh, en) = table.label(field);
                 // The cell may hold the woman's ID number or phone: only a masked stretch
                 // around the term is quoted. The clerk's own text is quoted when it holds the
@@ -90,12 +97,63 @@ pub fn evaluate(rule: &Rule, table: &Table, fields: &[String]) -> Hits {
     hits
 }
 
-/// A text as terms are looked for in it: full-width forms folded (：→:, （→(), white space
-/// dropped. Most texts need neither and are not copied.
+/// The readings that keep a term from counting (see the module's docs), normalised as texts.
+struct Readings {
+    woman: Vec<String>,
+    topics: Vec<String>,
+    refusals: Vec<String>,
+}
+
+impl Readings {
+    fn of(rule: &Rule) -> Self {
+        let list = |name: &str| -> Vec<String> {
+            rule.param_list(name)
+                .iter()
+                .map(|t| normal(t).into_owned())
+                .collect()
+        };
+        Self {
+            woman: list("woman_words"),
+            topics: list("topic_terms"),
+            refusals: list("refusal_words"),
+        }
+    }
+
+    /// The first of `terms` that `text` names in a way that counts.
+    fn first_counting(&self, terms: &[String], text: &str) -> Option<usize> {
+        let refused = self.refusals.iter().any(|r| text.contains(r.as_str()));
+        terms.iter().position(|term| {
+            if refused && self.topics.contains(term) {
+                return false;
+            }
+            text.match_indices(term.as_str())
+                .any(|(at, _)| !self.is_womans(&text[..at]))
+        })
+    }
+
+    /// Whether the text before a term ends naming the woman (孕妇, 患者, 受检者), commas and
+    /// the like between them aside.
+    fn is_womans(&self, before: &str) -> bool {
+        let before = before.trim_end_matches([',', '、', ';', '.', '(', ')']);
+        self.woman.iter().any(|w| before.ends_with(w.as_str()))
+    }
+}
+
+/// A text as terms are looked for in it: full-width forms folded (：→:, （→(), Latin letters
+/// lowered, white space dropped. Most texts need none of it and are not copied.
 fn normal(text: &str) -> Cow<'_, str> {
     let folded = auditor_ingest::value::fold_width(text);
-    if !folded.chars().any(char::is_whitespace) {
+    if !folded
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_ascii_uppercase())
+    {
         return folded;
     }
-    Cow::Owned(folded.chars().filter(|c| !c.is_whitespace()).collect())
+    Cow::Owned(
+        folded
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| c.to_ascii_lowercase())
+            .collect(),
+    )
 }

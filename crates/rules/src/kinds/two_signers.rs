@@ -1,12 +1,14 @@
 //! `two_signers`: every exam operated and signed by two different people. Placeholders (无, /,
-//! —) are already empty after ingest, so they never count as a signature. A register may keep
+//! —) are already empty after ingest, and 無 or an entry without a letter (0) names nobody, so
+//! they never count as a signature. A note in brackets is the clerk's: 王强（签） and 王强（复核）
+//! are one person, and 王强和李娜 two. A register may keep
 //! both signatures in one column (双人签名: "张伟、李娜"): its names count like the two columns'.
 //! An operator's cell may also hold two names ("张伟\n李娜"), split the same way. A ditto mark
 //! (同上, 〃) signs nothing, and a finding it leaves says so.
 
 use auditor_ingest::Table;
 
-use super::registry::{ditto_fault, is_ditto, names_in, normal_chars, normal_name};
+use super::registry::{ditto_fault, is_ditto, is_plain_name, names_in, normal_name};
 use super::{Field, Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
@@ -70,9 +72,9 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
         // without building anything, a million times over.
         if together_text.is_none()
             && let (Some(a), Some(b)) = (first.text(i), second.text(i))
-            && !normal_chars(a).eq(normal_chars(b))
-            && !is_ditto(a)
-            && !is_ditto(b)
+            && is_plain_name(a)
+            && is_plain_name(b)
+            && a != b
         {
             continue;
         }
