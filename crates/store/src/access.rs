@@ -4,7 +4,7 @@
 
 use sea_orm::{ColumnTrait, Condition};
 
-use crate::entity::{finding, finding_tally, upload};
+use crate::entity::{finding, finding_tally, registry, upload, waiver};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -141,6 +141,33 @@ impl Viewer {
             Role::Institution => Condition::all()
                 .add(upload::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
         }
+    }
+
+    /// Waivers the viewer may see: an admin all, an inspector those of institutions in their
+    /// region, an institution its own.
+    pub fn waivers(&self) -> Condition {
+        match self.role {
+            Role::Admin => Condition::all(),
+            Role::Inspector => within(waiver::Column::RegionCode, &self.region_code),
+            Role::Institution => Condition::all()
+                .add(waiver::Column::InstitutionId.eq(self.organisation_id.unwrap_or(-1))),
+        }
+    }
+
+    /// Registries the viewer may see: an admin all; anyone else those of their region and
+    /// within it, and those of the regions containing it, which judge its ledgers too.
+    pub fn registries(&self) -> Condition {
+        if self.is_admin() {
+            return Condition::all();
+        }
+        let containing: Vec<&str> = self
+            .region_code
+            .char_indices()
+            .map(|(i, _)| &self.region_code[..i])
+            .collect();
+        Condition::any()
+            .add(within(registry::Column::RegionCode, &self.region_code))
+            .add(registry::Column::RegionCode.is_in(containing))
     }
 
     /// May the viewer act on a finding they can see (transitions, waivers)? Institutions act on

@@ -29,8 +29,10 @@ pub struct Dashboard {
 const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
 
 /// A finding counts as one, a rule's summary of the findings it did not list one by one as the
-/// `unlisted` findings it stands for (`m0005_unlisted`).
-const WEIGHT: &str = "CAST(SUM(CASE WHEN unlisted > 0 THEN unlisted ELSE 1 END) AS BIGINT)";
+/// `unlisted` findings it stands for (`m0005_unlisted`). The tallies keep the same sum in
+/// `weight` (`m0006_tally_weight`).
+pub(crate) const WEIGHT: &str =
+    "CAST(SUM(CASE WHEN unlisted > 0 THEN unlisted ELSE 1 END) AS BIGINT)";
 
 /// The first day of the month `back` months before `d`'s (negative: after).
 fn month_start(d: NaiveDate, back: i32) -> Option<NaiveDate> {

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use auditor_model::{Finding, Severity};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 
@@ -458,13 +458,14 @@ impl Store {
         Ok(viewer.shown(updated))
     }
 
-    /// Counts by status of the findings the viewer may see; waived ones are counted apart.
+    /// Counts by status of the findings the viewer may see; waived ones are counted apart. A
+    /// rule's summary of N unlisted findings counts as N, as in the reports.
     pub async fn finding_counts(&self, viewer: &Viewer) -> Result<Vec<(String, u64)>, StoreError> {
         let tallied: HashMap<String, i64> = match viewer.tallies() {
             Some(scope) => finding_tally::Entity::find()
                 .select_only()
                 .column(finding_tally::Column::Status)
-                .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+                .column_as(Expr::cust("CAST(SUM(weight) AS BIGINT)"), "n")
                 .filter(scope)
                 .group_by(finding_tally::Column::Status)
                 .into_tuple::<(String, i64)>()
@@ -480,10 +481,15 @@ impl Store {
                 tallied.get(s).copied().unwrap_or(0) as u64
             } else {
                 finding::Entity::find()
+                    .select_only()
+                    .expr_as(Expr::cust(crate::dashboard::WEIGHT), "n")
                     .filter(viewer.findings())
                     .filter(finding::Column::Status.eq(s))
-                    .count(&self.db)
+                    .into_tuple::<Option<i64>>()
+                    .one(&self.db)
                     .await?
+                    .flatten()
+                    .unwrap_or(0) as u64
             };
             out.push((s.to_owned(), n));
         }

@@ -49,8 +49,9 @@ pub struct Rejudged {
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct SweepSummary {
     pub merged: MergeSummary,
-    /// Findings opened, by rule.
+    /// Findings opened, by rule, a summary of N unlisted findings counting as N.
     pub counts: BTreeMap<String, u64>,
+    /// Findings opened in all, weighed as `counts` (`merged.opened` counts cases).
     pub opened: u64,
     pub digests: u64,
 }
@@ -181,10 +182,11 @@ impl Store {
                     .await?,
             );
         }
+        // Counted as the reports count: a summary of N unlisted findings is N.
         for f in &opened {
-            *summary.counts.entry(f.rule.clone()).or_default() += 1;
+            *summary.counts.entry(f.rule.clone()).or_default() += f.weight();
         }
-        summary.opened = opened.len() as u64;
+        summary.opened = summary.counts.values().sum();
         summary.digests = queue_digests(&txn, "sweep", run.id, date, &opened, at).await?;
         sweep_run::ActiveModel {
             id: Set(run.id),

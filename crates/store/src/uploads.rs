@@ -302,22 +302,35 @@ impl Store {
             .await?)
     }
 
+    /// Every registry the viewer may see, newest first.
     pub async fn list_registries(
         &self,
         viewer: &Viewer,
     ) -> Result<Vec<registry::Model>, StoreError> {
-        let regs = registry::Entity::find()
+        Ok(registry::Entity::find()
+            .filter(viewer.registries())
             .order_by_desc(registry::Column::Id)
             .all(&self.db)
+            .await?)
+    }
+
+    /// One page (from 1) of the registries the viewer may see, newest first, and how many
+    /// there are in all.
+    pub async fn registries_page(
+        &self,
+        viewer: &Viewer,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<registry::Model>, u64), StoreError> {
+        let query = registry::Entity::find().filter(viewer.registries());
+        let total = query.clone().count(&self.db).await?;
+        let items = query
+            .order_by_desc(registry::Column::Id)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
+            .limit(per_page)
+            .all(&self.db)
             .await?;
-        Ok(regs
-            .into_iter()
-            .filter(|r| {
-                viewer.is_admin()
-                    || r.region_code.starts_with(&viewer.region_code)
-                    || viewer.region_code.starts_with(&r.region_code)
-            })
-            .collect())
+        Ok((items, total))
     }
 
     pub async fn sheets_of(&self, upload_id: i32) -> Result<Vec<sheet::Model>, StoreError> {

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use crate::access::{Role, Viewer};
@@ -21,14 +22,6 @@ pub struct NewWaiver<'a> {
     pub justification: &'a str,
     pub document_no: &'a str,
     pub expires_on: NaiveDate,
-}
-
-fn in_scope(w: &waiver::Model, viewer: &Viewer) -> bool {
-    match viewer.role {
-        Role::Admin => true,
-        Role::Inspector => w.region_code.starts_with(&viewer.region_code),
-        Role::Institution => viewer.organisation_id == Some(w.institution_id),
-    }
 }
 
 impl Store {
@@ -98,12 +91,32 @@ impl Store {
         Ok(w)
     }
 
+    /// Every waiver the viewer may see, newest first.
     pub async fn list_waivers(&self, viewer: &Viewer) -> Result<Vec<waiver::Model>, StoreError> {
-        let all = waiver::Entity::find()
+        Ok(waiver::Entity::find()
+            .filter(viewer.waivers())
             .order_by_desc(waiver::Column::Id)
             .all(&self.db)
+            .await?)
+    }
+
+    /// One page (from 1) of the waivers the viewer may see, newest first, and how many there
+    /// are in all.
+    pub async fn waivers_page(
+        &self,
+        viewer: &Viewer,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<waiver::Model>, u64), StoreError> {
+        let query = waiver::Entity::find().filter(viewer.waivers());
+        let total = query.clone().count(&self.db).await?;
+        let items = query
+            .order_by_desc(waiver::Column::Id)
+            .offset(page.saturating_sub(1).saturating_mul(per_page))
+            .limit(per_page)
+            .all(&self.db)
             .await?;
-        Ok(all.into_iter().filter(|w| in_scope(w, viewer)).collect())
+        Ok((items, total))
     }
 
     /// Approves or rejects a pending waiver. The approver must be a regulator or admin, and not
@@ -115,9 +128,9 @@ impl Store {
         approve: bool,
     ) -> Result<waiver::Model, StoreError> {
         let w = waiver::Entity::find_by_id(id)
+            .filter(viewer.waivers())
             .one(&self.db)
             .await?
-            .filter(|w| in_scope(w, viewer))
             .ok_or(StoreError::NotFound)?;
         if !viewer.can_review() {
             return Err(StoreError::conflict(

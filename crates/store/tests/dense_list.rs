@@ -1,8 +1,10 @@
 //! A long findings list is planned from the finding tallies and read part by part, with table
 //! hints on SQLite; its pages must be exactly those of a plain filter-then-sort, its totals
 //! exact, and it must stay within the viewer's region. The tallies must equal a `GROUP BY`
-//! over the findings after inserts, status changes and deletes. Runs on SQLite, and on
-//! PostgreSQL when `AUDITOR_TEST_POSTGRES` names a server (required under CI).
+//! over the findings after inserts, status changes and deletes, in rows and in weight (some
+//! findings are rules' summaries of N unlisted ones: they page as one row and count as N).
+//! Runs on SQLite, and on PostgreSQL when `AUDITOR_TEST_POSTGRES` names a server (required
+//! under CI).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -30,6 +32,7 @@ struct Row {
     rule: &'static str,
     rank: i32,
     status: &'static str,
+    unlisted: i32,
 }
 
 fn row(n: i32) -> Row {
@@ -39,16 +42,18 @@ fn row(n: i32) -> Row {
         rule: RULES[(n % 4) as usize],
         rank: (n * 7) % 4 + 1,
         status: STATUSES[(n % 5) as usize],
+        unlisted: if n % 97 == 0 { n % 50 + 2 } else { 0 },
     }
 }
 
 fn fill_sql() -> String {
     format!(
         "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {ROWS}) \
-         INSERT INTO findings (lane, region_code, institution_id, first_upload_id, last_upload_id, rule, severity, severity_rank, dataset, file, sheet, row_no, cells, message, message_en, citation, fingerprint, status, created_at, updated_at) \
+         INSERT INTO findings (lane, region_code, institution_id, first_upload_id, last_upload_id, rule, severity, severity_rank, dataset, file, sheet, row_no, cells, message, message_en, citation, fingerprint, unlisted, status, created_at, updated_at) \
          SELECT 'official', CASE WHEN n % 2 = 0 THEN '370921' ELSE '370811' END, NULL, 1, 1, \
            CASE n % 4 WHEN 0 THEN 'US-DUAL-SIGN' WHEN 1 THEN 'DRUG-RX-PRESENT' WHEN 2 THEN 'US-REALNAME' ELSE 'DQ-DATE-INVALID' END, \
            'high', (n * 7) % 4 + 1, 'us_exam', 'f', 's', n, '[]', 'm', 'm', 'c', 'fp' || n, \
+           CASE WHEN n % 97 = 0 THEN n % 50 + 2 ELSE 0 END, \
            CASE n % 5 WHEN 0 THEN 'resolved' WHEN 1 THEN 'acknowledged' WHEN 4 THEN 'remediating' ELSE 'open' END, \
            '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z' FROM seq"
     )
@@ -179,11 +184,18 @@ async fn scenario(store: &Store) {
         }
         check_tallies(store).await;
     }
+    // Counts by status weigh each summary as the findings it stands for.
     let counts = store.finding_counts(&city).await.unwrap();
-    let acknowledged = rows
+    let acknowledged: u64 = rows
+        .iter()
+        .filter(|r| r.region == "370921" && r.status == "acknowledged")
+        .map(|r| r.unlisted.max(1) as u64)
+        .sum();
+    let acknowledged_rows = rows
         .iter()
         .filter(|r| r.region == "370921" && r.status == "acknowledged")
         .count() as u64;
+    assert!(acknowledged > acknowledged_rows, "summaries among them");
     assert!(counts.contains(&("acknowledged".to_owned(), acknowledged)));
 }
 
@@ -201,8 +213,9 @@ async fn check_tallies(store: &Store) {
                 .into_iter()
                 .map(|r| {
                     let n: i64 = r.try_get("", "n").unwrap();
+                    let weight: i64 = r.try_get("", "weight").unwrap();
                     format!(
-                        "{} {} {} {} {} {n}",
+                        "{} {} {} {} {} {n} {weight}",
                         r.try_get::<String>("", "lane").unwrap(),
                         r.try_get::<String>("", "region_code").unwrap(),
                         r.try_get::<String>("", "status").unwrap(),
@@ -216,11 +229,13 @@ async fn check_tallies(store: &Store) {
         }
     };
     let tallies = read(
-        "SELECT lane, region_code, status, rule, severity_rank, n FROM finding_tallies WHERE n <> 0",
+        "SELECT lane, region_code, status, rule, severity_rank, n, weight FROM finding_tallies \
+         WHERE n <> 0",
     )
     .await;
     let counted = read(
-        "SELECT lane, region_code, status, rule, severity_rank, CAST(COUNT(*) AS BIGINT) AS n \
+        "SELECT lane, region_code, status, rule, severity_rank, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(CASE WHEN unlisted > 0 THEN unlisted ELSE 1 END) AS BIGINT) AS weight \
          FROM findings GROUP BY lane, region_code, status, rule, severity_rank",
     )
     .await;

@@ -3,12 +3,13 @@
 
 use auditor_store::access::Role;
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::Paging;
 use crate::routes::uploads::{accept, receive};
 use crate::state::AppState;
 
@@ -29,10 +30,21 @@ pub async fn create(
     accept(&state, &viewer, form, "registry").await
 }
 
-pub async fn list(State(state): State<AppState>, Authed(viewer): Authed) -> ApiResult<Json<Value>> {
-    let items = state.store().list_registries(&viewer).await?;
+/// `GET /api/v1/registries?page=&per_page=`: newest first, paged as the other lists.
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(viewer): Authed,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<Value>> {
+    let (page, per_page) = paging.resolve();
+    let (items, total) = state
+        .store()
+        .registries_page(&viewer, page, per_page)
+        .await?;
     Ok(Json(json!({
-        "total": items.len(),
+        "total": total,
+        "page": page,
+        "per_page": per_page,
         "items": items.iter().map(|r| json!({
             "id": r.id,
             "region_code": r.region_code,

@@ -3,7 +3,7 @@
 use auditor_store::entity::waiver;
 use auditor_store::waivers::NewWaiver;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Authed;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::Paging;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -77,11 +78,20 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(waiver_json(&w))))
 }
 
-pub async fn list(State(state): State<AppState>, Authed(viewer): Authed) -> ApiResult<Json<Value>> {
-    let items = state.store().list_waivers(&viewer).await?;
-    Ok(Json(
-        json!({"total": items.len(), "items": items.iter().map(waiver_json).collect::<Vec<_>>()}),
-    ))
+/// `GET /api/v1/waivers?page=&per_page=`: newest first, paged as the other lists.
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(viewer): Authed,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<Value>> {
+    let (page, per_page) = paging.resolve();
+    let (items, total) = state.store().waivers_page(&viewer, page, per_page).await?;
+    Ok(Json(json!({
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "items": items.iter().map(waiver_json).collect::<Vec<_>>(),
+    })))
 }
 
 pub async fn decide(

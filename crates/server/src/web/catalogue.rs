@@ -5,9 +5,10 @@ use askama::Template;
 use auditor_rules::catalogue::Rule;
 use auditor_store::access::Role;
 use auditor_store::entity::registry;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use super::uploads::PageQuery;
 use super::{Page, WebError, WebResult, WebUser, render};
 use crate::error::ApiError;
 use crate::routes::uploads::{accept, receive};
@@ -58,13 +59,28 @@ pub async fn rule(
 struct RegistriesPage {
     p: Page,
     items: Vec<registry::Model>,
+    page: u64,
+    pages: u64,
 }
 
-pub async fn registries(State(state): State<AppState>, user: WebUser) -> WebResult<Response> {
-    let items = state.store().list_registries(&user.viewer).await?;
+/// Registries on a page, as uploads are.
+const PER_PAGE: u64 = 20;
+
+pub async fn registries(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<PageQuery>,
+) -> WebResult<Response> {
+    let page = q.page.unwrap_or(1).max(1);
+    let (items, total) = state
+        .store()
+        .registries_page(&user.viewer, page, PER_PAGE)
+        .await?;
     Ok(render(&RegistriesPage {
         p: user.page(user.lang.t("registries.title"), "/registries"),
         items,
+        page,
+        pages: total.div_ceil(PER_PAGE).max(1),
     }))
 }
 

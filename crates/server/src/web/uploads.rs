@@ -57,7 +57,7 @@ struct UploadsPage {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<u64>,
+    pub page: Option<u64>,
 }
 
 const PER_PAGE: u64 = 20;

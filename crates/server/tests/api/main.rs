@@ -18,6 +18,7 @@ mod notify;
 mod registries;
 mod schema;
 mod smtp;
+mod tallies;
 mod uploads;
 mod waivers;
 mod web;

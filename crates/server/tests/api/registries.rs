@@ -2,11 +2,15 @@
 
 use auditor_store::access::Role;
 use axum::http::StatusCode;
+use serde_json::Value;
 
-use crate::common::{Backend, Ctx, fixture};
+use crate::common::{Auth, Backend, Ctx, fixture};
 use crate::on_both_backends;
 
-on_both_backends!(a_registry_judges_later_uploads_of_its_region);
+on_both_backends!(
+    a_registry_judges_later_uploads_of_its_region,
+    the_registry_list_pages_within_the_viewers_region
+);
 
 async fn a_registry_judges_later_uploads_of_its_region(backend: Backend) {
     let Some(ctx) = Ctx::new(backend).await else {
@@ -70,5 +74,116 @@ async fn a_registry_judges_later_uploads_of_its_region(backend: Backend) {
         .map(|(_, row, _)| row)
         .collect();
     assert_eq!(rows, vec![4, 5, 7, 11, 13, 14, 15, 16, 17, 18, 24, 25]);
+    ctx.finish().await;
+}
+
+/// The (region, upload id) of one page of `GET /api/v1/registries?{query}`, after checking its
+/// total and paging.
+async fn registry_page(
+    ctx: &Ctx,
+    auth: &Auth,
+    query: &str,
+    paging: [u64; 3],
+) -> Vec<(String, String)> {
+    let (status, body) = ctx.get(&format!("/api/v1/registries?{query}"), auth).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        [&body["total"], &body["page"], &body["per_page"]],
+        paging.map(Value::from).each_ref(),
+        "{query}"
+    );
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["region_code"].as_str().unwrap().to_owned(),
+                r["upload_id"].to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn the_registry_list_pages_within_the_viewers_region(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let province = ctx
+        .user("p@example.cn", Role::Inspector, Some("37"), None)
+        .await;
+    let city = ctx
+        .user("c@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let county = ctx
+        .user("x@example.cn", Role::Inspector, Some("370921"), None)
+        .await;
+    let elsewhere = ctx
+        .user("o@example.cn", Role::Inspector, Some("3708"), None)
+        .await;
+    let far_hospital = ctx
+        .user(
+            "b@hospital.cn",
+            Role::Institution,
+            None,
+            Some("123708114950000022"),
+        )
+        .await;
+    let registry = fixture("fixtures/rules/DRUG-BUYER-QUALIFIED/institutions.csv");
+    // Registries 1, 4, 6 of 3709; 2 of 3708; 3 of 370921; 5 of the province.
+    let mut uploads = Vec::new();
+    for (n, by) in [&city, &elsewhere, &county, &city, &province, &city]
+        .into_iter()
+        .enumerate()
+    {
+        // Each a little different, so each is a file of its own.
+        let mut bytes = registry.clone();
+        bytes.extend(std::iter::repeat_n(b'\n', n + 1));
+        let (status, body) = ctx
+            .upload_to(
+                "/api/v1/registries",
+                by,
+                &[("institutions.csv", &bytes)],
+                &[],
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let id = body["id"].as_i64().unwrap();
+        let done = ctx.wait(by, id).await;
+        assert_eq!(done["status"], "done", "{done}");
+        uploads.push(id);
+    }
+    let reg = |n: usize, region: &str| (region.to_owned(), uploads[n - 1].to_string());
+
+    // The city sees its own, the county's within it and the province's containing it.
+    let pages = [
+        ("per_page=2", [5, 1, 2], vec![reg(6, "3709"), reg(5, "37")]),
+        (
+            "per_page=2&page=2",
+            [5, 2, 2],
+            vec![reg(4, "3709"), reg(3, "370921")],
+        ),
+        ("per_page=2&page=3", [5, 3, 2], vec![reg(1, "3709")]),
+    ];
+    for (query, paging, want) in pages {
+        assert_eq!(
+            registry_page(&ctx, &city, query, paging).await,
+            want,
+            "{query}"
+        );
+    }
+    // An institution of 3708 sees the registries that judge its ledgers only.
+    assert_eq!(
+        registry_page(&ctx, &far_hospital, "per_page=1", [2, 1, 1]).await,
+        [reg(5, "37")]
+    );
+    assert_eq!(
+        registry_page(&ctx, &far_hospital, "per_page=1&page=2", [2, 2, 1]).await,
+        [reg(2, "3708")]
+    );
+    assert_eq!(
+        registry_page(&ctx, &province, "page=0&per_page=0", [6, 1, 1]).await,
+        [reg(6, "3709")]
+    );
     ctx.finish().await;
 }

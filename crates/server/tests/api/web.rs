@@ -10,7 +10,10 @@ use tower::ServiceExt;
 use crate::common::{Auth, Backend, Ctx, PASSWORD, exam_register, fixture};
 use crate::on_both_backends;
 
-on_both_backends!(pages_need_a_session_and_forms_their_token);
+on_both_backends!(
+    pages_need_a_session_and_forms_their_token,
+    the_registries_page_pages
+);
 
 const HOSPITAL_A: &str = "123709214950000011";
 const HOSPITAL_B: &str = "123709214950000022";
@@ -498,5 +501,58 @@ async fn pages_need_a_session_and_forms_their_token(backend: Backend) {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = page(&ctx, Method::GET, "/", &cookie, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    ctx.finish().await;
+}
+
+/// The registries page lists 20 to a page, with links to the pages either side.
+async fn the_registries_page_pages(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let inspector = ctx
+        .user("i@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let (cookie, _) = session(&inspector);
+    let (status, body) = ctx
+        .upload_to(
+            "/api/v1/registries",
+            &inspector,
+            &[(
+                "institutions.csv",
+                &fixture("fixtures/rules/DRUG-BUYER-QUALIFIED/institutions.csv"),
+            )],
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let upload = body["id"].as_i64().unwrap();
+    ctx.wait(&inspector, upload).await;
+    // 20 more registries of the same upload: 21 rows, two pages.
+    for _ in 0..20 {
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &ctx.store().db,
+            "INSERT INTO registries (region_code, dataset, upload_id, rows, active, created_at) \
+             SELECT region_code, dataset, upload_id, rows, active, created_at FROM registries \
+             WHERE id = (SELECT MIN(id) FROM registries)",
+        )
+        .await
+        .unwrap();
+    }
+    let link = format!("href=\"/uploads/{upload}\"");
+    let first = page(&ctx, Method::GET, "/registries", &cookie, None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.body.matches(&link).count(), 20, "{}", first.body);
+    assert!(first.body.contains("<span>1 / 2</span>"), "{}", first.body);
+    assert!(first.body.contains("href=\"/registries?page=2\""));
+    assert!(!first.body.contains("href=\"/registries?page=0\""));
+    let second = page(&ctx, Method::GET, "/registries?page=2", &cookie, None).await;
+    assert_eq!(second.body.matches(&link).count(), 1, "{}", second.body);
+    assert!(
+        second.body.contains("<span>2 / 2</span>"),
+        "{}",
+        second.body
+    );
+    assert!(second.body.contains("href=\"/registries?page=1\""));
+    assert!(!second.body.contains("href=\"/registries?page=3\""));
     ctx.finish().await;
 }

@@ -37,6 +37,14 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
+impl Model {
+    /// How many findings this case stands for in a count, as `Finding::weight()`: N for a
+    /// summary of N unlisted ones, 1 otherwise.
+    pub fn weight(&self) -> u64 {
+        u64::try_from(self.unlisted.max(1)).unwrap_or(1)
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

@@ -1,5 +1,5 @@
 //! How many findings share a lane, region, status, rule and severity. Kept by triggers
-//! (migration `m0002_finding_tallies`); never written by the application.
+//! (migrations `m0002_finding_tallies`, `m0006_tally_weight`); never written by the application.
 
 use sea_orm::entity::prelude::*;
 
@@ -16,7 +16,10 @@ pub struct Model {
     pub rule: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub severity_rank: i32,
+    /// Rows: what the findings list pages by.
     pub n: i64,
+    /// Findings, as reports count them: a summary of N unlisted findings weighs N (`m0006`).
+    pub weight: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -39,7 +39,7 @@ fn index(name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
 
 /// SQLite: one trigger per event. `INSERT OR IGNORE` then `UPDATE`, because SQLite does not
 /// accept an upsert's conflict target on every version shipped with the bindings.
-const SQLITE_TRIGGERS: [&str; 3] = [
+pub(super) const SQLITE_TRIGGERS: [&str; 3] = [
     "CREATE TRIGGER findings_tally_insert AFTER INSERT ON findings BEGIN
        INSERT OR IGNORE INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)
          VALUES (NEW.lane, NEW.region_code, NEW.status, NEW.rule, NEW.severity_rank, 0);
@@ -70,7 +70,7 @@ const SQLITE_TRIGGERS: [&str; 3] = [
 /// within one transaction (a 1M-row upload) every update leaves a row version the next must
 /// step over, and the upload slows quadratically. Updates count only rows whose key changed, so
 /// the many one-row updates of a merge cost a join of two one-row tables and no write.
-const POSTGRES_TRIGGERS: [&str; 6] = [
+pub(super) const POSTGRES_TRIGGERS: [&str; 6] = [
     "CREATE FUNCTION findings_tally_add() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        INSERT INTO finding_tallies (lane, region_code, status, rule, severity_rank, n)

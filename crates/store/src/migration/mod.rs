@@ -9,6 +9,7 @@ mod m0002_finding_tallies;
 mod m0003_notify;
 mod m0004_related_evidence;
 mod m0005_unlisted;
+mod m0006_tally_weight;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_notify::Migration),
             Box::new(m0004_related_evidence::Migration),
             Box::new(m0005_unlisted::Migration),
+            Box::new(m0006_tally_weight::Migration),
         ]
     }
 }
