@@ -12,19 +12,11 @@
 
 mod common;
 
-use auditor_model::Finding;
 use chrono::NaiveDate;
+use common::rows_and_messages as of;
 
 fn as_of() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
-}
-
-fn of<'f>(findings: &'f [Finding], rule: &str) -> Vec<(Option<u32>, &'f str)> {
-    findings
-        .iter()
-        .filter(|f| f.rule == rule)
-        .map(|f| (f.row, f.message.as_str()))
-        .collect()
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use auditor_ingest::{Catalog, IdHasher, Ingest, Table};
+use auditor_model::Finding;
 
 /// The text of `fixtures/rules/<rule>/<file>`.
 pub fn fixture(rule: &str, file: &str) -> String {
@@ -58,4 +59,13 @@ pub fn judge(
         &csv_tables(files),
         as_of,
     )
+}
+
+/// The row and Chinese message of each finding of `rule`, in order.
+pub fn rows_and_messages<'f>(findings: &'f [Finding], rule: &str) -> Vec<(Option<u32>, &'f str)> {
+    findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.row, f.message.as_str()))
+        .collect()
 }
