@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use crate::column::Column;
-use crate::header::HeaderMatch;
+use crate::header::{HeaderCell, HeaderMatch};
+use crate::row::RawRow;
+use crate::source_cells::{Mask, SourceCells};
+use crate::spec::DatasetSpec;
 use crate::table::Table;
 
 /// A sheet whose header is found: how its columns map to fields, and the records so far.
@@ -99,5 +102,53 @@ impl Mapped {
             mine.append(*theirs);
         }
         self.digests.extend(part.digests);
+    }
+
+    /// Starts keeping the cells outside the fields, for a copy of the sheet: the rows down to
+    /// the header (`before`), and how each column is masked, by the field that reads it, else
+    /// by its header's words.
+    pub(super) fn keep_source(
+        &mut self,
+        spec: &DatasetSpec,
+        header: &[HeaderCell],
+        before: &[RawRow<'_>],
+    ) {
+        let width = header.iter().map(|c| c.col + 1).max().unwrap_or(0) as usize;
+        let mut masks = vec![Mask::Numbers; width.max(self.field_of_col.len())];
+        for cell in header {
+            masks[cell.col as usize] = Mask::of_header(&cell.text);
+        }
+        for (col, field) in self.field_of_col.iter().enumerate() {
+            if let Some(f) = field {
+                masks[col] = Mask::of_field(spec.fields[*f].kind);
+            }
+        }
+        let mut source = SourceCells::new(masks);
+        for row in before {
+            source.keep_row(row);
+        }
+        self.table.source = Some(Box::new(source));
+    }
+
+    /// Keeps what the table does not hold of `row`, when cells are kept: the cells of a
+    /// record (the table had `records` before it) that no field typed, or a whole row that
+    /// is not a record.
+    pub(super) fn keep_source_row(&mut self, row: &RawRow<'_>, records: usize) {
+        let Some(source) = self.table.source.as_deref_mut() else {
+            return;
+        };
+        if self.table.rows.len() > records {
+            let (fields, columns) = (&self.field_of_col, &self.table.columns);
+            source.keep_record(row, |col| {
+                fields
+                    .get(col as usize)
+                    .copied()
+                    .flatten()
+                    .and_then(|f| columns[f].as_ref())
+                    .is_some_and(|c| !c.is_missing(records))
+            });
+        } else {
+            source.keep_row(row);
+        }
     }
 }

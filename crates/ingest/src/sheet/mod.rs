@@ -12,8 +12,7 @@ use crate::id_document;
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
 use crate::row::RawRow;
-use crate::source_cells::{Mask, SourceCells};
-use crate::spec::{Catalog, DatasetSpec, FieldType};
+use crate::spec::{Catalog, FieldType};
 pub use crate::table::Table;
 use crate::titles::institution_from_titles;
 use crate::typing::{Issue, issue_message, store};
@@ -362,11 +361,7 @@ impl<'a> SheetReader<'a> {
             first_data += 1;
         }
         if self.keep_source {
-            let mut source = source_cells_for(&mapped, spec, &rows);
-            for row in &scan[..first_data] {
-                source.keep_row(row);
-            }
-            mapped.table.source = Some(Box::new(source));
+            mapped.keep_source(spec, &rows[mapped.header.last_row], &scan[..first_data]);
         }
         self.mapped = Some(mapped);
         for row in &scan[first_data..] {
@@ -535,21 +530,7 @@ impl<'a> SheetReader<'a> {
         if !is_footer(row, m.header.columns.len()) && !self.repeated_header(&m, row) {
             self.record(&mut m, row);
         }
-        if let Some(source) = m.table.source.as_deref_mut() {
-            if m.table.rows.len() > records {
-                let typed = |col: u32| {
-                    m.field_of_col
-                        .get(col as usize)
-                        .copied()
-                        .flatten()
-                        .and_then(|f| m.table.columns[f].as_ref())
-                        .is_some_and(|c| !c.is_missing(records))
-                };
-                source.keep_record(row, typed);
-            } else {
-                source.keep_row(row);
-            }
-        }
+        m.keep_source_row(row, records);
         self.mapped = Some(m);
     }
 
@@ -705,21 +686,4 @@ impl<'a> SheetReader<'a> {
         m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);
     }
-}
-
-/// How each column's cells are masked when kept for a copy: by the field that reads it, else
-/// by its header's words.
-fn source_cells_for(m: &Mapped, spec: &DatasetSpec, rows: &[Vec<HeaderCell>]) -> SourceCells {
-    let header = &rows[m.header.last_row];
-    let width = header.iter().map(|c| c.col + 1).max().unwrap_or(0) as usize;
-    let mut masks = vec![Mask::Numbers; width.max(m.field_of_col.len())];
-    for cell in header {
-        masks[cell.col as usize] = Mask::of_header(&cell.text);
-    }
-    for (col, field) in m.field_of_col.iter().enumerate() {
-        if let Some(f) = field {
-            masks[col] = Mask::of_field(spec.fields[*f].kind);
-        }
-    }
-    SourceCells::new(masks)
 }
