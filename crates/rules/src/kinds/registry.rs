@@ -86,7 +86,7 @@ const JOINING_WORDS: [char; 3] = ['和', '与', '及'];
 fn split_joined(name: &str) -> Vec<&str> {
     let is_name = |s: &str| {
         let n = s.chars().count();
-        (2..=6).contains(&n) && s.chars().all(char::is_alphabetic)
+        (2..=6).contains(&n) && s.chars().all(is_letter)
     };
     for (at, c) in name.char_indices() {
         if JOINING_WORDS.contains(&c) {
@@ -99,10 +99,16 @@ fn split_joined(name: &str) -> Vec<&str> {
     vec![name]
 }
 
+/// `char::is_alphabetic`, answered at once for ASCII and the common CJK ideographs: it runs
+/// on two signer cells of every exam, and the general lookup is slow for CJK.
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphabetic()
+}
+
 /// Whether a cell is one name as it stands — letters only, no note, no second name, no
 /// placeholder or ditto mark — so two such cells that differ name two people without parsing.
 pub(crate) fn is_plain_name(cell: &str) -> bool {
-    cell.chars().all(char::is_alphabetic)
+    cell.chars().all(is_letter)
         && !cell.contains(JOINING_WORDS)
         && !is_no_name(cell)
         && !is_ditto(cell)
@@ -113,8 +119,7 @@ pub(crate) fn is_plain_name(cell: &str) -> bool {
 /// A ditto mark is left to [`is_ditto`], whose finding says what it is.
 fn is_no_name(name: &str) -> bool {
     !is_ditto(name)
-        && (matches!(name, "無" | "沒有" | "暫無" | "没" | "沒")
-            || !name.chars().any(char::is_alphabetic))
+        && (matches!(name, "無" | "沒有" | "暫無" | "没" | "沒") || !name.chars().any(is_letter))
 }
 
 /// A name without the bracketed note after it ("张伟（签）" → "张伟"); a name that is only a
