@@ -12,34 +12,12 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
-use auditor_ingest::{Catalog, Format, IdHasher, Ingest, InputReport};
+use auditor_ingest::{Format, InputReport};
+
+mod reading;
+
 use auditor_model::Dataset;
-
-fn read_bytes(name: &str, bytes: &[u8]) -> InputReport {
-    let dir = std::env::temp_dir().join(format!("auditor-export-forms-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    let catalog = Catalog::builtin().unwrap();
-    let hasher = IdHasher::new(b"k").unwrap();
-    let r = Ingest::new(&catalog, &hasher).read_path(&path, name);
-    std::fs::remove_file(&path).ok();
-    r
-}
-
-/// Every value of field `name`, record by record.
-fn values(r: &InputReport, name: &str) -> Vec<String> {
-    let t = &r.tables[0];
-    (0..t.len()).map(|i| t.display(name, i)).collect()
-}
-
-/// (rule, row, message) of every finding, in order.
-fn findings(r: &InputReport) -> Vec<(String, Option<u32>, String)> {
-    r.findings
-        .iter()
-        .map(|f| (f.rule.clone(), f.row, f.message.clone()))
-        .collect()
-}
+use reading::{findings, read_bytes, values};
 
 const HEADER: [&str; 6] = [
     "检查日期",

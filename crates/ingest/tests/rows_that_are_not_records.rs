@@ -10,32 +10,10 @@
     reason = "test helpers fail loudly"
 )]
 
-use auditor_ingest::{Catalog, IdHasher, Ingest, InputReport};
+mod reading;
+
 use auditor_model::Dataset;
-
-fn read(name: &str, csv: &str) -> InputReport {
-    let dir = std::env::temp_dir().join(format!("auditor-not-records-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, csv).unwrap();
-    let catalog = Catalog::builtin().unwrap();
-    let hasher = IdHasher::new(b"k").unwrap();
-    let r = Ingest::new(&catalog, &hasher).read_path(&path, name);
-    std::fs::remove_file(&path).ok();
-    r
-}
-
-fn values(r: &InputReport, name: &str) -> Vec<String> {
-    let t = &r.tables[0];
-    (0..t.len()).map(|i| t.display(name, i)).collect()
-}
-
-fn findings(r: &InputReport) -> Vec<(String, Option<u32>, String)> {
-    r.findings
-        .iter()
-        .map(|f| (f.rule.clone(), f.row, f.message.clone()))
-        .collect()
-}
+use reading::{findings, values};
 
 const EXAM_HEADER: &str = "序号,检查日期,姓名,孕周,操作医师,复核医师,身份证查验\n";
 
@@ -191,4 +169,8 @@ fn dates_with_a_weekday_a_two_digit_year_or_a_system_timestamp() {
         .filter(|(rule, _, _)| rule.starts_with("DQ-DATE") || rule.starts_with("DQ-TIME"))
         .collect();
     assert_eq!(dq, []);
+}
+
+fn read(name: &str, csv: &str) -> auditor_ingest::InputReport {
+    reading::read_bytes(name, csv.as_bytes())
 }
