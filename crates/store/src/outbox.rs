@@ -99,13 +99,18 @@ fn digest_for(
     let mut by_severity: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_rule: BTreeMap<(u8, String), (String, u64)> = BTreeMap::new();
     let mut by_inst: BTreeMap<i32, u64> = BTreeMap::new();
+    // A rule's summary line (另有 N 处) counts as the N findings it stands for, as on the
+    // dashboard: a digest must not tell a team of 1 problem where there are 400.
+    let mut total = 0;
     for f in &mine {
-        *by_severity.entry(f.severity.clone()).or_default() += 1;
+        let n = f.weight();
+        total += n;
+        *by_severity.entry(f.severity.clone()).or_default() += n;
         by_rule
             .entry((u8::MAX - rank(&f.severity), f.rule.clone()))
             .or_insert_with(|| (f.severity.clone(), 0))
-            .1 += 1;
-        *by_inst.entry(f.institution_id.unwrap_or(0)).or_default() += 1;
+            .1 += n;
+        *by_inst.entry(f.institution_id.unwrap_or(0)).or_default() += n;
     }
     let inst_name = |id: Option<i32>| {
         id.and_then(|i| orgs.get(&i))
@@ -129,7 +134,7 @@ fn digest_for(
         team: team.name.clone(),
         region_code: team.region_code.clone(),
         date,
-        total: mine.len() as u64,
+        total,
         by_severity,
         by_rule: by_rule
             .into_iter()
@@ -361,6 +366,72 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(id: i32, rule: &str, severity: &str, unlisted: i32) -> finding::Model {
+        finding::Model {
+            id,
+            lane: "official".to_owned(),
+            region_code: "370921".to_owned(),
+            institution_id: Some(7),
+            first_upload_id: 1,
+            last_upload_id: 1,
+            rule: rule.to_owned(),
+            severity: severity.to_owned(),
+            severity_rank: i32::from(rank(severity)),
+            dataset: None,
+            file: "a.csv".to_owned(),
+            sheet: None,
+            row_no: None,
+            cells: "[]".to_owned(),
+            message: String::new(),
+            message_en: String::new(),
+            citation: String::new(),
+            fingerprint: format!("fp{id}"),
+            related: "[]".to_owned(),
+            unlisted,
+            status: "open".to_owned(),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+            updated_at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_summary_line_counts_as_the_findings_it_stands_for() {
+        let team = team::Model {
+            id: 1,
+            name: "宁阳县卫健局".to_owned(),
+            region_code: "3709".to_owned(),
+            addresses: "[]".to_owned(),
+            min_severity: "medium".to_owned(),
+            language: "zh".to_owned(),
+            created_at: DateTime::<Utc>::UNIX_EPOCH,
+        };
+        // Two listed high findings and a summary of 400 more; a low one below the team's floor.
+        let findings = [
+            finding(1, "US-DUAL-SIGN", "high", 0),
+            finding(2, "US-DUAL-SIGN", "high", 0),
+            finding(3, "US-DUAL-SIGN", "high", 400),
+            finding(4, "DQ-DATE-INVALID", "low", 0),
+        ];
+        let orgs = HashMap::new();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
+        let digest = digest_for(&team, "upload", 9, date, &findings, &orgs);
+        let Some(d) = digest else {
+            panic!("the team hears of its findings");
+        };
+        assert_eq!(d.total, 402);
+        assert_eq!(d.by_severity.get("high"), Some(&402));
+        assert_eq!(d.by_severity.get("low"), None);
+        assert_eq!(
+            d.by_rule
+                .iter()
+                .map(|r| (r.rule.as_str(), r.count))
+                .collect::<Vec<_>>(),
+            [("US-DUAL-SIGN", 402)]
+        );
+        assert_eq!(d.institutions.iter().map(|i| i.count).sum::<u64>(), 402);
+        assert_eq!(d.findings.len(), 3);
+    }
 
     #[test]
     fn severities_rank_in_order() {
