@@ -78,6 +78,14 @@ impl Table {
         self.vague_dates.get(f, i)
     }
 
+    /// Whether record `i`'s cell of date field `name` said it was done (已备案) with no date.
+    pub fn done_undated(&self, name: &str, i: usize) -> bool {
+        self.fields
+            .iter()
+            .position(|f| f == name)
+            .is_some_and(|f| self.vague_dates.done(f, i))
+    }
+
     /// Field `name`'s label in Chinese and English (the name itself when unknown).
     pub fn label<'a>(&'a self, name: &'a str) -> (&'a str, &'a str) {
         self.fields

@@ -57,32 +57,75 @@ impl VagueDate {
     }
 }
 
-/// Per date field, the records (in order) whose cell named only a year or a month.
+/// Whether a date cell says the thing was done without saying when: 已备案, 已办理, 是, √.
+/// A deadline rule must not take such a record for one never done.
+pub fn says_done(text: &str) -> bool {
+    let folded = fold_width(text);
+    let t = folded.trim();
+    crate::value::parse_bool(t) == Some(true)
+        || (t.starts_with('已')
+            && t.chars().count() <= 12
+            && !t.contains(['未', '否', '待', '没', '无', '不'])
+            && !t.contains("申请"))
+}
+
+/// What a date cell held in place of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// A year or a month.
+    Within(VagueDate),
+    /// Words saying it was done ([`says_done`]).
+    Done,
+}
+
+/// Per date field, the records (in order) whose cell named only a year or a month, or said it
+/// was done without a date.
 #[derive(Debug, Clone, Default)]
-pub struct VagueDates(Vec<(usize, Vec<(u32, VagueDate)>)>);
+pub struct VagueDates(Vec<(usize, Vec<(u32, Written)>)>);
 
 impl VagueDates {
     /// Notes that record `record` of field `field` is `date`; records come in order.
     pub fn push(&mut self, field: usize, record: u32, date: VagueDate) {
+        self.put(field, record, Written::Within(date));
+    }
+
+    /// Notes that record `record` of field `field` said it was done, with no date.
+    pub fn push_done(&mut self, field: usize, record: u32) {
+        self.put(field, record, Written::Done);
+    }
+
+    fn put(&mut self, field: usize, record: u32, written: Written) {
         match self.0.iter_mut().find(|(f, _)| *f == field) {
-            Some((_, v)) => v.push((record, date)),
-            None => self.0.push((field, vec![(record, date)])),
+            Some((_, v)) => v.push((record, written)),
+            None => self.0.push((field, vec![(record, written)])),
         }
     }
 
-    /// What record `record` of field `field` named, if only a year or a month.
-    pub fn get(&self, field: usize, record: usize) -> Option<VagueDate> {
+    fn find(&self, field: usize, record: usize) -> Option<Written> {
         let (_, v) = self.0.iter().find(|(f, _)| *f == field)?;
         let record = u32::try_from(record).ok()?;
         let at = v.binary_search_by_key(&record, |(r, _)| *r).ok()?;
         v.get(at).map(|(_, d)| *d)
     }
 
+    /// What record `record` of field `field` named, if only a year or a month.
+    pub fn get(&self, field: usize, record: usize) -> Option<VagueDate> {
+        match self.find(field, record)? {
+            Written::Within(d) => Some(d),
+            Written::Done => None,
+        }
+    }
+
+    /// Whether record `record` of field `field` said it was done, with no date.
+    pub fn done(&self, field: usize, record: usize) -> bool {
+        self.find(field, record) == Some(Written::Done)
+    }
+
     /// Appends those of a later stretch of the sheet, whose records start at `offset`.
     pub(crate) fn append(&mut self, other: VagueDates, offset: u32) {
         for (field, v) in other.0 {
-            for (record, date) in v {
-                self.push(field, record + offset, date);
+            for (record, written) in v {
+                self.put(field, record + offset, written);
             }
         }
     }
@@ -132,6 +175,54 @@ mod tests {
         ] {
             assert_eq!(VagueDate::parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn words_that_say_done_without_a_date() {
+        for text in [
+            "已备案",
+            "已",
+            "是",
+            " √ ",
+            "已办理",
+            "已报县卫健委备案",
+            "已于3月5日备案",
+            "ＹＥＳ",
+        ] {
+            assert!(says_done(text), "{text}");
+        }
+        for text in [
+            "未备案",
+            "已申请",
+            "否",
+            "待备案",
+            "2019年3月",
+            "备案中",
+            "",
+        ] {
+            assert!(!says_done(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_done_mark_is_no_year_or_month_and_moves_with_its_stretch() {
+        let mut a = VagueDates::default();
+        a.push(
+            2,
+            1,
+            VagueDate {
+                year: 2019,
+                month: None,
+            },
+        );
+        let mut b = VagueDates::default();
+        b.push_done(2, 0);
+        a.append(b, 10);
+        assert_eq!((a.done(2, 10), a.get(2, 10)), (true, None));
+        assert_eq!(
+            (a.done(2, 1), a.done(2, 0), a.done(3, 10)),
+            (false, false, false)
+        );
     }
 
     #[test]

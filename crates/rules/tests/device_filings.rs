@@ -64,6 +64,37 @@ fn a_filing_number_or_yes_is_a_filing_and_a_month_is_judged_by_its_days() {
     );
 }
 
+/// 已备案 written where the filing day was due says the device was filed; only the day is
+/// unknown. It is no late filing, and the note names the date column as what said so. A cell
+/// saying 未备案 is still a device never filed.
+#[test]
+fn filed_written_in_the_filing_date_column_is_a_filing_without_its_day() {
+    let csv = "单位名称,设备名称,出厂编号,购置日期,使用场所,操作人员,备案日期\n\
+        宁阳县人民医院,彩超,SN001,2026-01-10,超声科,王强,已备案\n\
+        宁阳县人民医院,彩超,SN002,2026-01-10,超声科,王强,√\n\
+        宁阳县人民医院,彩超,SN003,2026-01-10,超声科,王强,未备案\n\
+        宁阳县人民医院,彩超,SN004,2026-01-10,超声科,王强,2026-01-20\n";
+    let (findings, notes) = common::judge("national", &[("devices.csv", csv)], as_of());
+    assert_eq!(
+        of(&findings, "US-DEVICE-FILED-ON-TIME"),
+        [(
+            Some(4),
+            "超声设备购置后30日内备案：2026-01-10 购置，至 2026-11-30 仍未备案（时限 30 天，已于 2026-02-09 到期）"
+        )]
+    );
+    let noted: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.rule == "US-DEVICE-FILED-ON-TIME")
+        .map(|n| n.zh.as_str())
+        .collect();
+    assert_eq!(
+        noted,
+        [
+            "US-DEVICE-FILED-ON-TIME：2 条记录的“备案日期”表明已备案，但没有可用的备案日期，无法判断是否在 30 天内备案，未作为逾期报告；请补填备案日期（devices.csv）"
+        ]
+    );
+}
+
 #[test]
 fn an_exam_naming_its_device_as_labelled_or_by_its_filed_name_names_the_filed_device() {
     let devices = "单位名称,设备名称,型号,出厂编号,数量,购置日期,使用场所,操作人员,备案日期\n\

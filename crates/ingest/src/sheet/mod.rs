@@ -653,11 +653,14 @@ impl<'a> SheetReader<'a> {
                         }
                         // A year or a month is no day, but a deadline rule can still use the
                         // latest day it can mean.
-                        if issue.rule == DqRule::DateInvalid
-                            && let Some(date) = VagueDate::parse(&issue.shown)
-                        {
+                        if issue.rule == DqRule::DateInvalid {
                             let record = u32::try_from(m.table.rows.len()).unwrap_or(u32::MAX);
-                            m.table.vague_dates.push(field, record, date);
+                            if let Some(date) = VagueDate::parse(&issue.shown) {
+                                m.table.vague_dates.push(field, record, date);
+                            } else if crate::vague::says_done(&issue.shown) {
+                                // 已备案 where the filing day was due: done, day unknown.
+                                m.table.vague_dates.push_done(field, record);
+                            }
                         }
                         issues.push(issue);
                     }

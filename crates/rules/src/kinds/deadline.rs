@@ -47,6 +47,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
     let marks: Vec<Field<'_>> = f.done.iter().map(|d| Field::of(table, d)).collect();
     // Records filed without a usable day, and those filed in a month that straddles the limit.
     let (mut undated, mut straddling) = (0usize, 0usize);
+    // Of `undated`, those whose filing-date cell itself said 已备案.
+    let mut said_in_date = 0usize;
     for i in 0..table.len() {
         if let Some(from) = starts.date(i) {
             let due = from + Duration::days(days);
@@ -84,6 +86,10 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                         hits.push(late_in_month(table, i, (start, end), (from, due), month));
                     }
                     Some(_) => straddling += 1,
+                    None if table.done_undated(end, i) => {
+                        undated += 1;
+                        said_in_date += 1;
+                    }
                     None if shows_done(&marks, i) => undated += 1,
                     None if ctx.as_of > due => hits.push(Hit {
                         record: Some(i),
@@ -102,6 +108,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
                 },
             }
         } else if !shows_done(&marks, i)
+            && !table.done_undated(end, i)
             && let Some(hit) = unfiled_since_vague(ctx, table, i, (start, end), days)
         {
             hits.push(hit);
@@ -119,7 +126,7 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         ));
     }
     hits.unjudged = join_notes(
-        undated_note(&rule.id, table, f, undated, days),
+        undated_note(&rule.id, table, f, (undated, said_in_date), days),
         straddling_note(&rule.id, table, end, straddling, days),
     );
     hits
@@ -163,18 +170,24 @@ fn undated_note(
     rule: &str,
     table: &Table,
     f: &Fields<'_>,
-    n: usize,
+    (n, said_in_date): (usize, usize),
     days: i64,
 ) -> Option<(String, String)> {
     if n == 0 {
         return None;
     }
-    let shown: Vec<&str> = f
-        .done
-        .iter()
-        .filter(|d| table.column(d).is_some())
-        .map(|d| table.label(d).0)
-        .collect();
+    let mut shown: Vec<&str> = Vec::new();
+    if said_in_date > 0 {
+        shown.push(table.label(f.end).0);
+    }
+    if said_in_date < n {
+        shown.extend(
+            f.done
+                .iter()
+                .filter(|d| table.column(d).is_some())
+                .map(|d| table.label(d).0),
+        );
+    }
     let (end_zh, end_en) = table.label(f.end);
     Some((
         format!(

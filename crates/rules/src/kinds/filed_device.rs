@@ -64,6 +64,7 @@ fn same_owner(a: &str, b: &str) -> bool {
 fn is_filed(t: &Table, i: usize) -> bool {
     Field::of(t, "filed_date").date(i).is_some()
         || t.vague_date("filed_date", i).is_some()
+        || t.done_undated("filed_date", i)
         || ["filing_no", "filed"]
             .iter()
             .any(|f| Field::of(t, f).text(i).is_some_and(|x| !says_not_done(x)))
