@@ -357,7 +357,11 @@ pub(crate) fn store(
                 None => Err(fail(DqRule::FlagInvalid, shown(), None)),
             }
         }
-        (Column::Person(p), _) => match resident_id::parse_resident_id(text) {
+        // A cell holding the number among other text (身份证号/联系电话 in one column) is
+        // the person its one valid number names.
+        (Column::Person(p), _) => match resident_id::parse_resident_id(text)
+            .or_else(|e| crate::value::embedded_id(text).ok_or(e))
+        {
             Ok(id) => {
                 use chrono::Datelike;
                 p.push(Some(PersonKey {

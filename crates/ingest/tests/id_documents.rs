@@ -69,3 +69,46 @@ fn other_documents_are_hashed_not_checked_and_an_invalid_resident_id_still_is() 
         }
     }
 }
+
+/// A column headed 身份证号/联系电话 holds both in one cell, in either order: the person is the
+/// one valid ID number in it. Two different numbers, or none valid, stay invalid, and the
+/// finding shows them masked.
+#[test]
+fn an_id_number_written_with_a_phone_in_one_cell_names_the_person() {
+    let csv = "检查日期,姓名,身份证号/联系电话,孕周,操作医师,复核医师\n\
+        2026-03-05,张丽,370921199102111023/13812345678,16周,王强,李娜\n\
+        2026-03-06,李梅,13812345678 370921199102111023,18周,王强,李娜\n\
+        2026-03-07,赵敏,370921199102111023、370921199311080040,18周,王强,李娜\n";
+    let path = std::env::temp_dir().join(format!("auditor-idphone-{}.csv", std::process::id()));
+    std::fs::write(&path, csv).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "exams.csv");
+    std::fs::remove_file(&path).ok();
+    let found: Vec<(&str, Option<u32>, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.row, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "DQ-ID-INVALID",
+            Some(4),
+            "C4「身份证号」的值“3709*****************************0040”不是有效的居民身份证号：长度应为 15/18 位，实际为 37 位"
+        )]
+    );
+    let t = &r.tables[0];
+    let Some(Column::Person(people)) = t.column("id_no") else {
+        panic!("id_no is a person column")
+    };
+    let first = people[0].expect("row 2 names a person");
+    let second = people[1].expect("row 3 names a person");
+    assert_eq!(first.id_hash, hasher.pseudonym("370921199102111023"));
+    assert_eq!(
+        second.id_hash, first.id_hash,
+        "the same woman in either order"
+    );
+    assert_eq!(first.sex, Some(Sex::Female));
+    assert!(people[2].is_none());
+}

@@ -5,10 +5,12 @@ use std::borrow::Cow;
 
 mod checkbox;
 mod dates;
+mod embedded_id;
 mod gestation;
 mod id_number;
 
 pub use dates::*;
+pub use embedded_id::embedded_id;
 pub use gestation::*;
 pub use id_number::id_as_number;
 
