@@ -46,5 +46,6 @@ pub fn note(tables: &[Table], as_of: NaiveDate) -> Option<Skipped> {
         en: format!(
             "{count} records are dated after the as-of day {as_of} (the first: {place} row {row}, {date}); they are still judged as of {as_of}: check that --as-of is right"
         ),
+        sheet: None,
     })
 }

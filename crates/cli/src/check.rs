@@ -177,6 +177,13 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let sex_ratio = (format == OutputFormat::Html)
         .then(|| auditor_rules::srb::for_pack(&rules, &pack, &tables))
         .flatten();
+    // The reports people print name whom the run audited.
+    let institutions = matches!(
+        format,
+        OutputFormat::Table | OutputFormat::Html | OutputFormat::Xlsx
+    )
+    .then(|| auditor_report::institutions(&tables))
+    .unwrap_or_default();
     // Only the xlsx report copies the sheets; otherwise free the tables before rendering.
     let tables = if format == OutputFormat::Xlsx {
         tables
@@ -197,6 +204,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let failing = findings.iter().any(|f| f.severity >= args.fail_on);
     let mut report = Report::new(as_of, &pack, &inputs, &skipped, findings);
     report.sex_ratio = sex_ratio;
+    report.context.institutions = institutions;
     let book = RuleBook::for_pack(&rules, &pack);
     let bytes = match render(format, &report, &book, &tables, &catalog, args) {
         Ok(b) => b,
@@ -226,7 +234,7 @@ fn render(
     args: &CheckArgs,
 ) -> anyhow::Result<Vec<u8>> {
     Ok(match format {
-        OutputFormat::Table => render_table(report, args.lang.into()).into_bytes(),
+        OutputFormat::Table => render_table(report, book, args.lang.into()).into_bytes(),
         OutputFormat::Json => render_json(report)?.into_bytes(),
         OutputFormat::Csv => render_csv(report)?,
         OutputFormat::Xlsx => render_xlsx(report, book, tables, catalog)?,

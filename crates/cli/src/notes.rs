@@ -9,7 +9,10 @@ use auditor_rules::Skipped;
 pub fn merged(skipped: Vec<Skipped>) -> Vec<Skipped> {
     let mut out: Vec<(Vec<String>, Skipped)> = Vec::new();
     for s in skipped {
-        match out.iter_mut().find(|(_, k)| k.zh == s.zh && k.en == s.en) {
+        match out
+            .iter_mut()
+            .find(|(_, k)| k.zh == s.zh && k.en == s.en && k.sheet == s.sheet)
+        {
             Some((rules, _)) => rules.push(s.rule),
             None => out.push((vec![s.rule.clone()], s)),
         }
@@ -23,6 +26,7 @@ pub fn merged(skipped: Vec<Skipped>) -> Vec<Skipped> {
                 rule: rules.join(", "),
                 zh: format!("{}：{}", rules.join("、"), s.zh),
                 en: format!("{}: {}", rules.join(", "), s.en),
+                sheet: s.sheet,
             }
         })
         .collect()
@@ -37,6 +41,7 @@ mod tests {
             rule: rule.to_owned(),
             zh: zh.to_owned(),
             en: format!("{zh} (en)"),
+            sheet: None,
         }
     }
 

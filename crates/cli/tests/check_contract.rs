@@ -345,8 +345,9 @@ fn table_report_in_chinese_and_english() {
         zh.contains("A6「日期」的值“2024-02-30”不是有效日期"),
         "{zh}"
     );
+    // A finding is its severity, rule and place, then its message on the next line.
     assert!(
-        zh.contains("行6  终止妊娠药品购销记录要素齐全：必填项为空或无效：日期"),
+        zh.contains(" 行6\n         终止妊娠药品购销记录要素齐全：必填项为空或无效：日期\n"),
         "{zh}"
     );
     assert!(
@@ -354,9 +355,26 @@ fn table_report_in_chinese_and_english() {
         "{zh}"
     );
     assert!(
-        zh.contains("注： DRUG-BUYER-QUALIFIED 需要机构名录"),
+        zh.contains("\n注：DRUG-BUYER-QUALIFIED 需要机构名录"),
         "{zh}"
     );
+    // Whom it audited (the title rows' 填报单位), and every rule applied with its count.
+    assert!(zh.contains("\n被检查单位 XX医药有限公司\n"), "{zh}");
+    assert!(
+        zh.contains("适用规则 7 条（括号内为发现数，- 为未能检查）：DRUG-BUYER-QUALIFIED (-), DRUG-NO-RETAIL (0),"),
+        "{zh}"
+    );
+    // Worst first, and no line wider than 120 terminal columns (a Chinese character is two).
+    let severities: Vec<&str> = zh
+        .lines()
+        .filter_map(|l| ["高 ", "中 ", "低 "].into_iter().find(|s| l.starts_with(s)))
+        .collect();
+    assert_eq!(
+        severities,
+        ["高 ", "高 ", "中 ", "低 ", "低 ", "低 "],
+        "{zh}"
+    );
+    assert!(zh.lines().all(|l| columns(l) <= 120), "{zh}");
     let en = auditor(
         &["check", "--format", "table", "--lang", "en", &f],
         Some("k"),
@@ -370,6 +388,18 @@ fn table_report_in_chinese_and_english() {
         en.contains("A6 Date (txn_date) \"2024-02-30\" is not a valid date"),
         "{en}"
     );
+    assert!(
+        en.contains("\n7 rules applied (findings in brackets, - not judged): "),
+        "{en}"
+    );
+    assert!(en.lines().all(|l| columns(l) <= 120), "{en}");
+}
+
+/// The terminal columns a line takes, a Chinese character two.
+fn columns(line: &str) -> usize {
+    line.chars()
+        .map(|c| if u32::from(c) >= 0x1100 { 2 } else { 1 })
+        .sum()
 }
 
 #[test]

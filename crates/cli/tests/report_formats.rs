@@ -49,6 +49,7 @@ fn check_in(dir: &Path, args: &[&str]) -> Output {
         .args(["check", "--as-of", "2024-06-30"])
         .args(args)
         .env("AUDITOR_ID_KEY", "report-formats-test")
+        .env("AUDITOR_GENERATED_AT", "2024-06-30 18:00:00 (UTC+8)")
         .output()
         .expect("run auditor")
 }
@@ -421,17 +422,35 @@ fn xlsx_report_lists_findings_and_marks_offending_cells_in_copies_of_the_sheets(
                 .join("|")
         })
         .collect();
+    // The heading an inspector prints: whom, when, what was read (each file's digest, as
+    // the JSON report gives it), what it was checked against, and lines to sign.
+    let sha = json["inputs"][0]["sha256"].as_str().unwrap();
+    let digest_line = format!("|{sha}");
     for line in [
+        "被检查单位 institution audited|台账未注明 / not stated in the ledgers",
         "规则包 pack|national 2024.1",
         "判定日期 as of|2024-06-30",
+        "生成时间 generated|2024-06-30 18:00:00 (UTC+8)",
         "严重 critical|13",
         "合计 total|16",
+        "适用规则 rule applied|级别 severity|结果 result|名称 title",
+        "DRUG-BUYER-QUALIFIED|严重 critical|发现 12 项 / 12 found|终止妊娠药品只售给有资质的单位 / ",
+        "DRUG-WRITE-OFF|",
+        "签字确认 signatures",
+        "被检查单位负责人（签字）head of the institution (signature)||日期 date",
     ] {
         assert!(
             cells.iter().any(|c| c.starts_with(line)),
             "{line} not in {cells:#?}"
         );
     }
+    assert!(
+        cells.iter().any(
+            |c| c.starts_with("fixtures/rules/DRUG-BUYER-QUALIFIED/violating.csv|")
+                && c.ends_with(&digest_line)
+        ),
+        "{cells:#?}"
+    );
 
     let parts = xlsx_parts(&bytes);
     let comments = part(&parts, "xl/comments1.xml");

@@ -9,7 +9,7 @@ use auditor_ingest::Catalog;
 use auditor_model::{Dataset, Finding, Severity};
 
 use super::escape::markup as esc;
-use super::rule_book::RuleBook;
+use super::rule_book::{Outcome, RuleBook};
 use super::{Input, Report};
 use crate::{Lang, funnel};
 
@@ -26,8 +26,10 @@ pub fn render_html(report: &Report, book: &RuleBook, catalog: &Catalog, lang: La
     page.head(&mut out);
     page.inputs(&mut out);
     page.summary(&mut out);
+    page.rules_applied(&mut out);
     page.sex_ratio(&mut out, lang);
     page.findings(&mut out);
+    page.signatures(&mut out);
     let _ = writeln!(
         out,
         "<footer>{} {} {}</footer>\n</body>\n</html>",
@@ -74,11 +76,18 @@ impl Page<'_> {
             esc(&r.pack.version),
             esc(&r.as_of),
         );
+        let lang = if self.zh { Lang::Zh } else { Lang::En };
+        let audited = r
+            .context
+            .institutions_line(lang)
+            .unwrap_or_else(|| self.t("台账未注明", "not stated in the ledgers").to_owned());
         let _ = write!(
             out,
-            "<header>\n<h1>{title}</h1>\n<dl class=\"meta\">\n\
+            "<header>\n<h1>{title}</h1>\n<dl class=\"meta\">\n<dt>{}</dt><dd>{}</dd>\n\
              <dt>{}</dt><dd>{} {}</dd>\n<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{} {}</dd>\n\
-             </dl>\n</header>\n",
+             <dt>{}</dt><dd>{}</dd>\n</dl>\n</header>\n",
+            self.t("被检查单位", "Institution audited"),
+            esc(&audited),
             self.t("规则包", "Rule pack"),
             esc(&r.pack.name),
             esc(&r.pack.version),
@@ -87,6 +96,8 @@ impl Page<'_> {
             self.t("工具", "Tool"),
             esc(r.tool.name),
             esc(r.tool.version),
+            self.t("生成时间", "Generated"),
+            esc(&r.context.generated_at),
         );
     }
 
@@ -94,7 +105,8 @@ impl Page<'_> {
         let _ = write!(
             out,
             "<section>\n<h2>{}</h2>\n<table class=\"inputs\">\n<thead><tr><th>{}</th><th>{}</th>\
-             <th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>\n",
+             <th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th>SHA-256</th></tr>\
+             </thead>\n<tbody>\n",
             self.t("输入文件", "Inputs"),
             self.t("文件", "File"),
             self.t("工作表", "Sheet"),
@@ -121,12 +133,20 @@ impl Page<'_> {
     }
 
     fn input_rows(&self, out: &mut String, input: &Input) {
+        // The digest identifies the file as received; it is said once, on its first line.
+        let mut sha = input.sha256.as_deref();
+        let mut digest = || {
+            sha.take()
+                .map(|h| format!("<code class=\"hash\">{}</code>", esc(h)))
+                .unwrap_or_default()
+        };
         if let Some(e) = &input.error {
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td><td colspan=\"4\" class=\"error\">{}</td></tr>",
+                "<tr><td>{}</td><td colspan=\"4\" class=\"error\">{}</td><td>{}</td></tr>",
                 esc(&input.file),
-                esc(self.t(&e.message, &e.message_en))
+                esc(self.t(&e.message, &e.message_en)),
+                digest(),
             );
         }
         for s in &input.sheets {
@@ -150,11 +170,12 @@ impl Page<'_> {
             let _ = writeln!(
                 out,
                 "<tr><td>{}</td><td>{}{hidden}</td><td>{dataset}</td><td class=\"num\">{}</td>\
-                 <td class=\"num\">{}</td></tr>",
+                 <td class=\"num\">{}</td><td>{}</td></tr>",
                 esc(&input.file),
                 esc(sheet),
                 s.header_row.map(|h| h.to_string()).unwrap_or_default(),
                 s.rows,
+                digest(),
             );
         }
     }
@@ -183,6 +204,68 @@ impl Page<'_> {
             let _ = writeln!(out, "<p>{}</p>", esc(&note));
         }
         out.push_str("</section>\n");
+    }
+
+    /// Every rule the run applied and what it came to, so that a clean report says what the
+    /// ledgers were checked against, not merely that nothing was found.
+    fn rules_applied(&self, out: &mut String) {
+        let applied = self.book.applied(&self.report.inputs);
+        if applied.is_empty() {
+            return;
+        }
+        let _ = write!(
+            out,
+            "<section>\n<h2>{} ({})</h2>\n<table class=\"rules\">\n<thead><tr><th>{}</th>\
+             <th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+            self.t("适用规则", "Rules applied"),
+            applied.len(),
+            self.t("规则", "Rule"),
+            self.t("名称", "Title"),
+            self.t("级别", "Severity"),
+            self.t("结果", "Result"),
+        );
+        for rule in applied {
+            let outcome = Outcome::of(self.report, &rule.id);
+            let (zh, en) = outcome.text();
+            let class = match outcome {
+                Outcome::Found(_) => "found",
+                Outcome::Clear => "clear",
+                Outcome::NotJudged => "unjudged",
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"rule\">{}</td><td>{}</td><td><span class=\"badge sev-{}\">{}</span>\
+                 </td><td class=\"{class}\">{}</td></tr>",
+                esc(&rule.id),
+                esc(self.t(&rule.title.zh, &rule.title.en)),
+                rule.severity,
+                self.severity(rule.severity),
+                esc(self.t(&zh, &en)),
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
+
+    /// Lines to sign on paper: a printed report is evidence once the inspector and the
+    /// institution's responsible person have signed and dated it.
+    fn signatures(&self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "<section class=\"signatures\">\n<h2>{}</h2>\n<table class=\"sign\">\n\
+             <tr><th>{}</th><td></td><th>{}</th><td></td></tr>\n\
+             <tr><th>{}</th><td></td><th>{}</th><td></td></tr>\n\
+             <tr><th>{}</th><td></td><th>{}</th><td></td></tr>\n</table>\n</section>",
+            self.t("签字确认", "Signatures"),
+            self.t("检查人员 1（签字）", "Inspector 1 (signature)"),
+            self.t("日期", "Date"),
+            self.t("检查人员 2（签字）", "Inspector 2 (signature)"),
+            self.t("日期", "Date"),
+            self.t(
+                "被检查单位负责人（签字）",
+                "Head of the institution (signature)"
+            ),
+            self.t("日期", "Date"),
+        );
     }
 
     /// The funnel plot, when births were among the inputs.

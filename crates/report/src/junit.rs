@@ -88,7 +88,10 @@ fn suite(report: &Report, book: &RuleBook, fail_on: Severity, input: &Input) -> 
         let classname = classname(&input.file, sheet);
         for rule in rule_ids(book, sheet, &found) {
             let of_rule: Vec<&Finding> = found.iter().copied().filter(|f| f.rule == rule).collect();
-            let skipped = report.notes.iter().find(|n| n.rule == rule);
+            let skipped = report
+                .notes
+                .iter()
+                .find(|n| n.skips(&rule, &input.file, &sheet.sheet));
             cases.testcase(&classname, &rule, &of_rule, skipped);
         }
     }

@@ -2,6 +2,7 @@
 //! Used by `auditor check` and by the server's report downloads, so both give the same bytes.
 
 mod columns;
+mod context;
 mod csv;
 mod escape;
 mod funnel;
@@ -13,18 +14,20 @@ mod sarif;
 mod sheet_copy;
 mod sheet_name;
 mod table;
+mod wrap;
 mod xlsx;
 
 use auditor_ingest::{InputReport, SheetReport};
 use auditor_model::{Dataset, Finding, Severity};
 use serde::Serialize;
 
+pub use context::{GENERATED_AT_ENV, RunContext, institutions};
 pub use csv::render_csv;
 pub use funnel::funnel_svg;
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
-pub use rule_book::RuleBook;
+pub use rule_book::{Outcome, RuleBook};
 pub use sarif::render_sarif;
 pub use table::render_table;
 pub use xlsx::render_xlsx;
@@ -53,6 +56,10 @@ pub struct Report {
     /// the JSON contract.
     #[serde(skip)]
     pub sex_ratio: Option<auditor_rules::srb::SexRatio>,
+    /// Whom the run audited and when the report was made, for the headings of the reports
+    /// people print. Not part of the JSON contract.
+    #[serde(skip)]
+    pub context: RunContext,
 }
 
 impl Report {
@@ -82,6 +89,7 @@ impl Report {
             summary: Summary::of(&findings),
             findings,
             sex_ratio: None,
+            context: RunContext::now(),
         }
     }
 }
@@ -165,9 +173,13 @@ pub struct SheetNote {
 
 #[derive(Debug, Serialize)]
 pub struct Note {
+    /// The rule, or the rules a note said once for several (`A-RULE, B-RULE`).
     pub rule: String,
     pub message: String,
     pub message_en: String,
+    /// The sheet it is about, (file, sheet), or `None` for the whole run.
+    #[serde(skip)]
+    pub sheet: Option<(String, Option<String>)>,
 }
 
 impl Note {
@@ -176,7 +188,18 @@ impl Note {
             rule: s.rule.clone(),
             message: s.zh.clone(),
             message_en: s.en.clone(),
+            sheet: s.sheet.clone(),
         }
+    }
+
+    /// Whether the note says `rule` could not judge the sheet `sheet` of `file` (a sheet's
+    /// name is empty for a CSV file).
+    pub fn skips(&self, rule: &str, file: &str, sheet: &str) -> bool {
+        self.rule.split(", ").any(|r| r == rule)
+            && self
+                .sheet
+                .as_ref()
+                .is_none_or(|(f, s)| f == file && s.as_deref().unwrap_or("") == sheet)
     }
 }
 
@@ -264,5 +287,37 @@ impl SheetOut {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Note;
+
+    fn note(rule: &str, sheet: Option<(&str, Option<&str>)>) -> Note {
+        Note {
+            rule: rule.to_owned(),
+            message: String::new(),
+            message_en: String::new(),
+            sheet: sheet.map(|(f, s)| (f.to_owned(), s.map(str::to_owned))),
+        }
+    }
+
+    #[test]
+    fn a_note_skips_its_rules_on_its_own_sheet_only() {
+        // Said once for two rules, about one sheet of a workbook.
+        let n = note(
+            "DRUG-NO-RETAIL, DRUG-SALE-FIELDS",
+            Some(("a.xlsx", Some("3月"))),
+        );
+        assert!(n.skips("DRUG-SALE-FIELDS", "a.xlsx", "3月"));
+        assert!(n.skips("DRUG-NO-RETAIL", "a.xlsx", "3月"));
+        assert!(!n.skips("DRUG-SALE-FIELDS", "a.xlsx", "4月"));
+        assert!(!n.skips("DRUG-SALE-FIELDS", "b.xlsx", "3月"));
+        assert!(!n.skips("DRUG-NO", "a.xlsx", "3月"));
+        // A CSV file's one sheet has no name.
+        assert!(note("US-DUAL-SIGN", Some(("a.csv", None))).skips("US-DUAL-SIGN", "a.csv", ""));
+        // A note about the run (an input missing) skips the rule everywhere.
+        assert!(note("DRUG-BUYER-QUALIFIED", None).skips("DRUG-BUYER-QUALIFIED", "x.csv", ""));
     }
 }

@@ -6,6 +6,8 @@ use auditor_ingest::quality::DqRule;
 use auditor_model::Dataset;
 use auditor_rules::{Catalogue, Pack, Rule};
 
+use crate::{Input, Report};
+
 pub struct RuleBook {
     rules: Vec<Rule>,
 }
@@ -44,5 +46,67 @@ impl RuleBook {
         self.rules
             .iter()
             .filter(move |r| r.datasets.contains(&dataset) && !r.check.sweep_only())
+    }
+
+    /// The pack's rules that judged some sheet of `inputs`, in id order: what a report, a
+    /// clean one above all, was checked against.
+    pub fn applied(&self, inputs: &[Input]) -> Vec<&Rule> {
+        let read: Vec<Dataset> = inputs
+            .iter()
+            .flat_map(|i| &i.sheets)
+            .filter_map(|s| s.dataset)
+            .collect();
+        let mut out: Vec<&Rule> = self
+            .rules
+            .iter()
+            .filter(|r| !r.check.sweep_only() && r.datasets.iter().any(|d| read.contains(d)))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+}
+
+/// What a rule the run applied came to, for the reports' list of the rules applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It found this many problems (a summary line counting as the N it stands for).
+    Found(usize),
+    /// It found nothing, and no note says it could not judge.
+    Clear,
+    /// It found nothing, and a note says it could not judge some or all of the records.
+    NotJudged,
+}
+
+impl Outcome {
+    pub fn of(report: &Report, rule: &str) -> Self {
+        let found: usize = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(auditor_model::Finding::weight)
+            .sum();
+        if found > 0 {
+            Self::Found(found)
+        } else if report
+            .notes
+            .iter()
+            .any(|n| n.rule.split(", ").any(|r| r == rule))
+        {
+            Self::NotJudged
+        } else {
+            Self::Clear
+        }
+    }
+
+    /// In Chinese and English.
+    pub fn text(self) -> (String, String) {
+        match self {
+            Self::Found(n) => (format!("发现 {n} 项"), format!("{n} found")),
+            Self::Clear => ("未发现问题".to_owned(), "nothing found".to_owned()),
+            Self::NotJudged => (
+                "未发现问题，但有记录未能检查（见注）".to_owned(),
+                "nothing found, but records went unjudged (see the notes)".to_owned(),
+            ),
+        }
     }
 }

@@ -87,6 +87,17 @@ pub fn render_sarif(report: &Report, book: &RuleBook) -> serde_json::Result<Stri
     Ok(out)
 }
 
+/// The score code-scanning dashboards rank results by (GitHub reads it as CVSS-like: 9.0 and
+/// up critical, 7.0 high, 4.0 medium, below that low), so their severities match ours.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.0",
+        Severity::High => "7.0",
+        Severity::Medium => "4.0",
+        Severity::Low => "1.0",
+    }
+}
+
 /// critical and high are errors, medium a warning, low (data quality) a note.
 fn level(s: Severity) -> &'static str {
     match s {
@@ -120,6 +131,7 @@ fn descriptor(id: &str, report: &Report, book: &RuleBook) -> Value {
             "defaultConfiguration": { "level": level(severity) },
             "properties": {
                 "severity": severity,
+                "security-severity": security_severity(severity),
                 "citations": first.map(|f| vec![f.citation.clone()]).unwrap_or_default(),
             },
         });
@@ -142,6 +154,7 @@ fn descriptor(id: &str, report: &Report, book: &RuleBook) -> Value {
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "severity": rule.severity,
+            "security-severity": security_severity(rule.severity),
             "citations": citations,
             "tags": rule.datasets,
         },

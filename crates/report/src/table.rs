@@ -1,11 +1,20 @@
-//! `--format table`: a plain-text report for a terminal, Chinese by default.
+//! `--format table`: a plain-text report for a terminal, Chinese by default. Lines stay within
+//! [`WIDTH`] columns, and the findings come worst first.
 
 use std::fmt::Write;
 
 use super::Report;
+use super::wrap::{fold, pad};
 use crate::Lang;
+use crate::rule_book::{Outcome, RuleBook};
 
-pub fn render_table(report: &Report, lang: Lang) -> String {
+/// The widest line, in terminal columns.
+pub const WIDTH: usize = 120;
+/// The columns the severity takes before the rule id (`critical` and a space), and a
+/// finding's message is indented by.
+const SEVERITY: usize = 9;
+
+pub fn render_table(report: &Report, book: &RuleBook, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let mut out = String::new();
     let _ = writeln!(
@@ -18,6 +27,25 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
         report.pack.version,
         if zh { "判定日期" } else { "as of" },
         report.as_of
+    );
+    let audited = report.context.institutions_line(lang).unwrap_or_else(|| {
+        if zh {
+            "台账未注明".to_owned()
+        } else {
+            "not stated in the ledgers".to_owned()
+        }
+    });
+    out.push_str(&fold(
+        if zh { "被检查单位 " } else { "audited " },
+        &audited,
+        2,
+        WIDTH,
+    ));
+    let _ = writeln!(
+        out,
+        "{} {}",
+        if zh { "生成时间" } else { "generated" },
+        report.context.generated_at
     );
     for input in &report.inputs {
         let _ = writeln!(out);
@@ -64,40 +92,50 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
                     );
                 }
                 None => {
-                    let _ = writeln!(
-                        out,
-                        "  {} {name}{hidden}: {} [{}]",
+                    let first = format!(
+                        "  {} {name}{hidden}: {} ",
                         if zh { "工作表" } else { "sheet" },
                         if zh {
                             "未识别的台账，表头为"
                         } else {
                             "not a known ledger; headers seen"
                         },
-                        s.headers.join(", ")
                     );
+                    out.push_str(&fold(
+                        &first,
+                        &format!("[{}]", s.headers.join(", ")),
+                        6,
+                        WIDTH,
+                    ));
                 }
             }
             if !s.unmapped.is_empty() {
                 let label = if zh {
-                    "未读取的列："
+                    "    未读取的列："
                 } else {
-                    "columns not read: "
+                    "    columns not read: "
                 };
-                let _ = writeln!(out, "    {label}{}", s.unmapped.join(", "));
+                out.push_str(&fold(label, &s.unmapped.join(", "), 6, WIDTH));
             }
             for n in &s.notes {
-                let _ = writeln!(out, "    {}", if zh { &n.message } else { &n.message_en });
+                out.push_str(&fold(
+                    "    ",
+                    if zh { &n.message } else { &n.message_en },
+                    6,
+                    WIDTH,
+                ));
             }
         }
     }
     for note in &report.notes {
-        let _ = writeln!(
-            out,
-            "{} {}",
-            if zh { "注：" } else { "note:" },
-            if zh { &note.message } else { &note.message_en }
-        );
+        out.push_str(&fold(
+            if zh { "注：" } else { "note: " },
+            if zh { &note.message } else { &note.message_en },
+            2,
+            WIDTH,
+        ));
     }
+    rules_applied(&mut out, report, book, zh);
     let sum = &report.summary;
     let _ = writeln!(out);
     let unlisted = sum
@@ -123,7 +161,10 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
             sum.total, sum.critical, sum.high, sum.medium, sum.low
         );
     }
-    for f in &report.findings {
+    // Worst first; within a severity, in the report's order (file, sheet, row).
+    let mut findings: Vec<_> = report.findings.iter().collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    for f in findings {
         let mut place = f.file.clone();
         if let Some(sheet) = &f.sheet {
             let _ = write!(place, " [{sheet}]");
@@ -137,7 +178,42 @@ pub fn render_table(report: &Report, lang: Lang) -> String {
             f.severity.as_str()
         };
         let msg = if zh { &f.message } else { &f.message_en };
-        let _ = writeln!(out, "{sev:<8} {:<24} {place}  {msg}", f.rule);
+        out.push_str(&fold(
+            &format!("{}{}  ", pad(sev, SEVERITY), f.rule),
+            &place,
+            SEVERITY,
+            WIDTH,
+        ));
+        out.push_str(&fold(&" ".repeat(SEVERITY), msg, SEVERITY, WIDTH));
     }
     out
+}
+
+/// The rules applied, on one folded line: those that found nothing are named too, so a clean
+/// report says what the ledgers were checked against.
+fn rules_applied(out: &mut String, report: &Report, book: &RuleBook, zh: bool) {
+    let applied = book.applied(&report.inputs);
+    if applied.is_empty() {
+        return;
+    }
+    let list: Vec<String> = applied
+        .iter()
+        .map(|r| match Outcome::of(report, &r.id) {
+            Outcome::Found(n) => format!("{} ({n})", r.id),
+            Outcome::Clear => format!("{} (0)", r.id),
+            Outcome::NotJudged => format!("{} (-)", r.id),
+        })
+        .collect();
+    let first = if zh {
+        format!(
+            "适用规则 {} 条（括号内为发现数，- 为未能检查）：",
+            applied.len()
+        )
+    } else {
+        format!(
+            "{} rules applied (findings in brackets, - not judged): ",
+            applied.len()
+        )
+    };
+    out.push_str(&fold(&first, &list.join(", "), 2, WIDTH));
 }

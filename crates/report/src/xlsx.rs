@@ -7,10 +7,11 @@ use auditor_model::Severity;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use super::columns::{self, HEADERS, values};
-use super::rule_book::RuleBook;
+use super::rule_book::{Outcome, RuleBook};
 use super::sheet_copy::{self, SheetCopy};
 use super::sheet_name::{SheetNames, quoted};
 use super::{Report, Summary};
+use crate::Lang;
 
 const FINDINGS: &str = "发现 Findings";
 const SUMMARY: &str = "摘要 Summary";
@@ -112,7 +113,7 @@ pub fn render_xlsx(
 
     let mut wb = Workbook::new();
     write_findings(wb.add_worksheet(), report, &copies, &formats)?;
-    write_summary(wb.add_worksheet(), report, &copies, &formats)?;
+    write_summary(wb.add_worksheet(), report, book, &copies, &formats)?;
     for copy in &copies {
         let sheet = wb.add_worksheet_with_constant_memory()?;
         sheet_copy::write(sheet, copy, &report.findings, book, &formats)?;
@@ -183,6 +184,7 @@ fn write_findings(
 fn write_summary(
     ws: &mut Worksheet,
     report: &Report,
+    book: &RuleBook,
     copies: &[SheetCopy<'_>],
     formats: &Formats,
 ) -> Result<(), XlsxError> {
@@ -197,7 +199,16 @@ fn write_summary(
         "两非合规审计报告 / Compliance audit report",
         &formats.title,
     )?;
+    let audited = match (
+        report.context.institutions_line(Lang::Zh),
+        report.context.institutions_line(Lang::En),
+    ) {
+        (Some(zh), Some(en)) if zh == en => zh,
+        (Some(zh), Some(en)) => format!("{zh} / {en}"),
+        _ => "台账未注明 / not stated in the ledgers".to_owned(),
+    };
     let about = [
+        ("被检查单位 institution audited", audited),
         (
             "工具 tool",
             format!("{} {}", report.tool.name, report.tool.version),
@@ -207,6 +218,7 @@ fn write_summary(
             format!("{} {}", report.pack.name, report.pack.version),
         ),
         ("判定日期 as of", report.as_of.clone()),
+        ("生成时间 generated", report.context.generated_at.clone()),
     ];
     let mut row = 2;
     for (label, value) in about {
@@ -243,13 +255,19 @@ fn write_summary(
         "记录数 records",
         "副本 copy",
         "说明 remark",
+        "SHA-256",
     ];
     for (col, h) in heads.iter().enumerate() {
         ws.write_string_with_format(row, col as u16, *h, &formats.header)?;
     }
+    ws.set_column_width(6, 40.0)?;
+    ws.set_column_width(7, 66.0)?;
     for input in &report.inputs {
         row += 1;
         write_text(ws, row, 0, &input.file, formats.text(&input.file, false))?;
+        if let Some(sha) = &input.sha256 {
+            ws.write_string(row, 7, sha)?;
+        }
         if let Some(e) = &input.error {
             let text = format!("{} / {}", e.message, e.message_en);
             write_text(ws, row, 6, &text, formats.text(&text, false))?;
@@ -303,6 +321,58 @@ fn write_summary(
             let text = format!("{} / {}", note.message, note.message_en);
             write_text(ws, row, 0, &text, formats.text(&text, false))?;
         }
+    }
+    row = write_rules_applied(ws, row, report, book, formats)?;
+    write_signatures(ws, row, formats)
+}
+
+/// Every rule the run applied and what it came to, so that a clean workbook says what the
+/// ledgers were checked against. Returns the last row written.
+fn write_rules_applied(
+    ws: &mut Worksheet,
+    mut row: u32,
+    report: &Report,
+    book: &RuleBook,
+    formats: &Formats,
+) -> Result<u32, XlsxError> {
+    let applied = book.applied(&report.inputs);
+    if applied.is_empty() {
+        return Ok(row);
+    }
+    row += 2;
+    let heads = [
+        "适用规则 rule applied",
+        "级别 severity",
+        "结果 result",
+        "名称 title",
+    ];
+    for (col, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(row, col as u16, *h, &formats.header)?;
+    }
+    for rule in applied {
+        row += 1;
+        let (zh, en) = Outcome::of(report, &rule.id).text();
+        ws.write_string(row, 0, &rule.id)?;
+        ws.write_string(row, 1, columns::severity_label(rule.severity))?;
+        ws.write_string(row, 2, format!("{zh} / {en}"))?;
+        let title = format!("{} / {}", rule.title.zh, rule.title.en);
+        write_text(ws, row, 3, &title, formats.text(&title, false))?;
+    }
+    Ok(row)
+}
+
+/// Lines to sign when the summary is printed, as on the html report.
+fn write_signatures(ws: &mut Worksheet, mut row: u32, formats: &Formats) -> Result<(), XlsxError> {
+    row += 2;
+    ws.write_string_with_format(row, 0, "签字确认 signatures", &formats.header)?;
+    for who in [
+        "检查人员 1（签字）inspector 1 (signature)",
+        "检查人员 2（签字）inspector 2 (signature)",
+        "被检查单位负责人（签字）head of the institution (signature)",
+    ] {
+        row += 2;
+        ws.write_string(row, 0, who)?;
+        ws.write_string(row, 2, "日期 date")?;
     }
     Ok(())
 }

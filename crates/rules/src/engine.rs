@@ -43,6 +43,9 @@ pub struct Skipped {
     pub rule: String,
     pub zh: String,
     pub en: String,
+    /// The sheet the note is about, (file, sheet), when it is about one sheet and not the run:
+    /// a `JUnit` report marks the rule skipped on that sheet only.
+    pub sheet: Option<(String, Option<String>)>,
 }
 
 pub fn evaluate(
@@ -153,6 +156,7 @@ fn judge(rule: &Rule, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
                 rule: rule.id.clone(),
                 zh: format!("{zh}（{}）", table.file),
                 en: format!("{en} ({})", table.file),
+                sheet: Some((table.file.clone(), table.sheet.clone())),
             });
         }
         let hits = rule.check.evaluate(rule, ctx, table);
@@ -169,6 +173,7 @@ fn judge(rule: &Rule, ctx: &Context<'_>) -> (Vec<Finding>, Vec<Skipped>) {
                 rule: rule.id.clone(),
                 zh: format!("{zh}（{}）", table.file),
                 en: format!("{en} ({})", table.file),
+                sheet: Some((table.file.clone(), table.sheet.clone())),
             });
         }
     }
@@ -208,6 +213,7 @@ fn lacking_inputs(rule: &Rule, lacking: &[Dataset]) -> Skipped {
             rule.id,
             en.join(" and ")
         ),
+        sheet: None,
     }
 }
 

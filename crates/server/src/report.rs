@@ -61,6 +61,9 @@ pub fn render_upload(
         &skipped,
         findings,
     );
+    if matches!(format, "html" | "xlsx") {
+        report.context.institutions = auditor_report::institutions(&tables);
+    }
     if format == "html" {
         // The funnel plot of the upload's own births.
         report.sex_ratio = auditor_rules::srb::for_pack(&engine.rules, pack, &tables);
