@@ -17,6 +17,7 @@
 //! ./target/release/auditor-bench --rows 1000000 --linked
 //! ```
 
+mod floor;
 mod frictionless;
 mod generate;
 mod ledger;
@@ -59,6 +60,10 @@ enum Internal {
 #[derive(Clone, Copy, ValueEnum)]
 enum What {
     Calamine,
+    /// The floor under checking a UTF-8 CSV (see floor.rs).
+    Floor,
+    /// The same for a GBK CSV.
+    FloorGbk,
 }
 
 #[derive(Args)]
@@ -106,6 +111,14 @@ fn main() -> ExitCode {
             what: What::Calamine,
             file,
         }) => measure::calamine_stream(&file),
+        Some(Internal::Measure {
+            what: What::Floor,
+            file,
+        }) => floor::measure(&file, false),
+        Some(Internal::Measure {
+            what: What::FloorGbk,
+            file,
+        }) => floor::measure(&file, true),
         None => run(&cli.run),
     };
     // The message alone (with its causes), without the backtrace anyhow's `Debug` would add.
@@ -215,6 +228,12 @@ fn run(args: &RunArgs) -> Result<()> {
             }
             None => None,
         };
+        // What no check of a CSV can do without, to read the comparison against.
+        let floor = if friction.is_some() && file.format != generate::Format::Xlsx {
+            Some(measure::floor(&this_exe, &auditor, &file, runs)?)
+        } else {
+            None
+        };
         results.push(Measured {
             bytes: std::fs::metadata(&file.path)?.len(),
             file,
@@ -222,6 +241,7 @@ fn run(args: &RunArgs) -> Result<()> {
             check,
             summary,
             frictionless: friction,
+            floor,
         });
     }
 

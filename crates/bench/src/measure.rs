@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail};
 use calamine::{DataRef, Reader, Xlsx};
 
+use crate::floor::Floor;
+use crate::generate::{Format, LedgerFile};
+
 /// How often a child's `VmHWM` is read. `VmHWM` only grows, so a sample misses at most what the
 /// child allocated in its last interval before exiting; a run shorter than one interval (tiny
 /// files) may show almost nothing.
@@ -106,6 +109,68 @@ pub fn calamine(this_exe: &Path, file: &Path) -> Result<(Sample, u64)> {
     let peak_kb: u64 = next("peak")?.parse()?;
     let cells: u64 = next("cell count")?.parse()?;
     Ok((Sample { secs, peak_kb }, cells))
+}
+
+/// The lines of a ledger a start-up is timed on: title rows, the header and a few records (a
+/// header alone is no ledger the check can recognise).
+const START_UP_LINES: usize = 20;
+
+/// The floor under checking the CSV `file` (floor.rs), each step's fastest of `runs` runs in a
+/// fresh copy of this program, and the start-up of `auditor check` (median of `runs`): a check
+/// of a copy of the file cut after its first 20 lines, which reads the catalogue, the header
+/// and a few records.
+pub fn floor(
+    this_exe: &Path,
+    auditor: &Path,
+    file: &LedgerFile,
+    runs: usize,
+) -> Result<(Floor, Sample)> {
+    warm(&file.path)?;
+    let what = if file.format == Format::CsvGbk {
+        "floor-gbk"
+    } else {
+        "floor"
+    };
+    let mut floors = Vec::new();
+    for _ in 0..runs {
+        let out = Command::new(this_exe)
+            .args(["measure", what])
+            .arg(&file.path)
+            .stdin(Stdio::null())
+            .output()
+            .with_context(|| format!("running {}", this_exe.display()))?;
+        if !out.status.success() {
+            bail!(
+                "floor measurement of {} failed: {}",
+                file.path.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        floors.push(Floor::parse(&String::from_utf8_lossy(&out.stdout))?);
+    }
+    let bytes = std::fs::read(&file.path)?;
+    let header_end = memchr::memchr_iter(b'\n', &bytes)
+        .nth(START_UP_LINES - 1)
+        .map_or(bytes.len(), |i| i + 1);
+    let header = std::env::temp_dir().join(format!(
+        "auditor-bench-{}-header.{}",
+        std::process::id(),
+        if file.format == Format::CsvGbk {
+            "gbk.csv"
+        } else {
+            "csv"
+        }
+    ));
+    std::fs::write(&header, &bytes[..header_end])?;
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        samples.push(check(auditor, &[&header], &[], Path::new("/dev/null"))?);
+    }
+    let _ = std::fs::remove_file(&header);
+    Ok((
+        Floor::fastest(&floors).context("no floor runs")?,
+        Sample::combine(&samples).context("no start-up runs")?,
+    ))
 }
 
 /// `auditor check --format json --output REPORT [EXTRA…] FILE…` as a child, timed from spawn

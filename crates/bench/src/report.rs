@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::floor::Floor;
 use crate::frictionless::Outcome;
 use crate::generate::{Format, LedgerFile};
 use crate::ledger::Kind;
@@ -29,6 +30,9 @@ pub struct Measured {
     pub check: Sample,
     pub summary: CheckSummary,
     pub frictionless: Option<Outcome>,
+    /// For a CSV compared with Frictionless: the floor under any check of it, and the start-up
+    /// of `auditor check` on its header alone.
+    pub floor: Option<(Floor, Sample)>,
 }
 
 /// One `auditor check` over one or more workbooks of a `--linked` run.
@@ -180,6 +184,7 @@ pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir:
             if speedup >= target { "PASS" } else { "FAIL" }
         );
     }
+    print_floors(results);
     println!("\nwhat frictionless read (JSON report of the last run):");
     for m in results {
         let Some(f) = &m.frictionless else { continue };
@@ -191,6 +196,63 @@ pub fn print_frictionless(results: &[Measured], runs: usize, version: &str, dir:
             f.error_total(),
             errors.join(", "),
             m.summary.findings
+        );
+    }
+}
+
+/// For each CSV: the floor under any check of it (floor.rs) and the speed-up over Frictionless
+/// that a check doing nothing more, perfectly divided over this machine's cores, would reach.
+fn print_floors(results: &[Measured]) {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut any = false;
+    for m in results {
+        let (Some(f), Some((floor, start))) = (&m.frictionless, &m.floor) else {
+            continue;
+        };
+        if !any {
+            println!(
+                "\nthe floor under a CSV check: steps no check can skip, each alone on one thread (fastest of the runs); start-up = auditor check of the file's first 20 lines (median)"
+            );
+            println!(
+                "{:<11} {:<8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8} {:>8} {:>9} {:>8}",
+                "dataset",
+                "format",
+                "read",
+                "sha256",
+                "text",
+                "fields",
+                "ids",
+                "sum ms",
+                "start ms",
+                "bound ms",
+                "max x"
+            );
+            any = true;
+        }
+        let ms = |s: f64| s * 1000.0;
+        let bound = start.secs + floor.total() / cores as f64;
+        println!(
+            "{:<11} {:<8} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>7.1} {:>8.1} {:>8.1} {:>9.1} {:>7.1}x",
+            m.file.kind.name(),
+            m.file.format.label(),
+            ms(floor.read),
+            ms(floor.sha256),
+            ms(floor.text),
+            ms(floor.split),
+            ms(floor.id_hashes),
+            ms(floor.total()),
+            ms(start.secs),
+            ms(bound),
+            f.sample.secs / bound
+        );
+    }
+    if any {
+        println!(
+            "  bound = start-up + sum / {cores} cores: no check that reads, hashes, splits and pseudonymises the file can be faster; max x = Frictionless's time / bound. text = UTF-8 check, or GBK decoding; ids = {} keyed ID hashes",
+            results
+                .iter()
+                .find_map(|m| m.floor.map(|(f, _)| f.ids))
+                .unwrap_or(0)
         );
     }
 }
