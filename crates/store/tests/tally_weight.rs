@@ -18,7 +18,7 @@ use auditor_store::sweeps::{NewRun, Rejudged};
 use auditor_store::uploads::{NewUpload, SheetResult};
 use auditor_store::users::NewUser;
 use chrono::{NaiveDate, TimeZone, Utc};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 
 const HOSPITAL: &str = "123709214950000011";
@@ -150,8 +150,21 @@ fn counts(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
     .collect()
 }
 
+/// Runs `steps` of the migrations up or down in one transaction on one connection, as
+/// `Store::migrate` does: on SQLite a pool's connections could otherwise each run part of a
+/// migration, and one may not yet see a trigger another dropped.
+async fn migrate(store: &Store, up: bool, steps: u32) {
+    let txn = store.db.begin().await.unwrap();
+    if up {
+        Migrator::up(&txn, Some(steps)).await.unwrap();
+    } else {
+        Migrator::down(&txn, Some(steps)).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
 async fn upgrade_scenario(store: &Store) {
-    Migrator::up(&store.db, Some(5)).await.unwrap();
+    migrate(store, true, 5).await;
     let ([admin, city, hospital], up) = people_and_upload(store).await;
     store
         .store_results(&up, vec![sheet()], judged())
@@ -273,7 +286,7 @@ async fn upgrade_scenario(store: &Store) {
     );
 
     // Down one step the old triggers count rows again; up again, everything is weighed anew.
-    Migrator::down(&store.db, Some(1)).await.unwrap();
+    migrate(store, false, 1).await;
     store
         .db
         .execute_unprepared(
