@@ -12,6 +12,7 @@ pub mod header;
 mod header_mask;
 mod id_document;
 mod markup;
+mod own_names;
 mod pipeline;
 pub mod privacy;
 pub mod quality;

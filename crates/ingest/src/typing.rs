@@ -7,6 +7,7 @@ use auditor_model::ident::{approval_no, mask, resident_id, trace_code, uscc};
 use chrono::NaiveTime;
 
 use crate::column::{Column, PersonKey, days_from_date, secs_from_datetime};
+use crate::own_names::OwnNames;
 use crate::privacy::IdHasher;
 use crate::quality::DqRule;
 use crate::row::{RawRow, RawValue};
@@ -113,6 +114,7 @@ pub(crate) fn store(
     title_year: Option<i32>,
     hasher: &IdHasher,
     scratch: &mut String,
+    own_names: &OwnNames<'_>,
 ) -> Result<(), Issue> {
     if let RawValue::Error(code) = *v {
         // An error is no value, whatever the column: the rules see the cell as missing.
@@ -216,9 +218,14 @@ pub(crate) fn store(
             t.push(county_of(text));
             Ok(())
         }
-        // Free text is kept, but never an ID number or a phone typed into it.
+        // Free text is kept, but never an ID number or a phone typed into it, nor the names
+        // the record's name columns hold.
         (Column::Text(t), _) => {
-            t.push(&crate::redact::personal_numbers(text));
+            let redacted = crate::redact::personal_numbers(text);
+            match own_names.mask_in(&redacted) {
+                Some(masked) => t.push(&masked),
+                None => t.push(&redacted),
+            }
             Ok(())
         }
         (Column::Date(d), _) => {

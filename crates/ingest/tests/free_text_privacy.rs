@@ -1,5 +1,6 @@
 //! No column keeps a raw ID number or phone, even one typed into free text: a report's
 //! conclusion or a remark is stored with such numbers masked, and codes are kept as written.
+//! The record's own name, repeated in its free text, is masked there as in its name column.
 
 #![allow(
     clippy::unwrap_used,
@@ -28,7 +29,7 @@ fn numbers_typed_into_a_conclusion_are_stored_masked() {
     let t = &r.tables[0];
     assert_eq!(
         t.display("findings", 0),
-        "王芳（身份证3201**********0249）宫内单活胎 电话138******78"
+        "王*（身份证3201**********0249）宫内单活胎 电话138******78"
     );
     assert_eq!(t.display("findings", 1), "宫内单活胎");
     // An exam number that looks like a mobile number is a code: kept as written.
@@ -37,7 +38,9 @@ fn numbers_typed_into_a_conclusion_are_stored_masked() {
         for field in &t.fields {
             let shown = t.display(field, i);
             assert!(
-                !shown.contains("320102199203150249") && !shown.contains("13812345678"),
+                !shown.contains("320102199203150249")
+                    && !shown.contains("13812345678")
+                    && !shown.contains("王芳"),
                 "{field} of record {i}: {shown}"
             );
         }

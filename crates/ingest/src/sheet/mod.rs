@@ -9,6 +9,7 @@ use crate::column::Column;
 use crate::header::{self, HeaderCell, HeaderMatch};
 use crate::header_mask::mask_header_cells;
 use crate::id_document;
+use crate::own_names::OwnNames;
 use crate::privacy::IdHasher;
 use crate::quality::{DqRule, SheetContext};
 use crate::row::RawRow;
@@ -599,6 +600,7 @@ impl<'a> SheetReader<'a> {
             .id_type
             .and_then(|f| values[f])
             .is_some_and(|i| id_document::names_other_document(&row.display(&row.cells()[i].1)));
+        let own_names = OwnNames::of_record(spec, &values, row);
         for (field, column) in m.table.columns.iter_mut().enumerate() {
             let Some(column) = column else { continue };
             let col = m.table.source_cols[field].unwrap_or(0);
@@ -647,6 +649,7 @@ impl<'a> SheetReader<'a> {
                         m.title_year,
                         self.hasher,
                         &mut m.scratch,
+                        &own_names,
                     ) {
                         if !issue.kept {
                             column.push_missing();
