@@ -56,6 +56,7 @@ pub fn app(state: AppState) -> Router {
             get(notify::list_schedules).post(notify::create_schedule),
         )
         .route("/sweeps", get(notify::list_runs).post(notify::create_run))
+        .route("/sweeps/{id}", get(notify::get_run))
         .route("/outbox", get(notify::list_outbox))
         .route("/rules", get(rules::list))
         .route("/rules/{id}", get(rules::show))

@@ -126,8 +126,14 @@ pub const OPERATIONS: &[(&str, &str, &str, u16)] = &[
     (
         "post",
         "/api/v1/sweeps",
-        "Run a sweep now (optional `schedule`) / 立即巡查",
-        201,
+        "Start a sweep now (optional `schedule`); it runs in the background, poll its Location / 立即巡查（后台运行）",
+        202,
+    ),
+    (
+        "get",
+        "/api/v1/sweeps/{id}",
+        "One sweep run; `status` is `running` until it is done / 单次巡查",
+        200,
     ),
     (
         "get",

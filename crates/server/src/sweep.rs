@@ -21,12 +21,31 @@ use crate::state::AppState;
 
 pub const LEDGER_LATE: &str = "LEDGER-LATE";
 
-/// Claims and runs a sweep now, outside any schedule (`auditor sweep --now`,
-/// `POST /api/v1/sweeps`). `schedule` limits it to that schedule's region.
+/// Claims and runs a sweep now, outside any schedule (`auditor sweep --now`). `schedule`
+/// limits it to that schedule's region.
 pub async fn run_now(
     state: &AppState,
     schedule: Option<&schedule::Model>,
 ) -> Result<(sweep_run::Model, SweepSummary), String> {
+    let run = claim_now(state, schedule).await?;
+    let summary = execute(state, &run).await?;
+    let run = state
+        .store()
+        .list_runs(None)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|r| r.id == run.id)
+        .unwrap_or(run);
+    Ok((run, summary))
+}
+
+/// Claims a sweep to run now, outside any schedule: the run is recorded as running, for
+/// [`execute`] to carry out (`POST /api/v1/sweeps` does so in the background).
+pub async fn claim_now(
+    state: &AppState,
+    schedule: Option<&schedule::Model>,
+) -> Result<sweep_run::Model, String> {
     let at = state.now();
     let mut nonce = [0u8; 6];
     getrandom::fill(&mut nonce).map_err(|e| e.to_string())?;
@@ -49,17 +68,8 @@ pub async fn run_now(
         )
         .await
         .map_err(|e| e.to_string())?
-        .ok_or("manual run key taken")?;
-    let summary = execute(state, &run).await?;
-    let run = state
-        .store()
-        .list_runs(None)
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|r| r.id == run.id)
-        .unwrap_or(run);
-    Ok((run, summary))
+        .ok_or_else(|| "manual run key taken".to_owned())?;
+    Ok(run)
 }
 
 /// Runs a claimed sweep to its end. A failure is recorded on the run, never lost.

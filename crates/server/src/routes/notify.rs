@@ -6,8 +6,8 @@ use auditor_store::Viewer;
 use auditor_store::entity::{outbox, schedule, sweep_run, team};
 use auditor_store::teams::{NewTeam, addresses_of};
 use axum::Json;
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -230,7 +230,7 @@ pub async fn create_run(
     State(state): State<AppState>,
     Authed(viewer): Authed,
     body: Option<Json<SweepRequest>>,
-) -> ApiResult<(StatusCode, Json<Value>)> {
+) -> ApiResult<(StatusCode, [(header::HeaderName, String); 1], Json<Value>)> {
     regulator(&viewer)?;
     let body = body.map(|b| b.0).unwrap_or_default();
     let schedule = match body.schedule.as_deref() {
@@ -252,8 +252,38 @@ pub async fn create_run(
             "name a schedule of your region",
         ));
     }
-    let (run, _) = sweep::run_now(&state, schedule.as_ref())
+    // A province's ledgers take longer to judge again than a request may wait: the run is
+    // claimed here and carried out in the background; `GET /api/v1/sweeps/{id}` tells when it
+    // is done. A failure is recorded on the run.
+    let run = sweep::claim_now(&state, schedule.as_ref())
         .await
         .map_err(|e| ApiError::internal(&format!("sweep: {e}")))?;
-    Ok((StatusCode::CREATED, Json(run_json(&run))))
+    let background = state.clone();
+    let claimed = run.clone();
+    tokio::spawn(async move {
+        let _ = sweep::execute(&background, &claimed).await;
+    });
+    let location = format!("/api/v1/sweeps/{}", run.id);
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(run_json(&run)),
+    ))
+}
+
+/// One sweep run the viewer may see: while `status` is `running`, its counts are not yet in.
+pub async fn get_run(
+    State(state): State<AppState>,
+    Authed(viewer): Authed,
+    Path(id): Path<i32>,
+) -> ApiResult<Json<Value>> {
+    regulator(&viewer)?;
+    let run = state
+        .store()
+        .list_runs(Some(&viewer))
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(run_json(&run)))
 }

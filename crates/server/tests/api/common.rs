@@ -274,6 +274,32 @@ impl Ctx {
         (s, v)
     }
 
+    /// `POST /api/v1/sweeps` as `auth`: the run is accepted (202, its Location named) and runs
+    /// in the background; returns it once `GET` on its Location says it is no longer running.
+    pub async fn sweep(&self, auth: &Auth) -> Value {
+        let (status, run, headers) = self
+            .send(
+                Method::POST,
+                "/api/v1/sweeps",
+                auth,
+                Some(("application/json", b"{}".to_vec())),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{run}");
+        assert_eq!(run["status"], "running", "{run}");
+        let location = headers[header::LOCATION].to_str().unwrap().to_owned();
+        assert_eq!(location, format!("/api/v1/sweeps/{}", run["id"]));
+        for _ in 0..3000 {
+            let (status, now) = self.get(&location, auth).await;
+            assert_eq!(status, StatusCode::OK, "{now}");
+            if now["status"] != "running" {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("sweep {location} still running after 30 s");
+    }
+
     pub async fn post(&self, path: &str, auth: &Auth, json: &Value) -> (StatusCode, Value) {
         let (s, v, _) = self
             .send(

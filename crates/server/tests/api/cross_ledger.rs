@@ -288,10 +288,7 @@ async fn a_sweep_links_a_register_with_scans_uploaded_after_it(backend: Backend)
         "an exam register does not judge terminations"
     );
     let admin = ctx.user("admin@example.cn", Role::Admin, None, None).await;
-    let (status, run) = ctx
-        .post("/api/v1/sweeps", &admin, &serde_json::json!({}))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{run}");
+    let run = ctx.sweep(&admin).await;
     assert_eq!(run["status"], "done", "{run}");
     let rows: Vec<i64> = ctx
         .findings(&b, "rule=X-US-THEN-TOP")

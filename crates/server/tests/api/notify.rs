@@ -146,8 +146,7 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
     // due on 5 March.
     clock.set(at("2027-03-08T02:00:00Z"));
     let live_before = ctx.findings(&admin, "status=open").await;
-    let (status, run) = ctx.post("/api/v1/sweeps", &admin, &json!({})).await;
-    assert_eq!(status, StatusCode::CREATED, "{run}");
+    let run = ctx.sweep(&admin).await;
     assert_eq!(run["status"], "done", "{run}");
     assert_eq!(
         run["counts"],
@@ -155,6 +154,13 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
         "{run}"
     );
     let run_id = run["id"].as_i64().unwrap();
+    // A run is the regulators' to see: an institution may not, and no run is 404.
+    let (status, _) = ctx
+        .get(&format!("/api/v1/sweeps/{run_id}"), &institution)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ctx.get("/api/v1/sweeps/999999", &admin).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // The sweep adds what time made, and leaves every case it did not judge anew as it was.
     let live_after = ctx.findings(&admin, "status=open").await;
     assert_eq!(live_after.len(), live_before.len() + 2, "{live_after:?}");
@@ -196,8 +202,8 @@ async fn a_sweep_mails_each_team_its_digest_once_after_an_outage(backend: Backen
     let report = scheduler::drain(&ctx.state, &n).await.unwrap();
     assert_eq!(report.sent, 0);
     // A second sweep the same day finds nothing new and mails nobody.
-    let (status, again) = ctx.post("/api/v1/sweeps", &admin, &json!({})).await;
-    assert_eq!(status, StatusCode::CREATED, "{again}");
+    let again = ctx.sweep(&admin).await;
+    assert_eq!(again["status"], "done", "{again}");
     assert_eq!(again["findings_opened"], 0, "{again}");
     assert_eq!(outbox(&ctx, &admin, "").await.len(), 4);
 

@@ -160,8 +160,7 @@ async fn summary_lines_count_as_the_findings_they_stand_for(backend: Backend) {
         )
         .await
         .unwrap();
-    let (status, run) = ctx.post("/api/v1/sweeps", &admin, &json!({})).await;
-    assert_eq!(status, StatusCode::CREATED, "{run}");
+    let run = ctx.sweep(&admin).await;
     assert_eq!(run["status"], "done", "{run}");
     assert_eq!(run["counts"], json!({"US-DUAL-SIGN": 1040}));
     assert_eq!(run["findings_opened"], 1040);
