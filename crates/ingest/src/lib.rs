@@ -11,6 +11,7 @@ pub mod guard;
 pub mod header;
 mod header_mask;
 mod id_document;
+pub mod likely_names;
 mod markup;
 mod own_names;
 mod pipeline;

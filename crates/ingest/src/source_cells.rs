@@ -9,7 +9,8 @@
 
 use auditor_model::ident::mask::{mask_name, mask_phone};
 
-use crate::redact::personal_numbers;
+use crate::likely_names::mask_likely_names;
+use crate::redact::{personal_numbers, personal_numbers_anywhere};
 use crate::row::RawRow;
 use crate::spec::FieldType;
 
@@ -42,6 +43,10 @@ pub(crate) enum Mask {
     Phone,
     /// An ID document's number, valid or not: nothing of it kept but its length.
     Id,
+    /// A column whose field wants a value (a date, a number, 是/否): a cell kept there could
+    /// not be read as one, and a shifted row may have put a person's number or name in it.
+    /// Every ID-, phone- or name-shaped part is masked.
+    Value,
 }
 
 impl Mask {
@@ -51,6 +56,15 @@ impl Mask {
             FieldType::Name | FieldType::Names => Self::Name,
             FieldType::Phone => Self::Phone,
             FieldType::PersonId => Self::Id,
+            FieldType::Date
+            | FieldType::Datetime
+            | FieldType::Time
+            | FieldType::Number
+            | FieldType::Quantity
+            | FieldType::Integer
+            | FieldType::Bool
+            | FieldType::Gestation
+            | FieldType::Sex => Self::Value,
             _ => Self::Numbers,
         }
     }
@@ -89,6 +103,7 @@ impl Mask {
             Self::Name => mask_name(text),
             Self::Phone => mask_phone(text),
             Self::Id => "*".repeat(text.trim().chars().count()),
+            Self::Value => mask_likely_names(&personal_numbers_anywhere(text)).into_owned(),
         }
     }
 }
@@ -176,5 +191,9 @@ mod tests {
             "复查，身份证3201**********0249"
         );
         assert_eq!(Mask::Numbers.apply("1"), "1");
+        // A shifted row's phone, ID or name where a value was due.
+        assert_eq!(Mask::Value.apply("13800005678"), "138******78");
+        assert_eq!(Mask::Value.apply("柏雪莲 2026.10.5"), "柏** 2026.10.5");
+        assert_eq!(Mask::Value.apply("2024-02-30"), "2024-02-30");
     }
 }

@@ -33,7 +33,11 @@ pub(crate) fn issue_message(
     f: &crate::spec::FieldSpec,
     cell: CellRef,
 ) -> (String, String) {
-    let v = &issue.shown;
+    // What a cell held is quoted, but a shifted row puts an ID number, a phone or a name where
+    // a date or a week was due: whatever looks like one is masked first.
+    let masked = crate::redact::personal_numbers_anywhere(&issue.shown);
+    let masked = crate::likely_names::mask_likely_names(&masked);
+    let v: &str = &masked;
     let (what_zh, what_en) = match issue.rule {
         DqRule::CellError if v == crate::row::UNCALCULATED => {
             return (
@@ -147,9 +151,14 @@ pub(crate) fn store(
     };
     match (column, f.kind) {
         (Column::Text(t), FieldType::Names | FieldType::TraceCodes) => {
-            // Most cells hold one name or one code: no list to build.
+            // Most cells hold one name or one code: no list to build. A signer's column holds
+            // no phone or ID number worth keeping: one typed there is masked.
             if !lists_several(text) {
-                t.push(text);
+                if f.kind == FieldType::Names {
+                    t.push(&crate::redact::personal_numbers_anywhere(text));
+                } else {
+                    t.push(text);
+                }
                 if f.kind == FieldType::TraceCodes
                     && let Err(e) = trace_code::validate_trace_code(text)
                 {
@@ -163,7 +172,7 @@ pub(crate) fn store(
             }
             let parts = parse_names(text);
             if f.kind == FieldType::Names {
-                t.push(&parts.join("、"));
+                t.push(&crate::redact::personal_numbers_anywhere(&parts.join("、")));
                 return Ok(());
             }
             t.push(&parts.join(","));

@@ -46,3 +46,33 @@ fn numbers_typed_into_a_conclusion_are_stored_masked() {
         }
     }
 }
+
+/// A shifted row puts an ID number in the date column, a phone in 孕周 and a name in
+/// 身份证查验: the findings saying those values are invalid quote them masked.
+#[test]
+fn a_shifted_rows_personal_data_is_quoted_masked_in_findings() {
+    let csv = "检查时间,姓名,身份证号,孕周,身份证查验,操作医师,第二人\n\
+        370983199104229067,王芳,320102199203150249,13800005678,阮秋菊,张伟,李娜\n";
+    let dir = std::env::temp_dir().join(format!("auditor-shifted-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("exams.csv");
+    std::fs::write(&path, csv).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "exams.csv");
+    std::fs::remove_dir_all(&dir).ok();
+    let messages: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "A2「检查时间」的值“3709**********9067”不是有效日期",
+            "D2「孕周」的值“138******78”不是有效孕周：超出 1 天至 45 周的可能范围",
+            "E2「身份证查验」的值“阮**”应为“是/否”",
+        ]
+    );
+    for f in &r.findings {
+        for raw in ["370983199104229067", "13800005678", "阮秋菊"] {
+            assert!(!f.message_en.contains(raw), "{}", f.message_en);
+        }
+    }
+}
