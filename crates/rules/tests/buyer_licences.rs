@@ -51,3 +51,34 @@ fn a_sale_after_the_registrys_plain_validity_date_is_to_an_unqualified_buyer() {
         ]
     );
 }
+
+/// A sale to a private person names her where the buyer's name was due; the finding quotes the
+/// buyer with the name masked.
+#[test]
+fn a_private_buyers_name_is_quoted_masked() {
+    let sales = "日期,类型,通用名称,规格,批准文号,批号,有效期至,数量,单位,供货单位,购货单位,购货单位统一社会信用代码,追溯码\n\
+        2024-03-11,销售,米非司酮片,25mg,国药准字H20010123,230801,2026-07-31,1,盒,,个人（孙桂兰 136******78）,,81000230801000000102\n";
+    let registry = "机构名称,统一社会信用代码,机构类别,母婴保健许可项目,母婴保健许可有效期至\n\
+        青山县人民医院,12370921493000011C,综合医院,助产、结扎、终止妊娠,2026-12-31\n";
+    let (findings, _) = common::judge(
+        "national",
+        &[("sales.csv", sales), ("institutions.csv", registry)],
+        chrono::NaiveDate::from_ymd_opt(2024, 6, 30).unwrap(),
+    );
+    let quoted: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == "DRUG-BUYER-QUALIFIED")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(quoted.len(), 1, "{findings:#?}");
+    assert!(
+        quoted[0].contains("购货单位“个人（孙** 136******78）”"),
+        "{}",
+        quoted[0]
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| !f.message.contains("孙桂兰") && !f.message_en.contains("孙桂兰"))
+    );
+}

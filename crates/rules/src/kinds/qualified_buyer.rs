@@ -74,6 +74,8 @@ pub fn evaluate(rule: &Rule, ctx: &Context<'_>, table: &Table, f: &Fields<'_>) -
         let Some(buyer) = uscc.or(name) else {
             continue;
         };
+        // A sale to a private person names her where a buyer's name was due: quoted masked.
+        let buyer = auditor_ingest::likely_names::mask_likely_names(buyer);
         let found = registry.find(uscc, name);
         let (matched_zh, matched_en) = found.map_or(("", ""), |(_, m)| m.note());
         let why = match found {
