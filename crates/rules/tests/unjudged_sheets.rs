@@ -75,3 +75,32 @@ fn an_exam_register_without_any_text_column_is_noted_as_not_searched_for_fetal_s
         )]
     );
 }
+
+/// The cross-ledger rules link records by the woman's ID number: a termination register and
+/// an exam register without one link no one, and the notes say so rather than "nothing found".
+#[test]
+fn registers_without_id_numbers_are_noted_as_not_linked() {
+    let terminations = "手术日期,病历号,姓名,年龄,孕周,术式,原因,证明类型,证明编号,出具单位,施术者\n\
+        2024-03-13,ZY0313001,王丽,27,18周,依沙吖啶羊膜腔内注射引产,本人要求,,,,刘敏\n";
+    let exams = "检查时间,检查号,姓名,年龄,孕周,检查项目,检查机构,操作医师,第二人\n\
+        2024-03-01 08:30,US0301001,王丽,27,16周,产科B超,青山县人民医院,张伟,李娜\n";
+    let (findings, notes) = common::judge(
+        "national",
+        &[("top.csv", terminations), ("exams.csv", exams)],
+        as_of(),
+    );
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.rule != "X-US-THEN-TOP" && f.rule != "US-SHOPPING"),
+        "{findings:#?}"
+    );
+    assert_eq!(
+        notes_of(&notes, "X-US-THEN-TOP"),
+        [(
+            "X-US-THEN-TOP：表中没有“身份证号”列，本表 1 条记录未按此规则检查（top.csv）",
+            "X-US-THEN-TOP: the sheet has no ID number column; its 1 record was not judged (top.csv)"
+        )]
+    );
+    assert_eq!(notes_of(&notes, "US-SHOPPING").len(), 1, "{notes:#?}");
+}

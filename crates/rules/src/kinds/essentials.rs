@@ -9,7 +9,7 @@
 
 use auditor_ingest::Table;
 
-use super::Check;
+use super::{Check, persons};
 
 impl Check {
     /// Groups of fields: each group needs at least one of its fields among the sheet's columns,
@@ -35,6 +35,18 @@ impl Check {
                     .collect(),
             ],
             Self::SexRatio { sex, .. } => vec![vec![sex.as_str()]],
+            // Cross-ledger rules link records by the person's ID number: without one no record
+            // can be linked, and "nothing found" would read as a clean result.
+            Self::ScanThenTermination { person, .. } | Self::PregnancyOutcome { person, .. } => {
+                vec![vec![person.as_str()]]
+            }
+            Self::ScanShopping {} => vec![vec![persons::US_EXAM.person]],
+            Self::DrugTerminationMatch {} => {
+                vec![vec![
+                    persons::TERMINATION.person,
+                    persons::DRUG_DISPENSE.person,
+                ]]
+            }
             _ => Vec::new(),
         }
     }
