@@ -188,16 +188,17 @@ impl Cases<'_> {
             return;
         }
         out.push_str(">\n");
-        if let Some(note) = skipped {
-            counts.skipped += 1;
-            let _ = writeln!(
-                out,
-                "      <skipped message=\"{}\"/>",
-                esc(&format!("{} / {}", note.message, note.message_en))
-            );
-        }
         let (failing, below): (Vec<&Finding>, Vec<&Finding>) =
             findings.iter().partition(|f| f.severity >= fail_on);
+        // A testcase is one of passed, skipped or failed: a rule that failed on the records it
+        // could judge has failed, and the note on the rest goes to its output instead.
+        let note = skipped.map(|n| format!("{} / {}", n.message, n.message_en));
+        if let Some(note) = note.as_deref()
+            && failing.is_empty()
+        {
+            counts.skipped += 1;
+            let _ = writeln!(out, "      <skipped message=\"{}\"/>", esc(note));
+        }
         let (zh, en) = self.book.title(rule);
         let title = if zh == rule {
             rule.to_owned()
@@ -218,15 +219,24 @@ impl Cases<'_> {
                 esc(&lines(&failing))
             );
         }
+        let mut output = String::new();
+        if let Some(note) = note.as_deref()
+            && !failing.is_empty()
+        {
+            output.push_str(note);
+            output.push('\n');
+        }
         if !below.is_empty() {
-            let _ = writeln!(
-                out,
-                "      <system-out>{} 项发现，低于 {fail_on} / {} below {fail_on}: {}\n{}</system-out>",
+            let _ = write!(
+                output,
+                "{} 项发现，低于 {fail_on} / {} below {fail_on}: {title}\n{}",
                 weight(&below),
                 count(weight(&below)),
-                esc(&title),
-                esc(&lines(&below))
+                lines(&below)
             );
+        }
+        if !output.is_empty() {
+            let _ = writeln!(out, "      <system-out>{}</system-out>", esc(&output));
         }
         out.push_str("    </testcase>\n");
     }
@@ -274,4 +284,111 @@ fn lines(findings: &[&Finding]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use auditor_model::{Dataset, Finding, Severity};
+    use auditor_rules::{Catalogue, Pack};
+
+    use super::render_junit;
+    use crate::{Input, Note, PackRef, Report, RuleBook, RunContext, SheetOut, Summary, Tool};
+
+    fn report(findings: Vec<Finding>) -> Report {
+        Report {
+            schema_version: 1,
+            tool: Tool {
+                name: "auditor",
+                version: "0",
+            },
+            as_of: "2026-11-30".to_owned(),
+            pack: PackRef {
+                name: "national".to_owned(),
+                version: "1".to_owned(),
+            },
+            inputs: vec![Input {
+                file: "sales.csv".to_owned(),
+                sha256: None,
+                format: Some("csv"),
+                encoding: None,
+                error: None,
+                sheets: vec![SheetOut {
+                    sheet: String::new(),
+                    dataset: Some(Dataset::DrugTxn),
+                    header_row: Some(1),
+                    rows: 3,
+                    hidden: false,
+                    headers: Vec::new(),
+                    unmapped: Vec::new(),
+                    notes: Vec::new(),
+                }],
+            }],
+            notes: vec![Note {
+                rule: "DRUG-BUYER-QUALIFIED".to_owned(),
+                message: "2 条记录无法判断".to_owned(),
+                message_en: "2 records not judged".to_owned(),
+                sheet: Some(("sales.csv".to_owned(), None)),
+            }],
+            summary: Summary::of(&findings),
+            findings,
+            sex_ratio: None,
+            context: RunContext::default(),
+        }
+    }
+
+    fn finding() -> Finding {
+        Finding {
+            rule: "DRUG-BUYER-QUALIFIED".to_owned(),
+            severity: Severity::Critical,
+            dataset: Some(Dataset::DrugTxn),
+            file: "sales.csv".to_owned(),
+            sheet: None,
+            row: Some(2),
+            cells: Vec::new(),
+            message: "m".to_owned(),
+            message_en: "m".to_owned(),
+            citation: String::new(),
+            fingerprint: "f".to_owned(),
+            related: Vec::new(),
+            unlisted: 0,
+        }
+    }
+
+    /// The testcase of DRUG-BUYER-QUALIFIED, from its opening tag to its end.
+    fn testcase(xml: &str) -> &str {
+        let start = xml
+            .find("<testcase name=\"DRUG-BUYER-QUALIFIED\"")
+            .expect("the rule's testcase");
+        let rest = &xml[start..];
+        let end = rest
+            .find("</testcase>")
+            .or_else(|| rest.find("/>").map(|i| i + 2))
+            .unwrap_or(rest.len());
+        &rest[..end]
+    }
+
+    #[test]
+    fn a_rule_that_failed_where_it_could_judge_is_failed_not_skipped() {
+        let book = RuleBook::for_pack(
+            &Catalogue::builtin().unwrap(),
+            &Pack::builtin("national").unwrap(),
+        );
+        let failed = render_junit(&report(vec![finding()]), &book, Severity::High);
+        let case = testcase(&failed);
+        assert!(case.contains("<failure type=\"critical\""), "{case}");
+        assert!(!case.contains("<skipped"), "{case}");
+        assert!(
+            case.contains("<system-out>2 条记录无法判断 / 2 records not judged\n</system-out>"),
+            "{case}"
+        );
+        assert!(failed.contains("skipped=\"0\""), "{failed}");
+        // Nothing found where it could judge: the note makes it skipped.
+        let clean = render_junit(&report(Vec::new()), &book, Severity::High);
+        let case = testcase(&clean);
+        assert!(
+            case.contains("<skipped message=\"2 条记录无法判断 / 2 records not judged\"/>"),
+            "{case}"
+        );
+        assert!(!case.contains("<failure"), "{case}");
+    }
 }
