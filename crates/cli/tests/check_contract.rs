@@ -141,6 +141,51 @@ fn unreadable_inputs_exit_2_and_the_others_are_still_reported() {
         err.contains("不是电子表格") && err.contains("not a spreadsheet"),
         "{err}"
     );
+    // What was received is on record even when it could not be read: a renamed PDF's digest,
+    // and the empty file's, the SHA-256 of nothing.
+    assert_eq!(r["inputs"][1]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        r["inputs"][2]["sha256"],
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+}
+
+/// A report over inputs some of which could not be read says so before its counts, so that few
+/// findings are not taken for a clean result; with nothing read, there is nothing to sign.
+#[test]
+fn reports_say_which_inputs_went_unread_and_nothing_read_is_not_signed() {
+    let good = fixture("us_exam_title_rows.xlsx");
+    let pdf = fixture("pdf_renamed.xlsx");
+    let out = auditor(&["check", "--format", "table", &good, &pdf], Some("k"));
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("\n！ 1 个输入文件无法读取，未经检查；本报告不包括其内容\n发现 "),
+        "{table}"
+    );
+    assert_eq!(table.matches("\n  SHA-256 ").count(), 2, "{table}");
+    let out = auditor(&["check", "--format", "html", &good, &pdf], Some("k"));
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.contains(
+            "<p class=\"warning\">1 个输入文件无法读取，未经检查；本报告不包括其内容</p>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("签字确认"),
+        "the ledger that was read is signed for"
+    );
+    let out = auditor(
+        &["check", "--format", "html", "--lang", "en", &pdf],
+        Some("k"),
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.contains("1 input could not be read and was not checked")
+            && html.contains("Nothing was checked: no input could be read."),
+        "{html}"
+    );
+    assert!(!html.contains("Signatures"), "{html}");
 }
 
 #[test]

@@ -137,6 +137,14 @@ impl<'a> Ingest<'a> {
             if e != InputError::NoRecognisedSheet {
                 report.sheets.clear();
             }
+            // Which file was received is evidence even when it could not be read: hash any
+            // file that can be opened and is within the size limit.
+            if report.sha256.is_none()
+                && std::fs::metadata(path)
+                    .is_ok_and(|m| m.is_file() && m.len() <= self.limits.max_file_bytes)
+            {
+                report.sha256 = sha256_file(path).ok();
+            }
             report.error = Some(e);
             report.tables.clear();
             report.findings.clear();

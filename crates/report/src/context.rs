@@ -14,8 +14,10 @@ use crate::Lang;
 /// and snapshot tests).
 pub const GENERATED_AT_ENV: &str = "AUDITOR_GENERATED_AT";
 
-/// How many institutions a heading names before it counts the rest.
-const NAMED: usize = 3;
+/// How many institutions a terminal's heading names before it counts the rest; a printed
+/// report names [`NAMED_IN_PRINT`].
+pub const NAMED_ON_TERMINAL: usize = 3;
+pub const NAMED_IN_PRINT: usize = 60;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RunContext {
@@ -34,19 +36,19 @@ impl RunContext {
         }
     }
 
-    /// The audited institutions as a heading names them: the first few and how many more, or
-    /// `None` when no ledger said whose it is.
-    pub fn institutions_line(&self, lang: Lang) -> Option<String> {
+    /// The audited institutions as a heading names them: the first `named`, most records
+    /// first, and how many more, or `None` when no ledger said whose it is.
+    pub fn institutions_line(&self, lang: Lang, named: usize) -> Option<String> {
         if self.institutions.is_empty() {
             return None;
         }
+        let more = self.institutions.len().saturating_sub(named);
         let named: Vec<&str> = self
             .institutions
             .iter()
-            .take(NAMED)
+            .take(named)
             .map(|(n, _)| n.as_str())
             .collect();
-        let more = self.institutions.len().saturating_sub(NAMED);
         Some(match (lang, more) {
             (Lang::Zh, 0) => named.join("、"),
             (Lang::Zh, _) => format!("{} 等 {} 家", named.join("、"), self.institutions.len()),
@@ -79,30 +81,57 @@ fn generated_at() -> String {
 /// Registries are what ledgers are checked against, not what is audited, so they count for
 /// nothing.
 pub fn institutions(tables: &[Table]) -> Vec<(String, usize)> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
     for t in tables
         .iter()
         .filter(|t| !matches!(t.dataset, Dataset::Institution | Dataset::Staff))
     {
         let column = t.column("inst_name");
         let mut unnamed = 0;
+        let mut named = 0;
         for i in 0..t.len() {
-            match column.and_then(|c| c.text(i)).map(str::trim) {
-                Some(name) if !name.is_empty() => *counts.entry(name).or_default() += 1,
+            match column.and_then(|c| c.text(i)).map(institution_name) {
+                Some(name) if !name.is_empty() => {
+                    named += 1;
+                    *counts.entry(name).or_default() += 1;
+                }
                 _ => unnamed += 1,
             }
         }
-        let title = t.institution.trim();
-        if unnamed > 0 && !title.is_empty() {
+        // A merged ledger names each record's institution; its title names whoever compiled
+        // it (a county's health bureau), not the institution of a record left blank.
+        let title = institution_name(&t.institution);
+        if unnamed > 0 && named == 0 && !title.is_empty() {
             *counts.entry(title).or_default() += unnamed;
         }
     }
-    let mut out: Vec<(String, usize)> = counts
-        .into_iter()
-        .map(|(name, n)| (name.to_owned(), n))
-        .collect();
+    let mut out: Vec<(String, usize)> = counts.into_iter().collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
+}
+
+/// An institution's name as written, without the seal a form asks for beside it (（盖章）)
+/// and without white space, so that one institution is counted once; empty for a
+/// placeholder (/, 无).
+fn institution_name(written: &str) -> String {
+    let mut name: String = written.chars().filter(|c| !c.is_whitespace()).collect();
+    for seal in [
+        "（盖章）",
+        "(盖章)",
+        "（公章）",
+        "(公章)",
+        "（签章）",
+        "(签章)",
+        "（章）",
+        "(章)",
+        "盖章",
+    ] {
+        name = name.replace(seal, "");
+    }
+    if auditor_ingest::value::is_placeholder(&name) {
+        return String::new();
+    }
+    name
 }
 
 #[cfg(test)]
@@ -120,18 +149,35 @@ mod tests {
     fn a_heading_names_three_institutions_and_counts_the_rest() {
         let four = context(&["甲医院", "乙医院", "丙诊所", "丁药店"]);
         assert_eq!(
-            four.institutions_line(Lang::Zh).as_deref(),
+            four.institutions_line(Lang::Zh, 3).as_deref(),
             Some("甲医院、乙医院、丙诊所 等 4 家")
         );
         assert_eq!(
-            four.institutions_line(Lang::En).as_deref(),
+            four.institutions_line(Lang::En, 3).as_deref(),
             Some("甲医院, 乙医院, 丙诊所 and 1 more")
         );
         assert_eq!(
-            context(&["甲医院"]).institutions_line(Lang::Zh).as_deref(),
+            context(&["甲医院"])
+                .institutions_line(Lang::Zh, 3)
+                .as_deref(),
             Some("甲医院")
         );
-        assert_eq!(context(&[]).institutions_line(Lang::Zh), None);
+        assert_eq!(context(&[]).institutions_line(Lang::Zh, 3), None);
+        assert_eq!(
+            four.institutions_line(Lang::Zh, 60).as_deref(),
+            Some("甲医院、乙医院、丙诊所、丁药店")
+        );
+    }
+
+    #[test]
+    fn a_seal_white_space_or_a_placeholder_is_no_part_of_a_name() {
+        assert_eq!(
+            institution_name("肥城市鲁康医药有限公司（盖章）"),
+            "肥城市鲁康医药有限公司"
+        );
+        assert_eq!(institution_name("肥城市 人民医院"), "肥城市人民医院");
+        assert_eq!(institution_name(" / "), "");
+        assert_eq!(institution_name("无"), "");
     }
 
     #[test]

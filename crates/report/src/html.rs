@@ -29,7 +29,10 @@ pub fn render_html(report: &Report, book: &RuleBook, catalog: &Catalog, lang: La
     page.rules_applied(&mut out);
     page.sex_ratio(&mut out, lang);
     page.findings(&mut out);
-    page.signatures(&mut out);
+    // Nothing to sign for when nothing was read.
+    if report.unreadable() < report.inputs.len() {
+        page.signatures(&mut out);
+    }
     let _ = writeln!(
         out,
         "<footer>{} {} {}</footer>\n</body>\n</html>",
@@ -79,7 +82,7 @@ impl Page<'_> {
         let lang = if self.zh { Lang::Zh } else { Lang::En };
         let audited = r
             .context
-            .institutions_line(lang)
+            .institutions_line(lang, crate::context::NAMED_IN_PRINT)
             .unwrap_or_else(|| self.t("台账未注明", "not stated in the ledgers").to_owned());
         let _ = write!(
             out,
@@ -182,11 +185,11 @@ impl Page<'_> {
 
     fn summary(&self, out: &mut String) {
         let s = &self.report.summary;
-        let _ = write!(
-            out,
-            "<section>\n<h2>{}</h2>\n<table class=\"counts\">\n<tr>",
-            self.t("汇总", "Summary")
-        );
+        let _ = write!(out, "<section>\n<h2>{}</h2>\n", self.t("汇总", "Summary"));
+        if let Some((zh, en)) = self.report.unreadable_warning() {
+            let _ = writeln!(out, "<p class=\"warning\">{}</p>", esc(self.t(&zh, &en)));
+        }
+        out.push_str("<table class=\"counts\">\n<tr>");
         for sev in Severity::ALL {
             let _ = write!(
                 out,
@@ -313,11 +316,18 @@ impl Page<'_> {
     fn findings(&self, out: &mut String) {
         let _ = writeln!(out, "<section>\n<h2>{}</h2>", self.t("发现", "Findings"));
         if self.report.findings.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p class=\"none\">{}</p>",
-                self.t("未发现问题。", "No findings.")
-            );
+            let none = match (self.report.unreadable(), self.report.inputs.len()) {
+                (0, _) => self.t("未发现问题。", "No findings."),
+                (u, n) if u == n => self.t(
+                    "没有可检查的文件：所有输入都无法读取。",
+                    "Nothing was checked: no input could be read.",
+                ),
+                _ => self.t(
+                    "在能读取的文件中未发现问题。",
+                    "No findings in the inputs that could be read.",
+                ),
+            };
+            let _ = writeln!(out, "<p class=\"none\">{none}</p>");
         }
         // Findings come sorted by input and sheet: each run of one (file, sheet) is a group.
         for group in self

@@ -94,6 +94,30 @@ impl Report {
     }
 }
 
+impl Report {
+    /// How many inputs could not be read: their contents were not judged at all.
+    pub fn unreadable(&self) -> usize {
+        self.inputs.iter().filter(|i| i.error.is_some()).count()
+    }
+
+    /// The warning a report opens its summary with when some input could not be read, so that
+    /// no finding, or few, is never taken for a clean result: (zh, en).
+    pub fn unreadable_warning(&self) -> Option<(String, String)> {
+        let n = self.unreadable();
+        (n > 0).then(|| {
+            (
+                format!("{n} 个输入文件无法读取，未经检查；本报告不包括其内容"),
+                format!(
+                    "{n} {} could not be read and {} not checked; this report does not cover {}",
+                    if n == 1 { "input" } else { "inputs" },
+                    if n == 1 { "was" } else { "were" },
+                    if n == 1 { "it" } else { "them" }
+                ),
+            )
+        })
+    }
+}
+
 fn sort_findings(findings: &mut [Finding], inputs: &[InputReport]) {
     let order = |f: &Finding| -> (usize, usize) {
         let i = inputs

@@ -28,13 +28,16 @@ pub fn render_table(report: &Report, book: &RuleBook, lang: Lang) -> String {
         if zh { "判定日期" } else { "as of" },
         report.as_of
     );
-    let audited = report.context.institutions_line(lang).unwrap_or_else(|| {
-        if zh {
-            "台账未注明".to_owned()
-        } else {
-            "not stated in the ledgers".to_owned()
-        }
-    });
+    let audited = report
+        .context
+        .institutions_line(lang, crate::context::NAMED_ON_TERMINAL)
+        .unwrap_or_else(|| {
+            if zh {
+                "台账未注明".to_owned()
+            } else {
+                "not stated in the ledgers".to_owned()
+            }
+        });
     out.push_str(&fold(
         if zh { "被检查单位 " } else { "audited " },
         &audited,
@@ -54,19 +57,26 @@ pub fn render_table(report: &Report, book: &RuleBook, lang: Lang) -> String {
             (Some(f), None) => format!(" ({f})"),
             _ => String::new(),
         };
-        let _ = writeln!(
-            out,
-            "{} {}{detail}",
-            if zh { "文件" } else { "file" },
-            input.file
-        );
+        out.push_str(&fold(
+            if zh { "文件 " } else { "file " },
+            &format!("{}{detail}", input.file),
+            2,
+            WIDTH,
+        ));
+        if let Some(sha) = &input.sha256 {
+            let _ = writeln!(out, "  SHA-256 {sha}");
+        }
         if let Some(err) = &input.error {
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                if zh { "无法读取：" } else { "unreadable:" },
-                if zh { &err.message } else { &err.message_en }
-            );
+            out.push_str(&fold(
+                if zh {
+                    "  无法读取："
+                } else {
+                    "  unreadable: "
+                },
+                if zh { &err.message } else { &err.message_en },
+                4,
+                WIDTH,
+            ));
         }
         for s in &input.sheets {
             let name = if s.sheet.is_empty() {
@@ -81,15 +91,19 @@ pub fn render_table(report: &Report, book: &RuleBook, lang: Lang) -> String {
             };
             match s.dataset {
                 Some(d) => {
-                    let _ = writeln!(
-                        out,
-                        "  {} {name}{hidden}: {d}, {} {}, {} {}",
-                        if zh { "工作表" } else { "sheet" },
+                    let line = format!(
+                        "{name}{hidden}: {d}, {} {}, {} {}",
                         if zh { "表头行" } else { "header row" },
                         s.header_row.unwrap_or(0),
                         s.rows,
                         if zh { "条记录" } else { "records" },
                     );
+                    out.push_str(&fold(
+                        if zh { "  工作表 " } else { "  sheet " },
+                        &line,
+                        6,
+                        WIDTH,
+                    ));
                 }
                 None => {
                     let first = format!(
@@ -138,6 +152,9 @@ pub fn render_table(report: &Report, book: &RuleBook, lang: Lang) -> String {
     rules_applied(&mut out, report, book, zh);
     let sum = &report.summary;
     let _ = writeln!(out);
+    if let Some((w_zh, w_en)) = report.unreadable_warning() {
+        out.push_str(&fold("！ ", if zh { &w_zh } else { &w_en }, 2, WIDTH));
+    }
     let unlisted = sum
         .unlisted_note(lang)
         .map(|n| {

@@ -199,14 +199,11 @@ fn write_summary(
         "两非合规审计报告 / Compliance audit report",
         &formats.title,
     )?;
-    let audited = match (
-        report.context.institutions_line(Lang::Zh),
-        report.context.institutions_line(Lang::En),
-    ) {
-        (Some(zh), Some(en)) if zh == en => zh,
-        (Some(zh), Some(en)) => format!("{zh} / {en}"),
-        _ => "台账未注明 / not stated in the ledgers".to_owned(),
-    };
+    // Institutions are named in Chinese whatever the language: one list, not two.
+    let audited = report
+        .context
+        .institutions_line(Lang::Zh, crate::context::NAMED_IN_PRINT)
+        .unwrap_or_else(|| "台账未注明 / not stated in the ledgers".to_owned());
     let about = [
         ("被检查单位 institution audited", audited),
         (
@@ -240,6 +237,10 @@ fn write_summary(
     row += 1;
     ws.write_string(row, 0, "合计 total")?;
     ws.write_number(row, 1, s.total as f64)?;
+    if let Some((zh, en)) = report.unreadable_warning() {
+        row += 1;
+        ws.write_string_with_format(row, 0, format!("{zh} / {en}"), &formats.offending)?;
+    }
     if s.unlisted > 0 {
         row += 1;
         ws.write_string(row, 0, "其中未逐一列出 of them not listed one by one")?;
@@ -323,6 +324,10 @@ fn write_summary(
         }
     }
     row = write_rules_applied(ws, row, report, book, formats)?;
+    // Nothing to sign for when nothing was read.
+    if report.unreadable() == report.inputs.len() {
+        return Ok(());
+    }
     write_signatures(ws, row, formats)
 }
 
