@@ -244,6 +244,8 @@ pub(crate) fn store(
                 to_datetime(v, text)
                     .or_else(|| yearless(v, row, title_year))
                     .map(|(date, _)| date)
+                    // 已备案（2026.7.20）: the day the words give.
+                    .or_else(|| crate::vague::done_on(text))
             };
             match date {
                 Some(date) => {

@@ -64,9 +64,31 @@ pub fn says_done(text: &str) -> bool {
     let t = folded.trim();
     crate::value::parse_bool(t) == Some(true)
         || (t.starts_with('已')
-            && t.chars().count() <= 12
+            // Words, not prose: a day written in them does not count against the length.
+            && t.chars()
+                .filter(|c| !(c.is_ascii_digit() || "./-()（） ".contains(*c)))
+                .count()
+                <= 12
             && !t.contains(['未', '否', '待', '没', '无', '不'])
             && !t.contains("申请"))
+}
+
+/// The day in a date cell that says the thing was done and when: 已备案（2026.7.20）,
+/// 已于2026年7月20日备案. `None` without such words or without one readable day.
+pub fn done_on(text: &str) -> Option<NaiveDate> {
+    if !says_done(text) {
+        return None;
+    }
+    let folded = fold_width(text);
+    let dated =
+        |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '/' | '年' | '月' | '日' | '号');
+    let mut days = folded
+        .split(|c: char| !dated(c))
+        .filter(|run| run.chars().filter(char::is_ascii_digit).count() >= 6)
+        .filter_map(|run| crate::value::parse_datetime_text(run).map(|(d, _)| d));
+    let day = days.next()?;
+    // Two days in one cell say two things; neither is taken.
+    days.next().is_none().then_some(day)
 }
 
 /// What a date cell held in place of a day.
@@ -202,6 +224,16 @@ mod tests {
         ] {
             assert!(!says_done(text), "{text}");
         }
+    }
+
+    #[test]
+    fn a_done_mark_with_its_day_gives_the_day() {
+        assert_eq!(done_on("已备案（2026.7.20）"), Some(ymd(2026, 7, 20)));
+        assert_eq!(done_on("已于2026年7月20日备案"), Some(ymd(2026, 7, 20)));
+        assert_eq!(done_on("已备案 ２０２６-０７-２０"), Some(ymd(2026, 7, 20)));
+        assert_eq!(done_on("已备案"), None);
+        assert_eq!(done_on("未备案（2026.7.20）"), None);
+        assert_eq!(done_on("已备案（2026.7.20，2026.8.1复核）"), None);
     }
 
     #[test]

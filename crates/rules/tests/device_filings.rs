@@ -95,6 +95,26 @@ fn filed_written_in_the_filing_date_column_is_a_filing_without_its_day() {
     );
 }
 
+/// 已备案 with its day in the same cell is a filing on that day, judged like any other.
+#[test]
+fn filed_written_with_its_day_is_judged_by_that_day() {
+    let csv = "单位名称,设备名称,出厂编号,购置日期,使用场所,操作人员,备案日期\n\
+        宁阳县人民医院,彩超,SN001,2026-01-10,超声科,王强,已备案（2026.1.20）\n\
+        宁阳县人民医院,彩超,SN002,2026-01-10,超声科,王强,已于2026年3月20日备案\n";
+    let (findings, notes) = common::judge("national", &[("devices.csv", csv)], as_of());
+    assert_eq!(
+        of(&findings, "US-DEVICE-FILED-ON-TIME"),
+        [(
+            Some(3),
+            "超声设备购置后30日内备案：2026-01-10 购置，2026-03-20 才备案，超过 30 天时限 39 天"
+        )]
+    );
+    assert!(
+        notes.iter().all(|n| n.rule != "US-DEVICE-FILED-ON-TIME"),
+        "{notes:#?}"
+    );
+}
+
 #[test]
 fn an_exam_naming_its_device_as_labelled_or_by_its_filed_name_names_the_filed_device() {
     let devices = "单位名称,设备名称,型号,出厂编号,数量,购置日期,使用场所,操作人员,备案日期\n\
