@@ -47,6 +47,11 @@ impl<'r> OwnNames<'r> {
     /// `text` with each of the names masked as the name columns hold it (王芳 → 王*), or
     /// `None` when it names none of them.
     pub fn mask_in(&self, text: &str) -> Option<String> {
+        // Every text cell of every record comes through here: an ASCII cell (an exam number, a
+        // model) names no one written in Chinese, and that is told without searching.
+        if self.len == 0 || text.is_ascii() {
+            return None;
+        }
         let mut out: Option<String> = None;
         for name in &self.names[..self.len] {
             let current = out.as_deref().unwrap_or(text);
