@@ -79,3 +79,26 @@ fn a_transcribed_name_matches_the_registry_whichever_dot_it_is_written_with() {
     );
     assert_eq!(of(&findings, "US-DUAL-SIGN"), []);
 }
+
+/// A name typed in traditional characters is the same person as in simplified ones: 王強 of
+/// the exam register is 王强 of the staff registry, and 王強 and 王强 signing one exam are one
+/// person.
+#[test]
+fn a_name_in_traditional_characters_is_the_same_person() {
+    let staff = "姓名,工号,医师执业证书编码,执业类别,执业范围,执业地点\n\
+        王强,QS0101,110370921000101,执业医师,医学影像和放射治疗专业,宁阳县人民医院\n\
+        陈丽华,QS0102,110370921000102,执业医师,医学影像和放射治疗专业,宁阳县人民医院\n";
+    let exams = "检查日期,姓名,身份证号,孕周,操作医师,复核医师,结论\n\
+        2026-03-05,张丽,370921199102111023,16周,王強,陳麗華,宫内妊娠\n\
+        2026-03-05,张丽,370921199102111023,16周,王強,王强,宫内妊娠\n";
+    let (findings, _) = common::judge(
+        "national",
+        &[("staff.csv", staff), ("exams.csv", exams)],
+        as_of(),
+    );
+    assert_eq!(of(&findings, "US-OPERATOR-LISTED"), []);
+    assert_eq!(
+        of(&findings, "US-DUAL-SIGN"),
+        [(Some(3), "B超检查双人操作、双人签字：两处签名是同一人“王強”")]
+    );
+}

@@ -30,6 +30,7 @@ mod report_timely;
 mod required;
 mod scan_shopping;
 mod scan_then_termination;
+mod simplified;
 pub mod srb;
 mod stock_recon;
 mod stock_scope;

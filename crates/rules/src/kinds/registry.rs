@@ -154,7 +154,8 @@ pub(crate) fn ditto_fault(name: &str) -> (String, String) {
 /// Names compared without white space and with brackets of either width:
 /// "XX县 妇幼保健院（分院）" = "XX县妇幼保健院(分院)". The dot between the parts of a
 /// transcribed name is typed as whatever the keyboard gives (·, •, ‧, ・, ., -): any of them is
-/// the one separator, so "阿依古丽•买买提" = "阿依古丽·买买提".
+/// the one separator, so "阿依古丽•买买提" = "阿依古丽·买买提". A traditional character is its
+/// simplified form: 王強 = 王强.
 pub(crate) fn normal_name(s: &str) -> String {
     normal_chars(s).collect()
 }
@@ -167,7 +168,7 @@ pub(crate) fn normal_chars(s: &str) -> impl Iterator<Item = char> + '_ {
         '\u{B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' | '\u{22C5}' | '\u{2219}'
         | '\u{387}' | '\u{2E31}' | '.' | '\u{FF0E}' | '-' | '\u{FF0D}' | '\u{2010}'
         | '\u{2011}' => '\u{B7}',
-        _ => c,
+        _ => super::simplified::simplified(c),
     })
 }
 

@@ -9,6 +9,7 @@
 use auditor_ingest::Table;
 
 use super::registry::{ditto_fault, is_ditto, is_plain_name, names_in, normal_name};
+use super::simplified::has_traditional;
 use super::{Field, Hit, Hits, absent_columns};
 use crate::catalogue::Rule;
 
@@ -75,6 +76,8 @@ pub fn evaluate(rule: &Rule, table: &Table, f: &Fields<'_>) -> Hits {
             && is_plain_name(a)
             && is_plain_name(b)
             && a != b
+            && !has_traditional(a)
+            && !has_traditional(b)
         {
             continue;
         }
