@@ -192,6 +192,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Vec::new()
     };
     findings.extend(rule_findings);
+    auditor_ingest::quality::distinguish_repeats(&mut findings);
     // A table written to stdout lists the notes itself; printing them on stderr too would
     // show each twice on a terminal. Every other report keeps them on stderr for the person
     // running it.

@@ -538,3 +538,47 @@ fn timings_name_each_phase_on_stderr_and_leave_the_report_alone() {
     );
     assert!(!String::from_utf8(plain.stderr).unwrap().contains("timings"));
 }
+
+/// A row entered twice gives its finding twice; each is its own case, with its own fingerprint,
+/// and a second run gives the same two.
+#[test]
+fn a_row_entered_twice_gives_two_fingerprints() {
+    let dir = std::env::temp_dir().join(format!("auditor-twice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("exams.csv");
+    std::fs::write(
+        &path,
+        "检查日期,姓名,身份证号,孕周,操作医师,复核医师,结论\n\
+         2026-03-05,张丽,370921199102111023,16周,王强,,宫内妊娠\n\
+         2026-03-05,张丽,370921199102111023,16周,王强,,宫内妊娠\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let prints = || -> Vec<(u64, String)> {
+        let r = json_of(&auditor(
+            &["check", "--format", "json", "--as-of", "2026-11-30", file],
+            Some("k"),
+        ));
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "US-DUAL-SIGN")
+            .map(|f| {
+                (
+                    f["row"].as_u64().unwrap(),
+                    f["fingerprint"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (first, again) = (prints(), prints());
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        first.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        [2, 3],
+        "{first:?}"
+    );
+    assert_ne!(first[0].1, first[1].1);
+    assert_eq!(again, first);
+}

@@ -105,6 +105,22 @@ pub fn fingerprint(rule: &str, dataset: Option<Dataset>, institution: &str, key:
     hex::encode(&h.finalize()[..16])
 }
 
+/// Makes the fingerprints of one run's findings distinct. Fingerprints stand on business keys,
+/// so a row entered twice gives its finding twice under one fingerprint, and a store merging by
+/// fingerprint would keep one case for two rows. The second and later of equal fingerprints,
+/// in the findings' order, take one derived from it and their count; identical rows are
+/// interchangeable, so which gets which does not matter, and a run again gives the same.
+pub fn distinguish_repeats(findings: &mut [auditor_model::Finding]) {
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for f in findings {
+        let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.fingerprint = fingerprint("repeat", None, &f.fingerprint, &n.to_string());
+        }
+    }
+}
+
 /// Where a finding comes from, shared by all findings of one sheet.
 #[derive(Debug, Clone)]
 pub struct SheetContext {

@@ -173,6 +173,7 @@ impl Engine {
         // Registries and other ledgers are judged where they are uploaded, not with every
         // ledger.
         findings.extend(rule_findings.into_iter().filter(|f| f.file == name));
+        auditor_ingest::quality::distinguish_repeats(&mut findings);
         input.tables = tables.drain(first_own..first_own + own_tables).collect();
         Ok(Judged {
             input,
