@@ -29,6 +29,12 @@ pub enum InputError {
         count: usize,
         limit: usize,
     },
+    /// A member that expands far more than any spreadsheet's XML does: a zip bomb.
+    Inflated {
+        entry: String,
+        size: u64,
+        packed: u64,
+    },
     TooManyCells {
         limit: u64,
     },
@@ -60,6 +66,13 @@ impl InputError {
             Self::TooManyEntries { count, limit } => {
                 format!("压缩包内有 {count} 个条目，超过上限 {limit}")
             }
+            Self::Inflated {
+                entry,
+                size,
+                packed,
+            } => format!(
+                "压缩包内 {entry} 由 {packed} 字节解压为 {size} 字节，压缩比远超正常电子表格（疑似压缩炸弹），拒绝读取"
+            ),
             Self::TooManyCells { limit } => format!("单元格数量超过上限 {limit}"),
             Self::NoRecognisedSheet => "没有任何工作表的表头能识别为已知台账".to_owned(),
             Self::NoSheets => "工作簿中没有工作表".to_owned(),
@@ -80,6 +93,9 @@ impl InputError {
                 format!("archive member {entry} expands to {size} bytes, over the limit of {limit} (zip bomb?)")
             }
             Self::TooManyEntries { count, limit } => format!("the archive has {count} members, over the limit of {limit}"),
+            Self::Inflated { entry, size, packed } => format!(
+                "archive member {entry} expands from {packed} to {size} bytes, far beyond any spreadsheet's compression (zip bomb?): not read"
+            ),
             Self::TooManyCells { limit } => format!("more than {limit} cells"),
             Self::NoRecognisedSheet => "no sheet has a header that names a known ledger".to_owned(),
             Self::NoSheets => "the workbook has no sheets".to_owned(),

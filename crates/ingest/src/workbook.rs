@@ -15,6 +15,11 @@ use crate::sheet::{Merge, SheetReader};
 use crate::sniff::{Format, is_encrypted_ooxml, zip_kind};
 use crate::{Ingest, SheetOutcome};
 
+/// Members smaller than this expand as they please: small parts compress extremely well.
+const INFLATED_FROM: u64 = 64 << 20;
+/// The most a large member may expand over its compressed size.
+const MAX_RATIO: u64 = 100;
+
 /// Refuses archives whose members would expand beyond the limits. zip 9 bounds each member's
 /// output by its declared size, so the declared sizes are what parsing can at most produce.
 pub fn check_zip<R: Read + Seek>(
@@ -47,6 +52,16 @@ pub fn check_zip<R: Read + Seek>(
                 entry: name,
                 size,
                 limit: limits.max_entry_bytes,
+            });
+        }
+        // Spreadsheet XML compresses about 5 to 10 times, 50 for sheets of empty styled rows;
+        // a large member expanding hundreds of times over is built to exhaust memory.
+        let packed = entry.compressed_size();
+        if size > INFLATED_FROM && size / packed.max(1) > MAX_RATIO {
+            return Err(InputError::Inflated {
+                entry: name,
+                size,
+                packed,
             });
         }
         total = total.saturating_add(size);

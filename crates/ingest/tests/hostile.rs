@@ -173,3 +173,50 @@ fn damaged_copies_of_every_fixture_never_panic() {
     }
     assert!(reads >= 200, "{reads} damaged reads");
 }
+
+/// A workbook whose sheet is one cell of 80 MB of one letter: about 80 KB packed, a thousand
+/// times over what any spreadsheet's XML expands. Refused before anything is parsed, with a
+/// message naming the member, rather than read into memory.
+#[test]
+fn a_member_expanding_a_thousandfold_is_refused_as_a_zip_bomb() {
+    let path = scratch("bomb.xlsx");
+    let source = exam_workbook().save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(source)).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    for i in 0..archive.len() {
+        let mut member = archive.by_index(i).unwrap();
+        let name = member.name().unwrap().into_owned();
+        out.start_file(name.as_str(), options).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            out.write_all(b"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>").unwrap();
+            let block = vec![b'A'; 1 << 20];
+            for _ in 0..80 {
+                out.write_all(&block).unwrap();
+            }
+            out.write_all(b"</t></is></c></row></sheetData></worksheet>")
+                .unwrap();
+        } else {
+            std::io::copy(&mut member, &mut out).unwrap();
+        }
+    }
+    out.finish().unwrap();
+    let r = read(&path);
+    let Some(InputError::Inflated {
+        entry,
+        size,
+        packed,
+    }) = &r.error
+    else {
+        panic!("{:?}", r.error);
+    };
+    assert_eq!(entry, "xl/worksheets/sheet1.xml");
+    assert!(
+        *size > 80 << 20 && *packed < 1 << 20,
+        "{size} from {packed}"
+    );
+    let e = r.error.as_ref().unwrap();
+    assert!(e.zh().contains("疑似压缩炸弹") && e.en().contains("zip bomb"));
+}
