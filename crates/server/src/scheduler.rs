@@ -173,6 +173,9 @@ pub async fn drain(
     .map_err(|e| e.to_string())
 }
 
+/// How long after it arrived an upload not yet judged is taken for cut off.
+const STALE_UPLOAD: TimeDelta = TimeDelta::minutes(30);
+
 /// The scheduler and (with a notifier) the drain, every `every` until `stop` turns true.
 pub async fn background(
     state: AppState,
@@ -191,6 +194,18 @@ pub async fn background(
         tracing::error!("scheduler: {e}");
     }
     loop {
+        // An upload takes seconds to judge; one still queued or processing half an hour after
+        // it arrived was cut off by a restart or a crash, and would never finish.
+        match state
+            .store()
+            // Uploads are stamped by the wall clock, whatever clock the sweeps are run by.
+            .fail_stale_uploads(auditor_store::now() - STALE_UPLOAD)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!("{n} uploads cut off by a restart or a crash marked failed"),
+            Err(e) => tracing::error!("scheduler: {e}"),
+        }
         if let Err(e) = tick(&state).await {
             tracing::error!("scheduler: {e}");
         }

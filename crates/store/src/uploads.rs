@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -130,6 +131,33 @@ impl Store {
         .update(&self.db)
         .await?;
         Ok(())
+    }
+
+    /// Fails the uploads still queued or processing that arrived before `created_before`: a
+    /// restart or a crash cut them off, and none would ever finish. The message says so, and
+    /// the same file can be uploaded again (a failed upload is no duplicate). Returns how many.
+    pub async fn fail_stale_uploads(
+        &self,
+        created_before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, StoreError> {
+        let cut_off = upload::Entity::update_many()
+            .col_expr(upload::Column::Status, Expr::value("failed"))
+            .col_expr(
+                upload::Column::ErrorZh,
+                Expr::value("处理被中断（服务器重启或处理超时），请重新上传该文件"),
+            )
+            .col_expr(
+                upload::Column::ErrorEn,
+                Expr::value(
+                    "processing was cut off (a server restart or a time-out); upload the file again",
+                ),
+            )
+            .col_expr(upload::Column::FinishedAt, Expr::value(now()))
+            .filter(upload::Column::Status.is_in(["queued", "processing"]))
+            .filter(upload::Column::CreatedAt.lt(created_before))
+            .exec(&self.db)
+            .await?;
+        Ok(cut_off.rows_affected)
     }
 
     /// Stores what an upload yielded, all or nothing, and merges its findings into the cases of
