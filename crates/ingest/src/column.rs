@@ -342,6 +342,7 @@ impl Column {
             FieldType::Text
             | FieldType::Name
             | FieldType::Names
+            | FieldType::Staff
             | FieldType::Phone
             | FieldType::Address
             | FieldType::Uscc

@@ -18,6 +18,10 @@ pub enum FieldType {
     Text,
     Name,
     Names,
+    /// One member of staff by name or staff number (操作医师, 处方医师, 经办人): kept as written,
+    /// since rules match it against the staff registry, but a phone or an ID number typed there
+    /// is a person's, not a staff member's, and is masked.
+    Staff,
     Phone,
     Address,
     Date,

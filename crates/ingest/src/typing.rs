@@ -223,6 +223,10 @@ pub(crate) fn store(
             t.push(scratch);
             Ok(())
         }
+        (Column::Text(t), FieldType::Staff) => {
+            t.push(&crate::redact::personal_numbers_anywhere(text));
+            Ok(())
+        }
         (Column::Text(t), FieldType::Address) => {
             t.push(county_of(text));
             Ok(())

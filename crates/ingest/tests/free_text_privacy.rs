@@ -76,3 +76,24 @@ fn a_shifted_rows_personal_data_is_quoted_masked_in_findings() {
         }
     }
 }
+
+/// A staff column holds a name or a staff number, which rules match against the registry and
+/// keep as written; a phone or an ID number typed there is a person's, and is stored masked.
+#[test]
+fn a_phone_typed_into_a_staff_column_is_stored_masked() {
+    let csv = "检查时间,姓名,身份证号,孕周,操作医师,第二人\n\
+        2026-03-05,王芳,320102199203150249,16周,张伟,13583837007\n\
+        2026-03-05,李静,11010519491231002X,16周,张伟,320102199203150249\n";
+    let dir = std::env::temp_dir().join(format!("auditor-staff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("exams.csv");
+    std::fs::write(&path, csv).unwrap();
+    let catalog = Catalog::builtin().unwrap();
+    let hasher = IdHasher::new(b"k").unwrap();
+    let r = Ingest::new(&catalog, &hasher).read_path(&path, "exams.csv");
+    std::fs::remove_dir_all(&dir).ok();
+    let t = &r.tables[0];
+    assert_eq!(t.display("op1_id", 0), "张伟");
+    assert_eq!(t.display("op2_id", 0), "135******07");
+    assert_eq!(t.display("op2_id", 1), "3201**********0249");
+}
