@@ -105,6 +105,13 @@ pub fn fingerprint(rule: &str, dataset: Option<Dataset>, institution: &str, key:
     hex::encode(&h.finalize()[..16])
 }
 
+/// The digest naming a record across uploads, from its ledger's dataset and institution and
+/// its business key: what a later upload must hold again for a finding's absence to resolve
+/// the finding's case.
+pub fn record_key(dataset: Dataset, institution: &str, business_key: &str) -> String {
+    fingerprint("record", Some(dataset), institution, business_key)
+}
+
 /// Makes the fingerprints of one run's findings distinct. Fingerprints stand on business keys,
 /// so a row entered twice gives its finding twice under one fingerprint, and a store merging by
 /// fingerprint would keep one case for two rows. The second and later of equal fingerprints,
@@ -157,6 +164,7 @@ impl SheetContext {
             fingerprint: fingerprint(rule.id(), self.dataset, &self.institution, key),
             related: Vec::new(),
             unlisted: 0,
+            record_key: None,
         }
     }
 }

@@ -72,6 +72,11 @@ impl Table {
             .join("\u{1f}")
     }
 
+    /// The digest naming record `i` across uploads ([`crate::quality::record_key`]).
+    pub fn record_key(&self, record: usize) -> String {
+        crate::quality::record_key(self.dataset, &self.institution, &self.business_key(record))
+    }
+
     /// What record `i`'s cell of date field `name` named, when it was only a year or a month.
     pub fn vague_date(&self, name: &str, i: usize) -> Option<VagueDate> {
         let f = self.fields.iter().position(|f| f == name)?;

@@ -30,6 +30,11 @@ pub struct Finding {
     /// serialized, on every listed finding. Totals count a summary as N findings, never as one.
     #[serde(skip_serializing_if = "is_zero")]
     pub unlisted: u32,
+    /// The record the finding is about, as a digest of its ledger's dataset, institution and
+    /// business key: what a later upload must hold again for the finding's absence to resolve
+    /// the case. `None` for a sheet's finding. Not part of the JSON report.
+    #[serde(skip)]
+    pub record_key: Option<String>,
 }
 
 impl Finding {

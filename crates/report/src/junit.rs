@@ -351,6 +351,7 @@ mod tests {
             fingerprint: "f".to_owned(),
             related: Vec::new(),
             unlisted: 0,
+            record_key: None,
         }
     }
 

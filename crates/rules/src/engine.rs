@@ -198,6 +198,7 @@ fn summary(rule: &Rule, table: &Table, more: usize) -> Finding {
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, "summary"),
         related: Vec::new(),
         unlisted: u32::try_from(more).unwrap_or(u32::MAX),
+        record_key: None,
     }
 }
 
@@ -287,5 +288,6 @@ fn to_finding(rule: &Rule, tables: &[Table], table: &Table, hit: &crate::kinds::
         fingerprint: fingerprint(&rule.id, Some(table.dataset), &table.institution, &key),
         related,
         unlisted: 0,
+        record_key: hit.record.map(|r| table.record_key(r)),
     }
 }

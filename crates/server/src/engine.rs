@@ -2,7 +2,7 @@
 //! as further inputs), judge it with the chosen pack, and hand back sheets, records and
 //! findings for the store.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use auditor_ingest::{Catalog, IdHasher, Ingest, InputReport, Table};
@@ -68,6 +68,9 @@ pub struct Outcome {
     /// The upload each input file name stands for, so evidence rows in other files can be
     /// shown from their stored records, to those who may see them.
     pub sources: HashMap<String, Source>,
+    /// The keys of the upload's records (`Table::record_key`, as numbers): a case about one of
+    /// them that the upload no longer shows is resolved by it.
+    pub records: HashSet<u128>,
 }
 
 impl Engine {
@@ -200,6 +203,11 @@ impl Engine {
             sources,
         } = self.judge(path, name, pack, as_of, inputs, progress, false)?;
         let mut tables = std::mem::take(&mut input.tables);
+        let records: HashSet<u128> = tables
+            .iter()
+            .flat_map(|t| (0..t.len()).map(move |i| t.record_key(i)))
+            .filter_map(|k| u128::from_str_radix(&k, 16).ok())
+            .collect();
         let sheets = input
             .sheets
             .iter()
@@ -225,6 +233,7 @@ impl Engine {
             findings,
             notes: skipped.into_iter().map(|s| (s.zh, s.en)).collect(),
             sources,
+            records,
         })
     }
 }

@@ -191,6 +191,7 @@ fn late_ledgers(
                 fingerprint: fingerprint(LEDGER_LATE, None, &code, &format!("{d}|{month}")),
                 related: "[]".into(),
                 unlisted: 0,
+                record_key: None,
             });
         }
     }
@@ -227,7 +228,7 @@ async fn sweep(state: &AppState, run: &sweep_run::Model) -> Result<SweepSummary,
             continue;
         };
         match rejudge(state, l, today).await {
-            Ok(findings) => {
+            Ok((findings, records)) => {
                 // Findings about the file itself (no dataset) are in the merge's scope too:
                 // dropping them would resolve them.
                 let mut incoming: Vec<Incoming> = findings
@@ -241,6 +242,7 @@ async fn sweep(state: &AppState, run: &sweep_run::Model) -> Result<SweepSummary,
                     upload,
                     datasets: datasets.clone(),
                     findings: incoming,
+                    records: Some(records),
                 });
             }
             Err((zh, en)) => errors.push(format!(
@@ -264,7 +266,7 @@ async fn rejudge(
     state: &AppState,
     l: &StoredLedger,
     today: NaiveDate,
-) -> Result<Vec<Incoming>, (String, String)> {
+) -> Result<(Vec<Incoming>, std::collections::HashSet<u128>), (String, String)> {
     let up = &l.upload;
     let inputs = crate::worker::judge_inputs(state, up)
         .await
@@ -287,7 +289,7 @@ async fn rejudge(
     .await
     .map_err(|e| (format!("worker: {e}"), format!("worker: {e}")))??;
     let sources = out.sources;
-    Ok(out
+    let findings = out
         .findings
         .into_iter()
         .map(|f| {
@@ -295,7 +297,8 @@ async fn rejudge(
                 sources.get(file).map(|s| (s.upload_id, s.institution_id))
             })
         })
-        .collect())
+        .collect();
+    Ok((findings, out.records))
 }
 
 /// LIC-VALID judged on the newest institution registry of each region, as of `today`. The
@@ -398,6 +401,7 @@ async fn licence_cases(
             upload,
             datasets: vec!["institution".to_owned()],
             findings,
+            records: None,
         });
     }
     Ok(cases)

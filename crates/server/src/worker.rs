@@ -162,7 +162,7 @@ async fn run(state: &AppState, up: &upload::Model) -> Result<(), String> {
             // same case.
             let _turn = state.0.merging.lock().await;
             store
-                .store_results(&up, out.sheets, findings)
+                .store_results(&up, out.sheets, findings, &out.records)
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string())

@@ -49,6 +49,8 @@ pub struct Incoming {
     pub related: String,
     /// On a summary finding, how many findings it stands for; 0 otherwise.
     pub unlisted: i32,
+    /// The record the finding is about (`Finding::record_key`); `None` for a sheet's.
+    pub record_key: Option<String>,
 }
 
 /// The stored upload an input file name stands for, and that upload's institution.
@@ -79,6 +81,7 @@ impl Incoming {
             fingerprint: f.fingerprint,
             related: related_json(&f.related, upload_of),
             unlisted: i32::try_from(f.unlisted).unwrap_or(i32::MAX),
+            record_key: f.record_key,
         }
     }
 }
@@ -153,14 +156,42 @@ pub async fn of_upload<C: ConnectionTrait>(
             fingerprint: f.fingerprint,
             related: f.related,
             unlisted: f.unlisted,
+            record_key: f.record_key,
         })
         .collect())
+}
+
+/// Which live cases an upload that no longer shows them resolves.
+#[derive(Debug, Clone, Copy)]
+pub enum Coverage<'a> {
+    /// Every one (a registry judged again by a sweep: it is the whole registry).
+    All,
+    /// Those about a record the upload holds again (by `record_key`, as
+    /// `u128::from_str_radix(key, 16)`), and those about no record (a sheet's, a file's):
+    /// next month's register, holding other women, leaves this month's cases open.
+    Records(&'a HashSet<u128>),
+    /// None: an institution's own upload or submission does not close a regulator's cases;
+    /// a regulator resolves them.
+    Nothing,
+}
+
+impl Coverage<'_> {
+    fn covers(self, case: &finding::Model) -> bool {
+        match self {
+            Self::All => true,
+            Self::Nothing => false,
+            Self::Records(keys) => case
+                .record_key
+                .as_deref()
+                .is_none_or(|k| u128::from_str_radix(k, 16).is_ok_and(|k| keys.contains(&k))),
+        }
+    }
 }
 
 /// Merges `incoming` into the cases of `up`'s institution (or, without one, its region and
 /// region) in `lane`, for the datasets the upload contained: new fingerprints open cases,
 /// known ones are refreshed, resolved ones that came back reopen, and live ones the upload no
-/// longer shows are resolved. Only an upload whose institution is known resolves anything:
+/// longer shows are resolved where `coverage` says it speaks for them. Only an upload whose institution is known resolves anything:
 /// ledgers of unknown owners in one region are not the same ledger. A live approved waiver for
 /// the rule makes a case waived.
 pub async fn merge<C: ConnectionTrait>(
@@ -170,6 +201,7 @@ pub async fn merge<C: ConnectionTrait>(
     datasets: &[String],
     incoming: Vec<Incoming>,
     actor: Option<i32>,
+    coverage: Coverage<'_>,
 ) -> Result<MergeSummary, StoreError> {
     let mut summary = MergeSummary::default();
     let scope = {
@@ -256,6 +288,7 @@ pub async fn merge<C: ConnectionTrait>(
                 cells: Set(f.cells),
                 related: Set(f.related),
                 unlisted: Set(f.unlisted),
+                record_key: Set(f.record_key),
                 message: Set(f.message),
                 message_en: Set(f.message_en),
                 updated_at: Set(at),
@@ -292,6 +325,7 @@ pub async fn merge<C: ConnectionTrait>(
             fingerprint: Set(f.fingerprint),
             related: Set(f.related),
             unlisted: Set(f.unlisted),
+            record_key: Set(f.record_key),
             status: Set(status.to_owned()),
             created_at: Set(at),
             updated_at: Set(at),
@@ -308,10 +342,11 @@ pub async fn merge<C: ConnectionTrait>(
             .exec_without_returning(db)
             .await?;
     }
-    // Live cases the upload no longer shows are resolved by it.
+    // Live cases the upload no longer shows are resolved by it, where it speaks for them.
     let gone: Vec<&finding::Model> = existing
         .values()
         .filter(|_| up.institution_id.is_some())
+        .filter(|f| coverage.covers(f))
         .filter(|f| !seen.contains(&f.fingerprint) && LIVE.contains(&f.status.as_str()))
         .collect();
     summary.resolved = gone.len() as u64;

@@ -389,6 +389,7 @@ mod tests {
             fingerprint: format!("fp{id}"),
             related: "[]".to_owned(),
             unlisted,
+            record_key: None,
             status: "open".to_owned(),
             created_at: DateTime::<Utc>::UNIX_EPOCH,
             updated_at: DateTime::<Utc>::UNIX_EPOCH,

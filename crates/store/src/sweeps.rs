@@ -2,7 +2,7 @@
 //! replicas), then stored whole: the re-judged findings of every institution, the digests they
 //! call for and the run's counts, in one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::access::Viewer;
 use crate::entity::{finding, sheet, sweep_run, upload};
-use crate::findings::{Incoming, MergeSummary, merge};
+use crate::findings::{Coverage, Incoming, MergeSummary, merge};
 use crate::outbox::queue_digests;
 use crate::teams::manages;
 use crate::{Store, StoreError};
@@ -43,6 +43,9 @@ pub struct Rejudged {
     pub upload: upload::Model,
     pub datasets: Vec<String>,
     pub findings: Vec<Incoming>,
+    /// The record keys the upload holds, for the cases its findings' absence resolves; `None`
+    /// for a registry, which is judged whole.
+    pub records: Option<HashSet<u128>>,
 }
 
 /// What a stored sweep did.
@@ -162,7 +165,17 @@ impl Store {
         let mut upload_ids = Vec::new();
         for r in rejudged {
             upload_ids.push(r.upload.id);
-            let m = merge(&txn, &r.upload, "official", &r.datasets, r.findings, None).await?;
+            let coverage = r.records.as_ref().map_or(Coverage::All, Coverage::Records);
+            let m = merge(
+                &txn,
+                &r.upload,
+                "official",
+                &r.datasets,
+                r.findings,
+                None,
+                coverage,
+            )
+            .await?;
             summary.merged.opened += m.opened;
             summary.merged.reopened += m.reopened;
             summary.merged.resolved += m.resolved;

@@ -1,7 +1,7 @@
 //! Uploads: made when the file arrives, then either failed with a reason or stored whole with
 //! its sheets, records and findings in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
@@ -11,8 +11,8 @@ use sea_orm::{
 };
 
 use crate::access::Viewer;
-use crate::entity::{record, registry, sheet, upload};
-use crate::findings::{Incoming, MergeSummary, merge};
+use crate::entity::{record, registry, sheet, upload, user};
+use crate::findings::{Coverage, Incoming, MergeSummary, merge};
 use crate::{Store, StoreError, now};
 
 /// Findings per INSERT: far below SQLite's 32,766 bound values per statement at 20 columns.
@@ -161,14 +161,22 @@ impl Store {
     }
 
     /// Stores what an upload yielded, all or nothing, and merges its findings into the cases of
-    /// its institution and lane.
+    /// its institution and lane. `records` are the record keys the upload holds (as
+    /// [`Coverage::Records`] reads them): the live cases it no longer shows are resolved only
+    /// when about one of them, and never by an institution's own official upload, since the
+    /// official cases are a regulator's to resolve.
     pub async fn store_results(
         &self,
         up: &upload::Model,
         sheets: Vec<SheetResult>,
         findings: Vec<Incoming>,
+        records: &HashSet<u128>,
     ) -> Result<MergeSummary, StoreError> {
         let txn = self.db.begin().await?;
+        let by_institution = user::Entity::find_by_id(up.uploader_id)
+            .one(&txn)
+            .await?
+            .is_some_and(|u| u.role == "institution");
         let mut rows_read = 0i64;
         let mut datasets: Vec<String> = Vec::new();
         for s in sheets {
@@ -232,7 +240,12 @@ impl Store {
         let summary = if up.mode == "registry" {
             MergeSummary::default()
         } else {
-            merge(&txn, up, lane, &datasets, findings, None).await?
+            let coverage = if lane == "official" && by_institution {
+                Coverage::Nothing
+            } else {
+                Coverage::Records(records)
+            };
+            merge(&txn, up, lane, &datasets, findings, None, coverage).await?
         };
         if lane == "official" && up.mode != "registry" {
             crate::outbox::queue_for_upload(&txn, up.id, now()).await?;
@@ -431,6 +444,9 @@ impl Store {
             &datasets,
             incoming,
             Some(viewer.user_id),
+            // An institution's submission adds to the official cases; it does not close the
+            // ones a regulator opened.
+            Coverage::Nothing,
         )
         .await?;
         crate::outbox::queue_for_upload(&txn, up.id, now()).await?;

@@ -51,7 +51,12 @@ async fn every_row_of_a_long_sheet_reads_back() {
         records,
     };
     store
-        .store_results(&up, vec![sheet], Vec::new())
+        .store_results(
+            &up,
+            vec![sheet],
+            Vec::new(),
+            &std::collections::HashSet::new(),
+        )
         .await
         .unwrap();
     let sheet_id = store.sheets_of(up.id).await.unwrap()[0].id;

@@ -27,6 +27,7 @@ fn finding(rule: &str, severity: Severity, row: Option<i32>, unlisted: i32) -> I
         fingerprint: format!("{rule}|{row:?}"),
         related: "[]".into(),
         unlisted,
+        record_key: None,
     }
 }
 
@@ -71,7 +72,12 @@ async fn scenario(store: &Store) {
         finding("DQ-DATE-INVALID", Severity::Low, Some(2), 0),
     ];
     store
-        .store_results(&up, vec![sheet], findings)
+        .store_results(
+            &up,
+            vec![sheet],
+            findings,
+            &std::collections::HashSet::new(),
+        )
         .await
         .unwrap();
     let viewer = store.viewer(user.id).await.unwrap().unwrap();

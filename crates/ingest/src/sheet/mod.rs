@@ -11,7 +11,7 @@ use crate::header_mask::mask_header_cells;
 use crate::id_document;
 use crate::own_names::OwnNames;
 use crate::privacy::IdHasher;
-use crate::quality::{DqRule, SheetContext};
+use crate::quality::{self, DqRule, SheetContext};
 use crate::row::RawRow;
 use crate::spec::{Catalog, FieldType};
 pub use crate::table::Table;
@@ -671,11 +671,12 @@ impl<'a> SheetReader<'a> {
             }
         }
         m.values = values;
-        let key = if issues.is_empty() {
-            String::new()
-        } else {
-            m.table.business_key(m.table.rows.len())
-        };
+        // Only a record with findings needs its key and digest: most have none.
+        let key = (!issues.is_empty()).then(|| m.table.business_key(m.table.rows.len()));
+        let record = key
+            .as_ref()
+            .map(|k| quality::record_key(m.table.dataset, &m.table.institution, k));
+        let key = key.unwrap_or_default();
         for issue in issues {
             let f = &spec.fields[issue.field];
             let cell = CellRef::new(issue.col, row.number);
@@ -688,6 +689,9 @@ impl<'a> SheetReader<'a> {
                 en,
                 &format!("{key}|{}", f.name),
             );
+            if let Some(found) = self.findings.last_mut() {
+                found.record_key.clone_from(&record);
+            }
         }
         m.digests.push(row_digest(row, &m.field_of_col));
         m.table.rows.push(row.number);

@@ -147,3 +147,94 @@ async fn findings_live_across_uploads(backend: Backend) {
     assert!(f1["history"][0]["actor_id"].is_i64() && f1["history"][2]["actor_id"].is_null());
     ctx.finish().await;
 }
+
+on_both_backends!(only_an_upload_holding_the_record_resolves_its_case);
+
+/// An upload resolves a case only by holding its record again without the finding: next
+/// month's register, with other exams, leaves March's case open. And an institution's own
+/// official upload or submission never closes a regulator's case, even with the record fixed:
+/// a regulator resolves it.
+async fn only_an_upload_holding_the_record_resolves_its_case(backend: Backend) {
+    let Some(ctx) = Ctx::new(backend).await else {
+        return;
+    };
+    let inspector = ctx
+        .user("i@example.cn", Role::Inspector, Some("3709"), None)
+        .await;
+    let hospital = ctx
+        .user("h@hospital.cn", Role::Institution, None, Some(HOSPITAL))
+        .await;
+    let as_of = [("as_of", "2024-06-30"), ("institution", HOSPITAL)];
+    let march = exam_register(&[("E1", "张伟", "无"), ("E2", "张伟", "李娜")]);
+    ctx.upload_done(&inspector, "march.csv", &march, &as_of)
+        .await;
+    let open = || async {
+        ctx.findings(&inspector, "rule=US-DUAL-SIGN&status=open")
+            .await
+            .len()
+    };
+    assert_eq!(open().await, 1);
+
+    // April's register holds other exams: March's case stays open.
+    let april = exam_register(&[("E4", "张伟", "李娜"), ("E5", "张伟", "李娜")]);
+    ctx.upload_done(&inspector, "april.csv", &april, &as_of)
+        .await;
+    assert_eq!(
+        open().await,
+        1,
+        "another month's register resolved March's case"
+    );
+
+    // The hospital uploads March again, E1 fixed, as official, and then a self-check it
+    // submits: the regulator's case stays open for the regulator to resolve.
+    let fixed = exam_register(&[("E1", "张伟", "李娜"), ("E2", "张伟", "李娜")]);
+    ctx.upload_done(
+        &hospital,
+        "march-fixed.csv",
+        &fixed,
+        &[("as_of", "2024-06-30"), ("mode", "official")],
+    )
+    .await;
+    assert_eq!(
+        open().await,
+        1,
+        "the institution's own upload closed the case"
+    );
+    let checked = exam_register(&[
+        ("E1", "张伟", "李娜"),
+        ("E2", "张伟", "李娜"),
+        ("E3", "张伟", "李娜"),
+    ]);
+    let own = ctx
+        .upload_done(
+            &hospital,
+            "march-self.csv",
+            &checked,
+            &[("as_of", "2024-06-30"), ("mode", "self_check")],
+        )
+        .await;
+    let (status, body) = ctx
+        .post(
+            &format!("/api/v1/uploads/{}/submit", own["id"]),
+            &hospital,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        open().await,
+        1,
+        "the institution's submission closed the case"
+    );
+
+    // The inspector's own upload of the register, E1 fixed, resolves it.
+    let inspected = exam_register(&[
+        ("E1", "张伟", "李娜"),
+        ("E2", "张伟", "李娜"),
+        ("E6", "张伟", "李娜"),
+    ]);
+    ctx.upload_done(&inspector, "march-inspected.csv", &inspected, &as_of)
+        .await;
+    assert_eq!(open().await, 0);
+    ctx.finish().await;
+}

@@ -32,6 +32,9 @@ pub struct Model {
     /// On a rule's summary of the findings it did not list one by one: how many (`m0005`);
     /// 0 on every listed finding.
     pub unlisted: i32,
+    /// The record the case is about (`m0007`): a later upload resolves the case only if it
+    /// holds this record again. `None` for a sheet's finding and for cases stored before.
+    pub record_key: Option<String>,
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -10,6 +10,7 @@ mod m0003_notify;
 mod m0004_related_evidence;
 mod m0005_unlisted;
 mod m0006_tally_weight;
+mod m0007_record_key;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_related_evidence::Migration),
             Box::new(m0005_unlisted::Migration),
             Box::new(m0006_tally_weight::Migration),
+            Box::new(m0007_record_key::Migration),
         ]
     }
 }
