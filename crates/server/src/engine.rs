@@ -224,7 +224,10 @@ impl Engine {
                         .as_ref()
                         .map(|t| t.institution.clone())
                         .unwrap_or_default(),
-                    records: table.as_ref().map(records_of).unwrap_or_default(),
+                    records: table
+                        .as_ref()
+                        .map(|t| records_of(&self.catalog, t))
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -240,18 +243,42 @@ impl Engine {
 
 /// Each record as a JSON object of its fields as displayed after ingest: names are masked and
 /// ID numbers hashed already, so nothing personal is stored in the clear.
-fn records_of(t: &Table) -> Vec<(i32, String)> {
+fn records_of(catalog: &Catalog, t: &Table) -> Vec<(i32, String)> {
+    // A gestational age is kept in days; a record is shown as the ledger wrote it, in weeks.
+    let gestation: Vec<bool> = t
+        .fields
+        .iter()
+        .map(|name| {
+            catalog
+                .spec(t.dataset)
+                .and_then(|s| s.fields.iter().find(|f| &f.name == name))
+                .is_some_and(|f| f.kind == auditor_ingest::spec::FieldType::Gestation)
+        })
+        .collect();
     (0..t.len())
         .map(|i| {
             let mut map = serde_json::Map::new();
-            for (field, column) in t.fields.iter().zip(&t.columns) {
+            for (f, (field, column)) in t.fields.iter().zip(&t.columns).enumerate() {
                 if let Some(c) = column
                     && !c.is_missing(i)
                 {
-                    map.insert(field.clone(), serde_json::Value::String(c.display(i)));
+                    let shown = match c.number(i) {
+                        Some(days) if gestation[f] => weeks(days),
+                        _ => c.display(i),
+                    };
+                    map.insert(field.clone(), serde_json::Value::String(shown));
                 }
             }
             (t.rows[i] as i32, serde_json::Value::Object(map).to_string())
         })
         .collect()
+}
+
+/// A gestational age in days as ledgers write it: 14周, or 16周3天.
+fn weeks(days: f64) -> String {
+    let days = days.round() as i64;
+    match (days / 7, days % 7) {
+        (w, 0) => format!("{w}周"),
+        (w, d) => format!("{w}周{d}天"),
+    }
 }

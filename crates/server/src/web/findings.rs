@@ -191,7 +191,20 @@ async fn related_rows(
                         && let Ok(serde_json::Value::Object(map)) =
                             serde_json::from_str::<serde_json::Value>(fields)
                     {
-                        record = map.iter().map(|(k, v)| (k.clone(), shown(v))).collect();
+                        // Fields by their names in the reader's language (孕周, not ga_weeks).
+                        let spec = e
+                            .get("dataset")
+                            .and_then(serde_json::Value::as_str)
+                            .and_then(|d| d.parse().ok())
+                            .and_then(|d| state.0.engine.catalog.spec(d));
+                        let label = |k: &str| {
+                            spec.and_then(|s| s.fields.iter().find(|f| f.name == k))
+                                .map_or_else(
+                                    || k.to_owned(),
+                                    |f| user.lang.pick(&f.zh, &f.en).to_owned(),
+                                )
+                        };
+                        record = map.iter().map(|(k, v)| (label(k), shown(v))).collect();
                     }
                 }
                 Err(_) => hidden = true,

@@ -224,6 +224,11 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
         related.contains("刘*") && !related.contains("刘芳"),
         "{related}"
     );
+    // The scans' fields by their Chinese names, a gestational age in weeks as written.
+    assert!(
+        related.contains("孕周") && related.contains("18周") && !related.contains("ga_weeks"),
+        "{related}"
+    );
     assert!(!html.contains("370921199311080040"));
 
     // Hospital B sees its finding, and of A's scans only that they exist.
