@@ -6,7 +6,7 @@
 use auditor_model::ident::mask::mask_name;
 
 use crate::row::RawRow;
-use crate::spec::{DatasetSpec, FieldType};
+use crate::spec::DatasetSpec;
 
 /// Name fields a record may have: the woman, her husband, a relative who signed.
 const MAX: usize = 4;
@@ -23,9 +23,8 @@ impl<'r> OwnNames<'r> {
     /// of the field's cell among the row's cells.
     pub fn of_record(spec: &DatasetSpec, values: &[Option<usize>], row: &'r RawRow<'_>) -> Self {
         let mut own = Self::default();
-        for (field, cell) in values.iter().enumerate() {
-            if let (Some(i), Some(f)) = (cell, spec.fields.get(field))
-                && f.kind == FieldType::Name
+        for field in &spec.names {
+            if let Some(Some(i)) = values.get(*field)
                 && let Some((_, v)) = row.cells().get(*i)
             {
                 own.add(row.text(v));

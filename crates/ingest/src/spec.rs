@@ -88,6 +88,8 @@ pub struct DatasetSpec {
     /// Indices into `fields` of the business key.
     pub key: Vec<usize>,
     pub fields: Vec<FieldSpec>,
+    /// Indices into `fields` of the people's names (`name` fields), looked up for every record.
+    pub names: Vec<usize>,
 }
 
 impl DatasetSpec {
@@ -305,6 +307,9 @@ fn parse_dataset(file: &str, text: &str) -> Result<DatasetSpec, SpecError> {
         }
         key.push(idx);
     }
+    let names = (0..raw.fields.len())
+        .filter(|i| raw.fields[*i].kind == FieldType::Name)
+        .collect();
     Ok(DatasetSpec {
         dataset,
         zh: raw.zh,
@@ -312,6 +317,7 @@ fn parse_dataset(file: &str, text: &str) -> Result<DatasetSpec, SpecError> {
         title_hints: raw.title_hints,
         key,
         fields: raw.fields,
+        names,
     })
 }
 
