@@ -37,6 +37,7 @@ pub fn render_upload(
     inputs: &Inputs<'_>,
     format: &str,
     lang: Lang,
+    owner: Option<&str>,
 ) -> Result<Rendered, String> {
     let Judged {
         mut input,
@@ -62,7 +63,14 @@ pub fn render_upload(
         findings,
     );
     if matches!(format, "html" | "xlsx") {
-        report.context.institutions = auditor_report::institutions(&tables);
+        // The institution the upload is filed under comes first; any other the ledger names
+        // follows, so a ledger filed under the wrong institution shows it.
+        let mut named = auditor_report::institutions(&tables);
+        if let Some(owner) = owner {
+            named.retain(|(n, _)| n != owner);
+            named.insert(0, (owner.to_owned(), 0));
+        }
+        report.context.institutions = named;
     }
     if format == "html" {
         // The funnel plot of the upload's own births.

@@ -303,6 +303,15 @@ pub async fn download(
         return Err(super::WebError::not_found());
     };
     let (up, _) = state.store().upload_for(&user.viewer, id).await?;
+    if up.status == "failed" {
+        return Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "upload_failed",
+            "该上传未能读取，没有检查报告；原因见上传详情",
+            "the upload could not be read and has no report; its page says why",
+        )
+        .into());
+    }
     if up.status != "done" {
         return Err(ApiError::new(
             axum::http::StatusCode::CONFLICT,
@@ -323,6 +332,12 @@ pub async fn download(
         super::Lang::Zh => auditor_report::Lang::Zh,
         super::Lang::En => auditor_report::Lang::En,
     };
+    // The institution the upload was filed under is whom the report audits, whatever the
+    // ledger's own title says.
+    let owner = match up.institution_id {
+        Some(org) => state.store().organisation(org).await?.map(|o| o.name),
+        None => None,
+    };
     let st = state.clone();
     let path = state.uploads_dir().join(&up.sha256);
     let name = up.file_name.clone();
@@ -338,6 +353,7 @@ pub async fn download(
             &inputs.for_upload(&judged),
             &format,
             lang,
+            owner.as_deref(),
         )
     })
     .await

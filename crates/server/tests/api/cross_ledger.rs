@@ -260,6 +260,11 @@ async fn a_termination_after_a_scan_at_another_hospital_shows_both_rows(backend:
         !own_report.contains("<code>X-US-THEN-TOP</code>") && !own_report.contains("康宁门诊部"),
         "{own_report}"
     );
+    // The report audits the institution the upload is filed under, named first.
+    assert!(
+        own_report.contains("<dt>被检查单位</dt><dd>机构22"),
+        "{own_report}"
+    );
     ctx.finish().await;
 }
 

@@ -171,6 +171,16 @@ async fn bad_and_oversized_files_store_nothing(backend: Backend) {
         "{done}"
     );
     assert_eq!(done["sheets"], serde_json::json!([]));
+    // It has no report, and says so rather than "not checked yet".
+    let (status, body) = ctx
+        .get(&format!("/uploads/{}/report.html", done["id"]), &inspector)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body.as_str()
+            .is_some_and(|page| page.contains("该上传未能读取，没有检查报告")),
+        "{body}"
+    );
     let (_, list) = ctx.get("/api/v1/findings", &inspector).await;
     assert_eq!(list["total"], 0);
 
