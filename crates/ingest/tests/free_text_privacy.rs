@@ -17,7 +17,7 @@ fn numbers_typed_into_a_conclusion_are_stored_masked() {
         2024-03-01 08:30,13020240001,王芳,320102199203150249,20周,产科B超,张伟,李娜,\
         王芳（身份证320102199203150249）宫内单活胎 电话13812345678\n\
         2024-03-01 09:10,13020240002,李静,11010519491231002X,18周,产科B超,张伟,李娜,宫内单活胎\n";
-    let r = reading::read_bytes("exams.csv", csv.as_bytes());
+    let r = reading::read_bytes("conclusion.csv", csv.as_bytes());
     assert_eq!(r.error, None);
     let t = &r.tables[0];
     assert_eq!(
@@ -46,7 +46,7 @@ fn numbers_typed_into_a_conclusion_are_stored_masked() {
 fn a_shifted_rows_personal_data_is_quoted_masked_in_findings() {
     let csv = "检查时间,姓名,身份证号,孕周,身份证查验,操作医师,第二人\n\
         370983199104229067,王芳,320102199203150249,13800005678,阮秋菊,张伟,李娜\n";
-    let r = reading::read_bytes("exams.csv", csv.as_bytes());
+    let r = reading::read_bytes("shifted.csv", csv.as_bytes());
     let messages: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(
         messages,
@@ -70,7 +70,7 @@ fn a_phone_typed_into_a_staff_column_is_stored_masked() {
     let csv = "检查时间,姓名,身份证号,孕周,操作医师,第二人\n\
         2026-03-05,王芳,320102199203150249,16周,张伟,13583837007\n\
         2026-03-05,李静,11010519491231002X,16周,张伟,320102199203150249\n";
-    let r = reading::read_bytes("exams.csv", csv.as_bytes());
+    let r = reading::read_bytes("staff.csv", csv.as_bytes());
     let t = &r.tables[0];
     assert_eq!(t.display("op1_id", 0), "张伟");
     assert_eq!(t.display("op2_id", 0), "135******07");

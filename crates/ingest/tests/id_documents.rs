@@ -81,7 +81,7 @@ fn an_id_number_written_with_a_phone_in_one_cell_names_the_person() {
         2026-03-05,张丽,370921199102111023/13812345678,16周,王强,李娜\n\
         2026-03-06,李梅,13812345678 370921199102111023,18周,王强,李娜\n\
         2026-03-07,赵敏,370921199102111023、370921199311080040,18周,王强,李娜\n";
-    let r = reading::read_bytes("exams.csv", csv.as_bytes());
+    let r = reading::read_bytes("id-and-phone.csv", csv.as_bytes());
     let hasher = IdHasher::new(b"k").unwrap();
     let found: Vec<(&str, Option<u32>, &str)> = r
         .findings

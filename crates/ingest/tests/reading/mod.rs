@@ -7,6 +7,7 @@
 use auditor_ingest::{Catalog, IdHasher, Ingest, InputReport};
 
 /// Writes `bytes` as a file named `name` (in a directory of this test process) and reads it.
+/// Tests run in parallel threads of one process: each must give its file a name of its own.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> InputReport {
     let dir = std::env::temp_dir().join(format!("auditor-reading-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
