@@ -394,12 +394,22 @@ pub(crate) fn store(
                 }));
                 Ok(())
             }
-            // The raw number never leaves this function: the finding shows it masked.
-            Err(e) => Err(fail(
-                DqRule::PersonIdInvalid,
-                mask::mask_id(&auditor_model::ident::normalize(text)),
-                Some(crate::value::id_as_number(v, text).unwrap_or_else(|| (e.zh(), e.en()))),
-            )),
+            // The raw number never leaves this function: the finding shows it masked. A label
+            // written with it (身份证号：…) is no part of the number, nor of its length.
+            Err(e) => {
+                let (written, e) = match crate::value::number_written(text) {
+                    Some(number) => (
+                        number,
+                        resident_id::parse_resident_id(number).err().unwrap_or(e),
+                    ),
+                    None => (text, e),
+                };
+                Err(fail(
+                    DqRule::PersonIdInvalid,
+                    mask::mask_id(&auditor_model::ident::normalize(written)),
+                    Some(crate::value::id_as_number(v, text).unwrap_or_else(|| (e.zh(), e.en()))),
+                ))
+            }
         },
     }
 }

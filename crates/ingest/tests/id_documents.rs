@@ -110,3 +110,19 @@ fn an_id_number_written_with_a_phone_in_one_cell_names_the_person() {
     assert_eq!(first.sex, Some(Sex::Female));
     assert!(people[2].is_none());
 }
+
+/// An invalid number written with its label is reported as the number written: its own length,
+/// masked, not the label's characters counted in.
+#[test]
+fn an_invalid_number_with_a_label_is_reported_by_its_own_length() {
+    let csv = "检查日期,姓名,身份证号,孕周,操作医师,复核医师\n\
+        2026-03-05,张丽,身份证号：37098319950101002,16周,王强,李娜\n";
+    let r = reading::read_bytes("labelled-id.csv", csv.as_bytes());
+    let messages: Vec<&str> = r.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "C2「身份证号」的值“3709*********1002”不是有效的居民身份证号：长度应为 15/18 位，实际为 17 位"
+        ]
+    );
+}

@@ -36,6 +36,36 @@ pub fn embedded_id(text: &str) -> Option<ResidentId> {
     parse_resident_id(&seen?).ok()
 }
 
+/// The number in a cell that also holds a label or a note (身份证号：37098319950101002): its
+/// one run of 8 or more digits (a last X included), when there is other text beside it. `None`
+/// for a cell that is the number alone, or holds no such run or two of them.
+pub fn number_written(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, b) in bytes
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((bytes.len(), &b' ')))
+    {
+        let in_run = b.is_ascii_digit() || (start.is_some() && matches!(b, b'X' | b'x'));
+        match (in_run, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                if i - s >= 8 {
+                    runs.push(&text[s..i]);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    match runs.as_slice() {
+        [one] if one.len() < text.trim().len() => Some(one),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +85,20 @@ mod tests {
             read("11010519491231002x 13800000000"),
             Some("11010519491231002X".to_owned())
         );
+    }
+
+    #[test]
+    fn the_number_written_beside_a_label_is_told_apart() {
+        assert_eq!(
+            number_written("身份证号：37098319950101002"),
+            Some("37098319950101002")
+        );
+        assert_eq!(number_written("37098319950101002"), None);
+        assert_eq!(
+            number_written("电话13800000000 身份证37098319950101002"),
+            None
+        );
+        assert_eq!(number_written("拒绝提供"), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod gestation;
 mod id_number;
 
 pub use dates::*;
-pub use embedded_id::embedded_id;
+pub use embedded_id::{embedded_id, number_written};
 pub use gestation::*;
 pub use id_number::id_as_number;
 
