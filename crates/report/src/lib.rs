@@ -216,10 +216,15 @@ impl Note {
         }
     }
 
+    /// Whether the note is about `rule`, alone or among the rules it was said once for.
+    pub fn names(&self, rule: &str) -> bool {
+        self.rule.split(", ").any(|r| r == rule)
+    }
+
     /// Whether the note says `rule` could not judge the sheet `sheet` of `file` (a sheet's
     /// name is empty for a CSV file).
     pub fn skips(&self, rule: &str, file: &str, sheet: &str) -> bool {
-        self.rule.split(", ").any(|r| r == rule)
+        self.names(rule)
             && self
                 .sheet
                 .as_ref()

@@ -87,11 +87,7 @@ impl Outcome {
             .sum();
         if found > 0 {
             Self::Found(found)
-        } else if report
-            .notes
-            .iter()
-            .any(|n| n.rule.split(", ").any(|r| r == rule))
-        {
+        } else if report.notes.iter().any(|n| n.names(rule)) {
             Self::NotJudged
         } else {
             Self::Clear

@@ -23,24 +23,9 @@ use sea_orm_migration::MigratorTrait;
 
 const HOSPITAL: &str = "123709214950000011";
 
-fn finding(rule: &str, severity: Severity, row: Option<i32>, unlisted: i32) -> Incoming {
-    Incoming {
-        rule: rule.into(),
-        severity,
-        dataset: Some("us_exam".into()),
-        file: "exams.csv".into(),
-        sheet: None,
-        row,
-        cells: "[]".into(),
-        message: "m".into(),
-        message_en: "m".into(),
-        citation: "c".into(),
-        fingerprint: format!("{rule}|{row:?}"),
-        related: "[]".into(),
-        unlisted,
-        record_key: None,
-    }
-}
+mod common;
+
+use common::finding;
 
 /// Two listed US-DUAL-SIGN findings and their summary of 40 more; one listed DQ finding.
 fn judged() -> Vec<Incoming> {

@@ -6,30 +6,14 @@
 use auditor_model::Severity;
 use auditor_store::Store;
 use auditor_store::access::Role;
-use auditor_store::findings::Incoming;
 use auditor_store::uploads::{NewUpload, SheetResult};
 use auditor_store::users::NewUser;
 use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 
-fn finding(rule: &str, severity: Severity, row: Option<i32>, unlisted: i32) -> Incoming {
-    Incoming {
-        rule: rule.into(),
-        severity,
-        dataset: Some("us_exam".into()),
-        file: "exams.csv".into(),
-        sheet: None,
-        row,
-        cells: "[]".into(),
-        message: "m".into(),
-        message_en: "m".into(),
-        citation: "c".into(),
-        fingerprint: format!("{rule}|{row:?}"),
-        related: "[]".into(),
-        unlisted,
-        record_key: None,
-    }
-}
+mod common;
+
+use common::finding;
 
 async fn scenario(store: &Store) {
     let user = store
